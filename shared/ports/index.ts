@@ -1,0 +1,12 @@
+export type * from './argocd.ts';
+export type * from './clock.ts';
+export type * from './metrics.ts';
+export type * from './object-store.ts';
+export type * from './pricing.ts';
+export type * from './publisher.ts';
+export type * from './registry.ts';
+export type * from './secrets.ts';
+export type * from './sql-admin.ts';
+export type * from './state-store.ts';
+export type * from './workflows.ts';
+export { RUN_TRANSITIONS, TERMINAL_RUN_STATUSES } from './state-store.ts';

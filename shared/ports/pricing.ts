@@ -1,0 +1,27 @@
+/** Cloud Billing Catalog, in domain terms. */
+export interface PricedService {
+  /** e.g. "6F81-5844-456A" (Compute Engine). */
+  serviceId: string;
+  displayName: string;
+}
+
+export interface Sku {
+  skuId: string;
+  serviceId: string;
+  description: string;
+  resourceFamily: string;
+  resourceGroup: string;
+  usageType: string;
+  serviceRegions: string[];
+  /** The unit the price is per, e.g. "h", "GiBy.mo", "GiBy.h". */
+  usageUnit: string;
+  /** Price of one usage unit in `currencyCode`, from the first tier above the free tier. */
+  unitPrice: number;
+  currencyCode: string;
+}
+
+export interface Pricing {
+  listServices(): Promise<PricedService[]>;
+  /** Every SKU of a service, following pagination. */
+  listSkus(serviceId: string): Promise<Sku[]>;
+}
