@@ -137,3 +137,72 @@ export interface StateStore {
 
   close(): Promise<void>;
 }
+
+/**
+ * The one definition of what `updateRun` does, shared by every adapter so they cannot drift:
+ * a status equal to the current one is not a change; any other status must be allowed by
+ * RUN_TRANSITIONS. A patch key present with `undefined` clears that optional field.
+ */
+export function applyRunPatch(run: Run, patch: RunPatch, updatedAt: string): Run {
+  const next: Run = { ...run, updatedAt };
+  if (patch.status !== undefined && patch.status !== run.status) {
+    const allowed = RUN_TRANSITIONS[run.status] ?? [];
+    if (!allowed.includes(patch.status)) {
+      throw new Error(`run ${run.id}: status transition ${run.status} → ${patch.status} is not allowed (allowed from ${run.status}: ${allowed.join(', ') || 'none, it is terminal'})`);
+    }
+    next.status = patch.status;
+  }
+  if (patch.attempts !== undefined) {
+    if (!Number.isInteger(patch.attempts) || patch.attempts < 0) {
+      throw new Error(`run ${run.id}: attempts must be a non-negative integer, got ${String(patch.attempts)}`);
+    }
+    next.attempts = patch.attempts;
+  }
+  if (patch.steps !== undefined) {
+    if (!Array.isArray(patch.steps)) throw new Error(`run ${run.id}: steps must be an array`);
+    next.steps = patch.steps;
+  }
+  for (const field of ['target', 'leaseExpiresAt', 'input', 'result', 'error', 'refs'] as const) {
+    if (!(field in patch)) continue;
+    const value = patch[field];
+    if (value === undefined) delete next[field];
+    else (next as unknown as Record<string, unknown>)[field] = value;
+  }
+  return next;
+}
+
+/**
+ * Argument checks every adapter applies the same way, so bad input gets the same clear error
+ * (method, field, what was wrong) whichever store is behind the port.
+ */
+export const stateStoreInput = {
+  nonEmpty(method: string, field: string, value: unknown): string {
+    if (typeof value !== 'string' || value.length === 0) throw new Error(`${method}: ${field} must be a non-empty string, got ${JSON.stringify(value)}`);
+    return value;
+  },
+  /** Normalises any parseable time to the canonical ISO form, so string order is time order. */
+  iso(method: string, field: string, value: unknown): string {
+    const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+    if (Number.isNaN(ms)) throw new Error(`${method}: ${field} must be an ISO 8601 time, got ${JSON.stringify(value)}`);
+    return new Date(ms).toISOString();
+  },
+  limit(method: string, value: unknown): number | undefined {
+    if (value === undefined) return undefined;
+    if (!Number.isInteger(value) || (value as number) < 1) throw new Error(`${method}: limit must be a positive integer, got ${JSON.stringify(value)}`);
+    return value as number;
+  },
+  ttl(method: string, value: unknown): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(`${method}: ttlMs must be a positive number of milliseconds, got ${JSON.stringify(value)}`);
+    return value;
+  },
+  version(method: string, value: unknown): number {
+    if (!Number.isInteger(value) || (value as number) < 0) throw new Error(`${method}: expectedVersion must be a non-negative integer (0 = absent), got ${JSON.stringify(value)}`);
+    return value as number;
+  },
+  /** Values are stored as JSON by every adapter, so what comes back is what JSON can carry. */
+  json(method: string, value: unknown): string {
+    const text = value === undefined ? undefined : JSON.stringify(value);
+    if (text === undefined) throw new Error(`${method}: value must be JSON-serialisable, got ${typeof value}`);
+    return text;
+  },
+};

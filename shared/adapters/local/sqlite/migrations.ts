@@ -1,0 +1,83 @@
+/**
+ * Schema of the SQLite state store, versioned with `PRAGMA user_version`. Each migration runs
+ * once, in order, inside BEGIN IMMEDIATE so two processes opening a fresh file at the same time
+ * do not both try to create the tables. Rows keep the whole record as JSON in `doc`; the other
+ * columns exist only to be filtered, ordered and kept unique.
+ */
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  // 1: initial schema
+  `
+  CREATE TABLE runs (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT NOT NULL UNIQUE,
+    key        TEXT NOT NULL UNIQUE,
+    flow       TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    target     TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    doc        TEXT NOT NULL
+  );
+  CREATE INDEX runs_by_created ON runs (created_at DESC, seq DESC);
+  CREATE INDEX runs_by_flow ON runs (flow, created_at DESC);
+  CREATE INDEX runs_by_status ON runs (status, created_at DESC);
+  CREATE INDEX runs_by_target ON runs (target, created_at DESC);
+
+  CREATE TABLE leases (
+    target     TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL
+  );
+
+  CREATE TABLE audit (
+    seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+    id     TEXT NOT NULL UNIQUE,
+    at     TEXT NOT NULL,
+    flow   TEXT NOT NULL,
+    run_id TEXT,
+    target TEXT,
+    result TEXT NOT NULL,
+    doc    TEXT NOT NULL
+  );
+  CREATE INDEX audit_by_at ON audit (at DESC, seq DESC);
+  CREATE INDEX audit_by_run ON audit (run_id, at DESC);
+  CREATE INDEX audit_by_target ON audit (target, at DESC);
+
+  CREATE TABLE dead_letters (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       TEXT NOT NULL UNIQUE,
+    at       TEXT NOT NULL,
+    flow     TEXT NOT NULL,
+    replayed INTEGER NOT NULL DEFAULT 0,
+    doc      TEXT NOT NULL
+  );
+  CREATE INDEX dead_letters_by_at ON dead_letters (replayed, at DESC, seq DESC);
+
+  CREATE TABLE kv (
+    namespace  TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    value      TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (namespace, key)
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database.Database, filePath: string): void {
+  const apply = db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`state store ${filePath} has schema version ${current}, newer than this code understands (${SCHEMA_VERSION}); upgrade stackctl or use another --data-dir`);
+    }
+    for (let version = current; version < SCHEMA_VERSION; version++) {
+      db.exec(MIGRATIONS[version]);
+    }
+    if (current !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  });
+  apply.immediate();
+}

@@ -1,0 +1,100 @@
+/**
+ * Cloud Monitoring v3 time series (https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.timeSeries):
+ * `create` and `list` with an equality/AND filter, an interval and the FULL/HEADERS view.
+ * Points are returned newest first, as the real API does.
+ */
+import type { Router, SimRequest, SimResponse } from '../router.ts';
+import type { SimContext, SimService } from '../service.ts';
+import { invalid, SimError } from '../errors.ts';
+import { wantsIntEnums } from './enum-encoding.ts';
+import { matchesFilter, parseSeriesFilter } from './monitoring/filter.ts';
+import { parseCreateRequest, parseTimestamp } from './monitoring/write.ts';
+import { LIST_VIEW, METRIC_KIND, VALUE_TYPE, seriesKey, type StoredSeries } from './monitoring/types.ts';
+import { pageSize, paginate } from './page-token.ts';
+
+const UNSUPPORTED_LIST_PARAMS = ['aggregation.', 'secondaryAggregation.', 'orderBy'];
+
+export class MonitoringSim implements SimService {
+  readonly name = 'monitoring';
+  private series = new Map<string, StoredSeries>();
+  private ctx!: SimContext;
+
+  register(router: Router, ctx: SimContext): void {
+    this.ctx = ctx;
+    router.add('POST', '/v3/projects/{project}/timeSeries', 'monitoring.projects.timeSeries.create', (req) => this.create(req));
+    router.add('GET', '/v3/projects/{project}/timeSeries', 'monitoring.projects.timeSeries.list', (req) => this.list(req));
+  }
+
+  private create(req: SimRequest): SimResponse {
+    const project = req.params.project!;
+    const writes = parseCreateRequest(project, req.json, this.ctx.clock.now().getTime(), (key) => this.series.get(key));
+    for (const w of writes) {
+      const existing = this.series.get(w.key);
+      if (existing) {
+        existing.points.push(w.point);
+        if (w.series.unit) existing.unit = w.series.unit;
+      } else {
+        this.series.set(w.key, { ...w.series, points: [w.point] });
+      }
+    }
+    return { body: {} };
+  }
+
+  private list(req: SimRequest): SimResponse {
+    const project = req.params.project!;
+    for (const key of req.query.keys()) {
+      if (UNSUPPORTED_LIST_PARAMS.some((p) => key.startsWith(p))) {
+        throw new SimError(501, `gcp-sim does not implement timeSeries.list parameter "${key}"; filter and interval only.`, 'UNIMPLEMENTED');
+      }
+    }
+    const rawFilter = req.query.get('filter');
+    if (!rawFilter) throw invalid('Field filter is required.');
+    const filter = parseSeriesFilter(rawFilter);
+    const endMs = parseTimestamp(req.query.get('interval.endTime') ?? undefined, 'interval.end_time');
+    const rawStart = req.query.get('interval.startTime');
+    const startMs = rawStart === null ? undefined : parseTimestamp(rawStart, 'interval.start_time');
+    if (startMs !== undefined && startMs > endMs) throw invalid('Field interval.start_time had an invalid value: the start time must not be later than the end time.');
+    // Reads are (start, end]; an interval without a start is the single instant `end`.
+    const inInterval = (t: number) => (startMs === undefined || startMs === endMs ? t === endMs : t > startMs && t <= endMs);
+    const headersOnly = LIST_VIEW.parse(req.query.get('view') ?? undefined, 'view') === 'HEADERS';
+    const asInt = wantsIntEnums(req);
+
+    const matched = [...this.series.values()]
+      .filter((s) => s.project === project && matchesFilter(filter, s, project))
+      .map((s) => ({ s, points: s.points.filter((p) => inInterval(p.endMs)) }))
+      .filter((x) => x.points.length > 0)
+      .sort((a, b) => seriesKey(a.s).localeCompare(seriesKey(b.s)));
+    const size = pageSize(req.query.get('pageSize'), 100_000, 100_000);
+    const queryId = JSON.stringify([project, rawFilter, startMs, endMs, headersOnly]);
+    const { page, nextPageToken } = paginate(matched, req.query.get('pageToken'), size, queryId);
+    const timeSeries = page.map(({ s, points }) => ({
+      metric: { type: s.metricType, labels: s.metricLabels },
+      resource: { type: s.resourceType, labels: s.resourceLabels },
+      metricKind: METRIC_KIND.encode(s.metricKind, asInt),
+      valueType: VALUE_TYPE.encode(s.valueType, asInt),
+      ...(headersOnly ? {} : {
+        points: [...points].reverse().map((p) => ({
+          interval: { startTime: new Date(p.startMs).toISOString(), endTime: new Date(p.endMs).toISOString() },
+          value: p.value,
+        })),
+      }),
+      ...(s.unit ? { unit: s.unit } : {}),
+    }));
+    return { body: { timeSeries, ...(nextPageToken ? { nextPageToken } : {}) } };
+  }
+
+  snapshot(): unknown {
+    return { series: [...this.series.values()] };
+  }
+
+  restore(snapshot: unknown): void {
+    const list = (snapshot as { series?: StoredSeries[] })?.series ?? [];
+    this.series = new Map(list.map((s) => [seriesKey(s), s]));
+  }
+
+  summary(): Record<string, number> {
+    let points = 0;
+    for (const s of this.series.values()) points += s.points.length;
+    return { timeSeries: this.series.size, points };
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Configuration comes only from environment variables, validated once with zod. Every
+ * variable has a local default so `npm start` needs none; production sets
+ * STACKCTL_MODE=production and the project's values (Terraform does, see control-plane module).
+ */
+import { z } from 'zod';
+import { ValidationError } from './errors.ts';
+import { formatIssues } from '../events/issues.ts';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const configSchema = z.object({
+  STACKCTL_MODE: z.enum(['local', 'production']).default('local'),
+  GOOGLE_CLOUD_PROJECT: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a GCP project id').default('local-project'),
+  STACKCTL_REGION: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'must be a GCP region such as us-central1').default('us-central1'),
+  STACKCTL_DATA_DIR: z.string().min(1).default('.data'),
+  STACKCTL_STATE_STORE: z.enum(['sqlite', 'firestore']).optional(),
+  FIRESTORE_DATABASE: z.string().default('(default)'),
+  PUBSUB_EMULATOR_HOST: z.string().regex(/^(127\.0\.0\.1|localhost):\d+$/, 'must be a loopback host:port').optional(),
+  /** gcp-sim's base URL; when set, every Google client goes there (local mode only). */
+  STACKCTL_GCP_SIM_URL: z.url().optional(),
+  STACKCTL_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  STACKCTL_LOCK_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10 * 60_000),
+  /** The stack's Cloud SQL instance (module mysql). */
+  STACKCTL_SQL_INSTANCE: z.string().regex(/^[a-z][a-z0-9-]{0,96}$/).default('zenml-metadata'),
+  /** Bucket for exports and final workspace dumps (module storage). */
+  STACKCTL_BACKUP_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/).optional(),
+  STACKCTL_ARGOCD_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STACKCTL_LOG_PRETTY: bool.default(false),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  mode: 'local' | 'production';
+  projectId: string;
+  region: string;
+  dataDir: string;
+  stateStore: 'sqlite' | 'firestore';
+  firestoreDatabase: string;
+  pubsubEmulatorHost?: string;
+  gcpSimUrl?: string;
+  maxMessageBytes: number;
+  lockTtlMs: number;
+  sqlInstance: string;
+  backupBucket: string;
+  argoCdUrl?: string;
+  logLevel: RawConfig['LOG_LEVEL'];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ValidationError(formatIssues(parsed.error.issues).map((i) => ({ ...i, path: i.path.replace(/^\$\./, 'env ') })), 'configuration');
+  }
+  const c = parsed.data;
+  if (c.STACKCTL_MODE === 'production' && c.STACKCTL_GCP_SIM_URL) {
+    throw new ValidationError([{ path: 'env STACKCTL_GCP_SIM_URL', message: 'must not be set in production mode' }], 'configuration');
+  }
+  return {
+    mode: c.STACKCTL_MODE,
+    projectId: c.GOOGLE_CLOUD_PROJECT,
+    region: c.STACKCTL_REGION,
+    dataDir: c.STACKCTL_DATA_DIR,
+    stateStore: c.STACKCTL_STATE_STORE ?? (c.STACKCTL_MODE === 'production' ? 'firestore' : 'sqlite'),
+    firestoreDatabase: c.FIRESTORE_DATABASE,
+    pubsubEmulatorHost: c.PUBSUB_EMULATOR_HOST,
+    gcpSimUrl: c.STACKCTL_GCP_SIM_URL,
+    maxMessageBytes: c.STACKCTL_MAX_MESSAGE_BYTES,
+    lockTtlMs: c.STACKCTL_LOCK_TTL_MS,
+    sqlInstance: c.STACKCTL_SQL_INSTANCE,
+    backupBucket: c.STACKCTL_BACKUP_BUCKET ?? `${c.GOOGLE_CLOUD_PROJECT}-backups`,
+    argoCdUrl: c.STACKCTL_ARGOCD_URL,
+    logLevel: c.LOG_LEVEL,
+  };
+}

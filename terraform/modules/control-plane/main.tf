@@ -1,0 +1,165 @@
+# The control plane's own deployment: what `npm start` simulates locally, for real.
+# Topic names and function entry points are part of the code's contract
+# (shared/events/topics.ts); test/terraform keeps them in step with this file.
+
+locals {
+  # Keys are the flow names of shared/events/topics.ts; values are the topic names.
+  topics = {
+    provisioning = "cp-provisioning-requests"
+    backups      = "cp-backup-jobs"
+    alerts       = "cp-monitoring-alerts"
+    budgets      = "cp-billing-budgets"
+    costReports  = "cp-cost-report-jobs"
+    events       = "cp-events"
+  }
+
+  dead_letter_suffix = "-dlq"
+
+  # One function per event flow. entry_point is the functions-framework target the code
+  # registers; project_roles are the only project-level roles that function uses.
+  functions = {
+    provisioning = {
+      name        = "cp-provisioning"
+      entry_point = "provisioning"
+      topic       = "provisioning"
+      description = "Creates and deletes team workspaces (database, user, secret, bucket, registry)."
+      # Cloud SQL users can only be managed with cloudsql.admin; secrets, buckets and
+      # repositories are created per workspace, so their roles cannot be resource-scoped.
+      project_roles = [
+        "roles/cloudsql.admin",
+        "roles/secretmanager.admin",
+        "roles/storage.admin",
+        "roles/artifactregistry.admin",
+      ]
+    }
+    backups = {
+      name        = "cp-backups"
+      entry_point = "backups"
+      topic       = "backups"
+      description = "On-demand backups, exports, retention purge, RPO check and restore drills."
+      project_roles = [
+        "roles/cloudsql.admin",
+        "roles/monitoring.metricWriter",
+        "roles/workflows.invoker",
+      ]
+    }
+    alerts = {
+      name          = "cp-alerts"
+      entry_point   = "alerts"
+      topic         = "alerts"
+      description   = "Matches alert incidents to remediation rules and starts workflows with guardrails."
+      project_roles = ["roles/workflows.invoker"]
+    }
+    budgets = {
+      name        = "cp-budgets"
+      entry_point = "budgets"
+      topic       = "budgets"
+      description = "Acts once on each budget threshold (notify; optional dev scale-down)."
+      # Scale-down patches the Cloud SQL instance settings; cloudsql.editor allows that
+      # without user or permission management.
+      project_roles = ["roles/cloudsql.editor"]
+    }
+    costReports = {
+      name        = "cp-cost-reports"
+      entry_point = "costReports"
+      topic       = "costReports"
+      description = "Prices actual usage with the Billing Catalog and writes the weekly cost report."
+      # The Cloud Billing Catalog (services.skus.list) needs no role.
+      project_roles = ["roles/monitoring.viewer"]
+    }
+  }
+
+  workflows_dir = "${path.module}/../../../workflows"
+
+  # Every file of workflows/ is deployed as-is (file(), never templatefile(): templating
+  # rewrites ${} expressions and causes permanent plan drift).
+  workflows = {
+    redeploy = {
+      file        = "redeploy.yaml"
+      description = "Argo CD sync, wait for Synced/Healthy, roll back to the previous revision on failure."
+    }
+    pitr-restore = {
+      file        = "pitr-restore.yaml"
+      description = "Point-in-time restore: clone at time T, verify, repoint apps, health check, roll back on failure."
+    }
+  }
+
+  labels = merge(var.labels, { component = "stack-control-plane", environment = var.environment })
+
+  function_role_bindings = merge([
+    for key, fn in local.functions : {
+      for role in concat(fn.project_roles, ["roles/datastore.user"]) : "${key}/${role}" => { function = key, role = role }
+    }
+  ]...)
+}
+
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
+# One identity per function, holding only the roles that function uses.
+resource "google_service_account" "functions" {
+  for_each = local.functions
+
+  project      = var.project_id
+  account_id   = each.value.name
+  display_name = "Control plane: ${each.key} function"
+  description  = each.value.description
+}
+
+resource "google_project_iam_member" "functions" {
+  for_each = local.function_role_bindings
+
+  project = var.project_id
+  role    = each.value.role
+  member  = google_service_account.functions[each.value.function].member
+}
+
+# Pub/Sub signs the push requests to the functions with this identity.
+resource "google_service_account" "push_invoker" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-cp-invoker"
+  display_name = "Control plane: Pub/Sub push invoker"
+  description  = "Identity in the OIDC token of the push subscriptions; may only invoke the control plane functions."
+}
+
+# Cloud Build identity for the function builds, instead of the default compute account.
+resource "google_service_account" "builder" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-cp-builder"
+  display_name = "Control plane: function builds"
+  description  = "Builds the control plane functions from the source archive."
+}
+
+resource "google_project_iam_member" "builder" {
+  for_each = toset(["roles/logging.logWriter", "roles/artifactregistry.writer"])
+
+  project = var.project_id
+  role    = each.value
+  member  = google_service_account.builder.member
+}
+
+resource "google_service_account" "workflows" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-cp-workflows"
+  display_name = "Control plane: workflows"
+  description  = "Runs the recovery workflows (Cloud SQL clone/restore, secret versions, logs)."
+}
+
+resource "google_project_iam_member" "workflows" {
+  for_each = toset(["roles/cloudsql.admin", "roles/secretmanager.secretVersionAdder", "roles/logging.logWriter"])
+
+  project = var.project_id
+  role    = each.value
+  member  = google_service_account.workflows.member
+}
+
+# The alert and backup functions start workflow executions that run as the workflows
+# identity, which requires actAs on it.
+resource "google_service_account_iam_member" "workflow_starters" {
+  for_each = toset(["alerts", "backups"])
+
+  service_account_id = google_service_account.workflows.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = google_service_account.functions[each.value].member
+}

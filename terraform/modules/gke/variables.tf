@@ -1,0 +1,122 @@
+variable "project_id" {
+  type        = string
+  description = "ID of the project the cluster is created in."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a valid Google Cloud project ID."
+  }
+}
+
+variable "region" {
+  type        = string
+  description = "Region of the Autopilot cluster (Autopilot clusters are regional)."
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]$", var.region))
+    error_message = "region must look like europe-west1."
+  }
+}
+
+variable "name" {
+  type        = string
+  description = "Name of the cluster."
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$", var.name))
+    error_message = "name must be 1-40 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "network_id" {
+  type        = string
+  description = "ID of the VPC network (vpc module output network_id)."
+}
+
+variable "subnetwork_id" {
+  type        = string
+  description = "ID of the private subnet for the nodes (vpc module output private_subnet_id)."
+}
+
+variable "pods_range_name" {
+  type        = string
+  description = "Name of the subnet's secondary range for pods."
+}
+
+variable "services_range_name" {
+  type        = string
+  description = "Name of the subnet's secondary range for services."
+}
+
+variable "master_ipv4_cidr_block" {
+  type        = string
+  description = "A /28 RFC 1918 range for the control plane's private endpoint; must not overlap any subnet."
+  default     = "172.16.0.0/28"
+
+  validation {
+    condition     = can(cidrhost(var.master_ipv4_cidr_block, 0)) && endswith(var.master_ipv4_cidr_block, "/28")
+    error_message = "master_ipv4_cidr_block must be a /28 CIDR block."
+  }
+}
+
+variable "enable_private_endpoint" {
+  type        = bool
+  description = "When true the control plane has no public endpoint at all (kubectl only from inside the VPC)."
+  default     = false
+}
+
+variable "master_authorized_networks" {
+  type = list(object({
+    cidr_block   = string
+    display_name = string
+  }))
+  description = "Networks allowed to reach the control plane endpoint, e.g. a CI runner range or an office VPN."
+  default     = []
+
+  validation {
+    condition     = alltrue([for n in var.master_authorized_networks : can(cidrhost(n.cidr_block, 0)) && n.cidr_block != "0.0.0.0/0"])
+    error_message = "Every master_authorized_networks cidr_block must be a valid CIDR block, and 0.0.0.0/0 is not allowed."
+  }
+}
+
+variable "release_channel" {
+  type        = string
+  description = "GKE release channel: RAPID, REGULAR or STABLE."
+  default     = "REGULAR"
+
+  validation {
+    condition     = contains(["RAPID", "REGULAR", "STABLE"], var.release_channel)
+    error_message = "release_channel must be RAPID, REGULAR or STABLE."
+  }
+}
+
+variable "maintenance_window" {
+  type = object({
+    start_time = string
+    end_time   = string
+    recurrence = string
+  })
+  description = "Recurring maintenance window (RFC 3339 start/end times, RFC 5545 RRULE recurrence)."
+  default = {
+    start_time = "2025-01-04T02:00:00Z"
+    end_time   = "2025-01-04T08:00:00Z"
+    recurrence = "FREQ=WEEKLY;BYDAY=SA,SU"
+  }
+
+  validation {
+    condition     = can(timecmp(var.maintenance_window.start_time, var.maintenance_window.end_time)) && timecmp(var.maintenance_window.start_time, var.maintenance_window.end_time) < 0 && startswith(var.maintenance_window.recurrence, "FREQ=")
+    error_message = "maintenance_window needs RFC 3339 start_time before end_time and an RRULE recurrence starting with FREQ=."
+  }
+}
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Refuse to destroy the cluster from Terraform."
+  default     = true
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "Labels applied to the cluster."
+  default     = {}
+}

@@ -1,0 +1,115 @@
+variable "project_id" {
+  type        = string
+  description = "ID of the project."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a valid Google Cloud project ID."
+  }
+}
+
+variable "region" {
+  type        = string
+  description = "Region of the KMS key ring; CMEK keys must live in the region of the resources they protect."
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]$", var.region))
+    error_message = "region must look like europe-west1."
+  }
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every resource name."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.name_prefix))
+    error_message = "name_prefix must start with a letter and hold 2-21 lowercase letters, digits or hyphens."
+  }
+}
+
+variable "key_rotation_period" {
+  type        = string
+  description = "Rotation period of every KMS key, in seconds with an s suffix (e.g. 7776000s = 90 days)."
+  default     = "7776000s"
+
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.key_rotation_period)) && tonumber(trimsuffix(var.key_rotation_period, "s")) >= 86400
+    error_message = "key_rotation_period must be a number of seconds with an s suffix, at least 86400s (one day)."
+  }
+}
+
+variable "kms_key_names" {
+  type        = list(string)
+  description = "Keys to create in the key ring; the mysql, storage and registry keys are required by the other modules."
+  default     = ["cloudsql", "storage", "artifact-registry", "secrets"]
+
+  validation {
+    condition     = length(setsubtract(["cloudsql", "storage", "artifact-registry"], var.kms_key_names)) == 0
+    error_message = "kms_key_names must include cloudsql, storage and artifact-registry."
+  }
+}
+
+variable "kubernetes_namespace" {
+  type        = string
+  description = "Kubernetes namespace of the ZenML and MLflow workloads."
+  default     = "zenml"
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", var.kubernetes_namespace))
+    error_message = "kubernetes_namespace must be a valid DNS-1123 label."
+  }
+}
+
+variable "workload_service_accounts" {
+  type = map(object({
+    kubernetes_service_account = string
+    roles                      = list(string)
+  }))
+  description = "Google service accounts for the cluster workloads, each bound to one Kubernetes service account through Workload Identity, with the project roles it needs."
+  default = {
+    zenml = {
+      kubernetes_service_account = "zenml-server"
+      roles                      = ["roles/cloudsql.client", "roles/logging.logWriter", "roles/monitoring.metricWriter"]
+    }
+    mlflow = {
+      kubernetes_service_account = "mlflow-server"
+      roles                      = ["roles/cloudsql.client", "roles/logging.logWriter"]
+    }
+  }
+
+  validation {
+    condition = alltrue([
+      for sa in values(var.workload_service_accounts) : alltrue([
+        for role in sa.roles : startswith(role, "roles/") && !contains(["roles/owner", "roles/editor", "roles/viewer"], role)
+      ])
+    ])
+    error_message = "Workload roles must be predefined roles (roles/...) and never the primitive roles owner, editor or viewer."
+  }
+}
+
+variable "secret_ids" {
+  type        = list(string)
+  description = "Secret Manager secrets to create (values are added out of band, never through Terraform)."
+  default     = ["zenml-server-jwt-secret", "mlflow-tracking-password"]
+
+  validation {
+    condition     = alltrue([for s in var.secret_ids : can(regex("^[A-Za-z0-9_-]{1,255}$", s))])
+    error_message = "secret_ids may only hold letters, digits, underscores and hyphens (1-255 characters)."
+  }
+}
+
+variable "secret_accessors" {
+  type        = map(list(string))
+  description = "For each secret id, the workload service account keys (of workload_service_accounts) that may read it."
+  default = {
+    zenml-server-jwt-secret  = ["zenml"]
+    mlflow-tracking-password = ["mlflow"]
+  }
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "Labels applied to keys and secrets."
+  default     = {}
+}

@@ -1,0 +1,110 @@
+resource "google_storage_bucket" "artifacts" {
+  project                     = var.project_id
+  name                        = "${var.project_id}-${var.name_prefix}-artifacts"
+  location                    = var.region
+  storage_class               = "STANDARD"
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = var.force_destroy
+  labels                      = var.labels
+
+  versioning {
+    enabled = true
+  }
+
+  encryption {
+    default_kms_key_name = var.storage_kms_key_id
+  }
+
+  lifecycle_rule {
+    condition {
+      age                   = var.artifact_nearline_after_days
+      matches_storage_class = ["STANDARD"]
+    }
+    action {
+      type          = "SetStorageClass"
+      storage_class = "NEARLINE"
+    }
+  }
+
+  lifecycle_rule {
+    condition {
+      num_newer_versions = var.artifact_noncurrent_versions_kept
+      with_state         = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = var.artifact_noncurrent_delete_after_days
+      with_state                 = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+}
+
+resource "google_storage_bucket" "backups" {
+  project                     = var.project_id
+  name                        = "${var.project_id}-${var.name_prefix}-backups"
+  location                    = var.region
+  storage_class               = "NEARLINE"
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = var.force_destroy
+  labels                      = var.labels
+
+  encryption {
+    default_kms_key_name = var.storage_kms_key_id
+  }
+
+  # Exports cannot be deleted or overwritten before they age out: a bad actor or a buggy
+  # purge cannot remove the last good export.
+  retention_policy {
+    retention_period = tostring(var.backup_retention_days * 86400)
+    is_locked        = var.lock_backup_retention
+  }
+
+  lifecycle_rule {
+    condition {
+      age = var.backup_delete_after_days
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.backup_delete_after_days >= var.backup_retention_days
+      error_message = "backup_delete_after_days must not be shorter than backup_retention_days."
+    }
+  }
+}
+
+resource "google_artifact_registry_repository" "docker" {
+  project       = var.project_id
+  location      = var.region
+  repository_id = "${var.name_prefix}-images"
+  description   = "Container images of the ZenML stack and pipeline steps."
+  format        = "DOCKER"
+  kms_key_name  = var.registry_kms_key_id
+  labels        = var.labels
+
+  docker_config {
+    immutable_tags = false
+  }
+
+  cleanup_policies {
+    id     = "delete-untagged"
+    action = "DELETE"
+    condition {
+      tag_state  = "UNTAGGED"
+      older_than = "${var.registry_untagged_delete_after_days * 86400}s"
+    }
+  }
+}

@@ -1,0 +1,22 @@
+terraform {
+  required_version = ">= 1.5"
+
+  # Partial configuration: the state bucket and prefix are passed per environment with
+  # `terraform init -backend-config=...`, so dev and prod never share a state file.
+  backend "gcs" {}
+
+  required_providers {
+    google = {
+      source  = "hashicorp/google"
+      version = ">= 7.0, < 8.0"
+    }
+    google-beta = {
+      source  = "hashicorp/google-beta"
+      version = ">= 7.0, < 8.0"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = ">= 3.6, < 4.0"
+    }
+  }
+}
