@@ -11,6 +11,7 @@ import { systemClock } from '../adapters/local/virtual-clock.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { RuntimeDeps } from './flow.ts';
+import { buildFlowDeps } from './flow-deps.ts';
 
 export interface Container {
   deps: RuntimeDeps;
@@ -36,7 +37,7 @@ export async function buildContainer(overrides: ContainerOverrides = {}): Promis
   const publisher = overrides.publisher ?? (await openPublisher(config));
   return {
     deps: { config, clock, logger, store, publisher },
-    flowDeps: overrides.flowDeps ?? {},
+    flowDeps: overrides.flowDeps ?? buildFlowDeps(config, clock),
     close: async () => {
       await store.close();
       await (publisher as Partial<{ close(): Promise<void> }>).close?.();

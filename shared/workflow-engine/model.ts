@@ -30,6 +30,15 @@ export interface StepList {
   readonly index: ReadonlyMap<string, number>;
 }
 
+/** `retry: ${...}` policies with their own predicate, max_retries and backoff. */
+export const PREDEFINED_POLICIES: ReadonlySet<string> = new Set([
+  'http.default_retry', 'http.default_retry_non_idempotent', 'retry.always', 'retry.never',
+]);
+/** Predicates usable as `retry: {predicate: ${...}}`. */
+export const PREDEFINED_PREDICATES: ReadonlySet<string> = new Set([
+  'http.default_retry_predicate', 'http.default_retry_predicate_non_idempotent', 'retry.always', 'retry.never',
+]);
+
 /** `next` targets that are not step names. */
 export const NEXT_KEYWORDS = ['end', 'break', 'continue'] as const;
 

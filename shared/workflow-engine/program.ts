@@ -6,7 +6,9 @@
  */
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
-import { PREDEFINED_POLICIES, type ForSpec, ParallelBranch, Param, RetrySpec, Step, StepList, Subworkflow, SwitchCase, WorkflowProgram,
+import {
+  PREDEFINED_POLICIES, type ForSpec, type ParallelBranch, type Param, type RetrySpec, type Step, type StepList, type Subworkflow,
+  type SwitchCase, type WorkflowProgram,
 } from './model.ts';
 import { compileExpression, compileTemplate, parseTarget, TemplateError, type Template } from './template.ts';
 import { isMap, newMap, type WfMap, type WfValue } from './values.ts';

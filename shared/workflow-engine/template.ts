@@ -3,32 +3,31 @@
  * condition) is compiled once at load time into a Template, so expressions are parsed and length-checked before
  * anything runs, and a run only evaluates.
  */
-import { evaluate, evaluateTemplate, isExpression, parseAssignTarget, parseExpression, type EvalScope } from './expr/index.ts';
-import { isMap, type WfValue } from './values.ts';
-
-type Ast = ReturnType<typeof parseExpression>;
+import { tagged } from './errors.ts';
+import {
+  evaluate, evaluateSync, isExpression, isSyncExpression, parseAssignTarget, parseExpression, type Ast, type EvalScope,
+} from './expr/index.ts';
+import { isMap, newMap, typeName, type WfValue } from './values.ts';
 
 export type Template =
   /** No expression anywhere inside: the value is used as is (copied when mutable). */
   | { readonly k: 'const'; readonly v: WfValue }
-  /** The whole value is one `${...}` expression. */
-  | { readonly k: 'expr'; readonly ast: Ast; readonly src: string }
-  /** A map or list with expressions somewhere inside (values or map keys). */
-  | { readonly k: 'node'; readonly node: WfValue };
+  /** The whole value is one `${...}` expression; `sync` when it calls nothing outside the pure stdlib. */
+  | { readonly k: 'expr'; readonly ast: Ast; readonly sync: boolean; readonly src: string }
+  /** A list with expressions somewhere inside. */
+  | { readonly k: 'list'; readonly items: readonly Template[] }
+  /** A map with expressions somewhere inside (values, or keys written as `${...}`). */
+  | { readonly k: 'map'; readonly entries: readonly { readonly key: string | Ast; readonly value: Template }[] };
 
 export class TemplateError extends Error {}
 
-/** The text between `${` and the final `}`. */
-function expressionBody(s: string): string {
-  return s.slice(2, -1);
-}
-
 function parseChecked(src: string, maxLength: number): Ast {
-  if (src.length > maxLength) {
-    throw new TemplateError(`expression is ${src.length} characters long; the limit is ${maxLength}: ${src.slice(0, 60)}…`);
+  const body = src.slice(2, -1);
+  if (body.length > maxLength) {
+    throw new TemplateError(`expression is ${body.length} characters long; the limit is ${maxLength}: ${src.slice(0, 60)}...`);
   }
   try {
-    return parseExpression(expressionBody(src));
+    return parseExpression(body);
   } catch (err) {
     throw new TemplateError(`invalid expression ${src}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -37,39 +36,62 @@ function parseChecked(src: string, maxLength: number): Ast {
 /** Compiles a YAML value; throws TemplateError naming the bad expression. */
 export function compileTemplate(node: WfValue, maxExpressionLength: number): Template {
   if (typeof node === 'string' && isExpression(node)) {
-    return { k: 'expr', ast: parseChecked(node, maxExpressionLength), src: node };
+    const ast = parseChecked(node, maxExpressionLength);
+    return { k: 'expr', ast, sync: isSyncExpression(ast), src: node };
   }
-  return containsExpression(node, maxExpressionLength) ? { k: 'node', node } : { k: 'const', v: node };
-}
-
-function containsExpression(node: WfValue, maxLength: number): boolean {
-  if (typeof node === 'string') {
-    if (!isExpression(node)) return false;
-    parseChecked(node, maxLength);
-    return true;
-  }
-  let found = false;
   if (Array.isArray(node)) {
-    for (const x of node) if (containsExpression(x, maxLength)) found = true;
-  } else if (isMap(node)) {
-    for (const k of Object.keys(node)) {
-      if (containsExpression(k, maxLength)) found = true;
-      if (containsExpression(node[k], maxLength)) found = true;
-    }
+    const items = node.map((x) => compileTemplate(x, maxExpressionLength));
+    return items.every((t) => t.k === 'const') ? { k: 'const', v: node } : { k: 'list', items };
   }
-  return found;
+  if (isMap(node)) {
+    const entries = Object.keys(node).map((key) => ({
+      key: isExpression(key) ? parseChecked(key, maxExpressionLength) : key,
+      value: compileTemplate(node[key], maxExpressionLength),
+    }));
+    return entries.every((e) => typeof e.key === 'string' && e.value.k === 'const') ? { k: 'const', v: node } : { k: 'map', entries };
+  }
+  return { k: 'const', v: node };
 }
 
 /** A condition, `in` or `range` given as a bare expression. */
 export function compileExpression(src: string, maxExpressionLength: number): Template {
-  return { k: 'expr', ast: parseChecked(src, maxExpressionLength), src };
+  const ast = parseChecked(src, maxExpressionLength);
+  return { k: 'expr', ast, sync: isSyncExpression(ast), src };
 }
 
 export async function evalTemplate(t: Template, scope: EvalScope): Promise<WfValue> {
   switch (t.k) {
     case 'const': return copyValue(t.v);
-    case 'expr': return await evaluate(t.ast, scope);
-    case 'node': return await evaluateTemplate(t.node, scope);
+    case 'expr': return t.sync ? evaluateSync(t.ast, scope) : await evaluate(t.ast, scope);
+    case 'list': {
+      const out: WfValue[] = [];
+      for (const item of t.items) out.push(await evalTemplate(item, scope));
+      return out;
+    }
+    case 'map': {
+      const out = newMap();
+      for (const e of t.entries) {
+        let key: string;
+        if (typeof e.key === 'string') key = e.key;
+        else {
+          const k = await evaluate(e.key, scope);
+          if (typeof k !== 'string') throw tagged('TypeError', `a map key expression must give a string, got ${typeName(k)}`);
+          key = k;
+        }
+        out[key] = await evalTemplate(e.value, scope);
+      }
+      return out;
+    }
+  }
+}
+
+/** True when evaluating `t` never leaves the pure stdlib (so evalTemplateSync may be used). */
+export function isSyncTemplate(t: Template): boolean {
+  switch (t.k) {
+    case 'const': return true;
+    case 'expr': return t.sync;
+    case 'list': return t.items.every(isSyncTemplate);
+    case 'map': return t.entries.every((e) => (typeof e.key === 'string' || isSyncExpression(e.key)) && isSyncTemplate(e.value));
   }
 }
 
@@ -77,7 +99,7 @@ export async function evalTemplate(t: Template, scope: EvalScope): Promise<WfVal
 export function copyValue(v: WfValue): WfValue {
   if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return v;
   if (Array.isArray(v)) return v.map(copyValue);
-  const out = Object.create(null) as Record<string, WfValue>;
+  const out = newMap();
   for (const k of Object.keys(v)) out[k] = copyValue(v[k]);
   return out;
 }

@@ -3,8 +3,7 @@
  * step-name uniqueness within a subworkflow, subworkflow references, and the parallel-branch write rule
  * (a branch may only assign parent variables listed in `shared`).
  */
-import type { ForSpec, Step, StepList, Subworkflow, WorkflowProgram } from './model.ts';
-import { PREDEFINED_PREDICATES } from './program.ts';
+import { PREDEFINED_PREDICATES, type ForSpec, type Step, type StepList, type Subworkflow, type WorkflowProgram } from './model.ts';
 
 type Report = (where: string, step: string | undefined, reason: string) => void;
 

@@ -112,14 +112,20 @@ export function formatDouble(n: number): string {
   return /[.eE]/.test(s) ? s : `${s}.0`;
 }
 
-/** Canonical JSON text, as json.encode produces it: compact, ints exact, doubles with a fraction. */
-export function toJsonText(v: WfValue, indent?: string): string {
+/** Indentation for toJsonText: every line after the first starts with prefix, then indent once per nesting level. */
+export interface JsonIndent { prefix: string; indent: string }
+
+/**
+ * JSON text as json.encode produces it: compact unless indent is given; ints exact; doubles always with a fraction
+ * or exponent so they decode back as doubles. Bytes, NaN and infinities cannot be encoded (ValueError).
+ */
+export function toJsonText(v: WfValue, indent?: JsonIndent): string {
   const parts: string[] = [];
-  writeJson(v, parts, indent ?? '', '', 0);
+  writeJson(v, parts, indent, indent ? '\n' + indent.prefix : '', 0);
   return parts.join('');
 }
 
-function writeJson(v: WfValue, out: string[], indent: string, cur: string, depth: number): void {
+function writeJson(v: WfValue, out: string[], indent: JsonIndent | undefined, nl: string, depth: number): void {
   if (depth > 1000) throw tagged('RecursionError', 'value nested too deeply to encode as JSON');
   switch (typeof v) {
     case 'boolean': out.push(v ? 'true' : 'false'); return;
@@ -133,31 +139,29 @@ function writeJson(v: WfValue, out: string[], indent: string, cur: string, depth
   }
   if (v === null) { out.push('null'); return; }
   if (v instanceof Uint8Array) {
-    throw tagged('TypeError', 'bytes cannot be encoded as JSON; use base64.encode or text.decode first');
+    throw tagged('ValueError', 'bytes cannot be JSON-encoded; convert them with base64.encode or text.decode first');
   }
-  const inner = indent ? cur + indent : '';
-  const nl = indent ? '\n' : '';
+  const inner = indent ? nl + indent.indent : '';
+  const close = indent ? nl : '';
   const colon = indent ? ': ' : ':';
   if (Array.isArray(v)) {
     if (v.length === 0) { out.push('[]'); return; }
-    out.push('[', nl);
+    out.push('[');
     v.forEach((x, i) => {
-      if (i) out.push(',', nl);
-      out.push(inner);
+      out.push(i ? ',' : '', inner);
       writeJson(x, out, indent, inner, depth + 1);
     });
-    out.push(nl, cur, ']');
+    out.push(close, ']');
     return;
   }
   const keys = Object.keys(v);
   if (keys.length === 0) { out.push('{}'); return; }
-  out.push('{', nl);
+  out.push('{');
   keys.forEach((k, i) => {
-    if (i) out.push(',', nl);
-    out.push(inner, JSON.stringify(k), colon);
+    out.push(i ? ',' : '', inner, JSON.stringify(k), colon);
     writeJson(v[k], out, indent, inner, depth + 1);
   });
-  out.push(nl, cur, '}');
+  out.push(close, '}');
 }
 
 /**

@@ -55,11 +55,12 @@ export class GcpMetrics implements Metrics {
       metricLabels: { ...(s.metric?.labels ?? {}) },
       resourceType: s.resource?.type ?? '',
       resourceLabels: { ...(s.resource?.labels ?? {}) },
-      points: (s.points ?? []).map((p) => ({
-        start: p.interval?.startTime ? fromTimestamp(p.interval.startTime) : undefined,
-        end: fromTimestamp(p.interval!.endTime!),
-        value: pointValue(p.value),
-      })),
+      points: (s.points ?? []).map((p) => {
+        const end = fromTimestamp(p.interval!.endTime!);
+        const start = p.interval?.startTime ? fromTimestamp(p.interval.startTime) : undefined;
+        // A GAUGE point's interval is the single instant `end`; only real intervals carry a start.
+        return { ...(start && start.getTime() !== end.getTime() ? { start } : {}), end, value: pointValue(p.value) };
+      }),
     }));
   }
 }

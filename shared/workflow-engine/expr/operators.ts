@@ -11,7 +11,7 @@ function isNum(v: WfValue): v is Num {
 }
 
 function typeError(op: string, a: WfValue, b?: WfValue): never {
-  const types = b === undefined && arguments.length < 3 ? typeName(a) : `${typeName(a)} and ${typeName(b as WfValue)}`;
+  const types = b === undefined ? typeName(a) : `${typeName(a)} and ${typeName(b)}`;
   throw tagged('TypeError', `unsupported operand type(s) for ${op}: ${types}`);
 }
 

@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
+import { register as start } from './start.ts';
+import { register as publish } from './publish.ts';
+import { register as records } from './records.ts';
+import { register as status } from './status.ts';
 
 /** Every command module registers itself here; keep one line per module. */
 export const commandModules: Array<(program: Command) => void> = [
+  start,
+  publish,
+  records,
+  status,
 ];

@@ -30,6 +30,8 @@ export interface InstanceRecord {
   /** Other `settings` fields a caller set (kept so gets return what was written). */
   extraSettings: Record<string, unknown>;
   writes: WriteEntry[];
+  /** The automated backup schedule has been evaluated up to this time. */
+  automatedBackupsUntil?: number;
   /** Set on clones: where the data came from. */
   clonedFrom?: { instance: string; pointInTime: number };
 }

@@ -1,0 +1,65 @@
+/**
+ * Pricing on the Cloud Billing Catalog v1 through `CloudCatalogClient` (@google-cloud/billing).
+ * Prices come as Money {units, nanos}; a SKU's price is the first tier above the free tier.
+ */
+import { CloudCatalogClient } from '@google-cloud/billing';
+import type { Clock } from '../../ports/clock.ts';
+import type { PricedService, Pricing, Sku } from '../../ports/pricing.ts';
+import { PermanentError } from '../../runtime/errors.ts';
+import { gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
+import { callApi } from './common/errors.ts';
+
+type Money = { units?: unknown; nanos?: number | null; currencyCode?: string | null };
+type Tier = { startUsageAmount?: number | null; unitPrice?: Money | null };
+
+export class GcpPricing implements Pricing {
+  private readonly client = lazy(() => new CloudCatalogClient(gaxClientOptions(this.config) as ConstructorParameters<typeof CloudCatalogClient>[0]));
+
+  /** `_clock` keeps the adapters' common constructor shape; the catalog has no operations to wait for. */
+  constructor(private readonly config: GcpEndpointConfig, _clock: Clock, private readonly currencyCode = 'USD') {}
+
+  async listServices(): Promise<PricedService[]> {
+    const [services] = await callApi('cloudbilling.services.list', () => this.client().listServices({}, { autoPaginate: true }));
+    return services.map((s) => ({ serviceId: s.serviceId ?? '', displayName: s.displayName ?? '' }));
+  }
+
+  async listSkus(serviceId: string): Promise<Sku[]> {
+    if (!/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(serviceId)) {
+      throw new PermanentError(`cloudbilling.services.skus.list: serviceId must look like "6F81-5844-456A", got "${serviceId}"`, { where: 'serviceId', code: 400 });
+    }
+    const [skus] = await callApi('cloudbilling.services.skus.list', () => this.client().listSkus({
+      parent: `services/${serviceId}`,
+      currencyCode: this.currencyCode,
+    }, { autoPaginate: true }));
+    return skus.map((s) => {
+      const info = s.pricingInfo?.[0];
+      const expression = info?.pricingExpression;
+      const tier = firstPaidTier(expression?.tieredRates ?? []);
+      return {
+        skuId: s.skuId ?? '',
+        serviceId,
+        description: s.description ?? '',
+        resourceFamily: s.category?.resourceFamily ?? '',
+        resourceGroup: s.category?.resourceGroup ?? '',
+        usageType: s.category?.usageType ?? '',
+        serviceRegions: [...(s.serviceRegions ?? [])],
+        usageUnit: expression?.usageUnit ?? '',
+        unitPrice: tier ? moneyToNumber(tier.unitPrice) : 0,
+        currencyCode: tier?.unitPrice?.currencyCode || this.currencyCode,
+      };
+    });
+  }
+}
+
+/** The first tier whose price is not zero; a SKU whose every tier is free costs 0. */
+function firstPaidTier(tiers: Tier[]): Tier | undefined {
+  const sorted = [...tiers].sort((a, b) => (a.startUsageAmount ?? 0) - (b.startUsageAmount ?? 0));
+  return sorted.find((t) => moneyToNumber(t.unitPrice) !== 0) ?? sorted[0];
+}
+
+/** Money is whole `units` (int64, a string or Long on the wire) plus `nanos` (10^-9 units, same sign). */
+export function moneyToNumber(m: Money | null | undefined): number {
+  if (!m) return 0;
+  const units = Number(String(m.units ?? 0));
+  return units + (m.nanos ?? 0) / 1e9;
+}

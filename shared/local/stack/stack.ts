@@ -1,0 +1,145 @@
+/**
+ * The local stack behind `npm start`: the Pub/Sub emulator, gcp-sim, and the five functions
+ * served by functions-framework exactly as in production, wired with the same topology
+ * Terraform creates. State lives in the data directory; the servers take free loopback ports.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PubSub } from '@google-cloud/pubsub';
+import { FUNCTIONS } from '../../events/topics.ts';
+import type { Clock } from '../../ports/clock.ts';
+import { ScaledClock } from '../../adapters/local/virtual-clock.ts';
+import { loadConfig, type Config } from '../../runtime/config.ts';
+import { buildContainer, useContainer, type Container } from '../../runtime/container.ts';
+import { createLogger, type Logger } from '../../runtime/logger.ts';
+import { startPubsubEmulator } from '../pubsub/index.ts';
+import { startGcpSim, type GcpSim } from '../gcp-sim/server.ts';
+import { createDefaultSimServices } from '../gcp-sim/default-services.ts';
+import { buildFlowDeps } from '../../runtime/flow-deps.ts';
+import { watchDeadLetters } from './dead-letter-watcher.ts';
+import { ensureTopology } from './topology.ts';
+import { readRunningStack, removeStackFile, writeStackFile, type StackFile } from './stack-file.ts';
+
+export interface StackOptions {
+  dataDir: string;
+  projectId?: string;
+  /** Speeds up simulated time (operations, workflow sleeps) for demos; 1 = real time. */
+  clockSpeed?: number;
+  clock?: Clock;
+  /** Simulated duration of gcp-sim long-running operations, in clock milliseconds. */
+  operationDurationMs?: number;
+  logLevel?: string;
+  logger?: Logger;
+  /** Push retry backoff; Pub/Sub's defaults are 10 s → 600 s, the local default is shorter. */
+  retry?: { minimumBackoffSeconds: number; maximumBackoffSeconds: number };
+  maxDeliveryAttempts?: number;
+  /** Extra environment for the functions' configuration (e.g. STACKCTL_MAX_MESSAGE_BYTES). */
+  env?: Record<string, string>;
+}
+
+export interface RunningStack {
+  info: StackFile;
+  config: Config;
+  container: Container;
+  sim: GcpSim;
+  pubsub: PubSub;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const dataDir = resolve(options.dataDir);
+  const already = readRunningStack(dataDir);
+  if (already) {
+    throw new Error(`a stack is already running with data directory ${dataDir} (pid ${already.pid}); stop it or use another --data-dir`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const projectId = options.projectId ?? 'local-project';
+  const clock = options.clock ?? new ScaledClock(options.clockSpeed ?? 1);
+  const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        logger.error({ err: (err as Error).message }, 'error while stopping the local stack');
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    const emulator = await startPubsubEmulator({ port: 0, persistDir: join(dataDir, 'pubsub') });
+    cleanups.push(() => emulator.close());
+
+    const sim = await startGcpSim({
+      port: 0,
+      clock,
+      operationDurationMs: options.operationDurationMs ?? 2000,
+      persistFile: join(dataDir, 'gcp-sim.json'),
+      services: createDefaultSimServices({ projectId, pubsubEmulatorHost: emulator.host, clock }),
+    });
+    cleanups.push(() => sim.close());
+
+    const config = loadConfig({
+      ...process.env,
+      STACKCTL_MODE: 'local',
+      GOOGLE_CLOUD_PROJECT: projectId,
+      STACKCTL_DATA_DIR: dataDir,
+      STACKCTL_STATE_STORE: 'sqlite',
+      PUBSUB_EMULATOR_HOST: emulator.host,
+      STACKCTL_GCP_SIM_URL: sim.url,
+      STACKCTL_ARGOCD_URL: sim.url,
+      LOG_LEVEL: (options.logLevel ?? 'info') as Config['logLevel'],
+      ...options.env,
+    });
+    const container = await buildContainer({ config, clock, logger, flowDeps: buildFlowDeps(config, clock) });
+    cleanups.push(() => container.close());
+    useContainer(container);
+    cleanups.push(async () => useContainer(undefined));
+
+    await import('../../../functions/index.ts');
+    const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+    const functionUrls: Record<string, string> = {};
+    for (const fn of FUNCTIONS) {
+      const server: Server = getTestServer(fn.target);
+      await new Promise<void>((ok, fail) => {
+        server.once('error', fail);
+        server.listen(0, '127.0.0.1', () => ok());
+      });
+      cleanups.push(() => new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }));
+      functionUrls[fn.flow] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    }
+
+    const pubsub = new PubSub({ projectId, apiEndpoint: emulator.host, emulatorMode: true });
+    cleanups.push(() => pubsub.close());
+    await ensureTopology(pubsub, {
+      functionUrls,
+      retry: options.retry ?? { minimumBackoffSeconds: 1, maximumBackoffSeconds: 30 },
+      maxDeliveryAttempts: options.maxDeliveryAttempts,
+    });
+    const watcher = watchDeadLetters(pubsub, container.deps.store, logger);
+    cleanups.push(() => watcher.close());
+
+    const info: StackFile = {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      dataDir,
+      projectId,
+      region: config.region,
+      endpoints: { pubsubEmulator: emulator.host, gcpSim: sim.url, functions: functionUrls },
+    };
+    writeStackFile(dataDir, info);
+    cleanups.unshift(async () => removeStackFile(dataDir));
+
+    return { info, config, container, sim, pubsub, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

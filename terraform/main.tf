@@ -1,0 +1,178 @@
+provider "google" {
+  project = var.project_id
+  region  = var.region
+
+  # Billing budgets are created on the billing account; the quota is charged to this project.
+  user_project_override = true
+  billing_project       = var.project_id
+}
+
+provider "google-beta" {
+  project = var.project_id
+  region  = var.region
+
+  user_project_override = true
+  billing_project       = var.project_id
+}
+
+locals {
+  prefix = "${var.name_prefix}-${var.environment}"
+
+  labels = merge(var.labels, {
+    stack       = var.name_prefix
+    environment = var.environment
+    managed-by  = "terraform"
+  })
+
+  apis = [
+    "artifactregistry.googleapis.com",
+    "billingbudgets.googleapis.com",
+    "cloudbilling.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "cloudfunctions.googleapis.com",
+    "cloudkms.googleapis.com",
+    "cloudresourcemanager.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "compute.googleapis.com",
+    "container.googleapis.com",
+    "dns.googleapis.com",
+    "firestore.googleapis.com",
+    "iam.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+    "pubsub.googleapis.com",
+    "run.googleapis.com",
+    "secretmanager.googleapis.com",
+    "servicenetworking.googleapis.com",
+    "sqladmin.googleapis.com",
+    "storage.googleapis.com",
+    "workflowexecutions.googleapis.com",
+    "workflows.googleapis.com",
+  ]
+}
+
+resource "google_project_service" "apis" {
+  for_each = toset(local.apis)
+
+  project            = var.project_id
+  service            = each.value
+  disable_on_destroy = false
+}
+
+module "vpc" {
+  source = "./modules/vpc"
+
+  project_id          = var.project_id
+  region              = var.region
+  name_prefix         = local.prefix
+  public_subnet_cidr  = var.public_subnet_cidr
+  private_subnet_cidr = var.private_subnet_cidr
+
+  depends_on = [google_project_service.apis]
+}
+
+module "security" {
+  source = "./modules/security"
+
+  project_id  = var.project_id
+  region      = var.region
+  name_prefix = local.prefix
+  labels      = local.labels
+
+  depends_on = [google_project_service.apis]
+}
+
+module "gke" {
+  source = "./modules/gke"
+
+  project_id                 = var.project_id
+  region                     = var.region
+  name                       = "${local.prefix}-gke"
+  network_id                 = module.vpc.network_id
+  subnetwork_id              = module.vpc.private_subnet_id
+  pods_range_name            = module.vpc.pods_range_name
+  services_range_name        = module.vpc.services_range_name
+  master_authorized_networks = var.gke_master_authorized_networks
+  release_channel            = var.gke_release_channel
+  enable_private_endpoint    = var.gke_enable_private_endpoint
+  deletion_protection        = var.deletion_protection
+  labels                     = local.labels
+}
+
+module "mysql" {
+  source = "./modules/mysql"
+
+  project_id                     = var.project_id
+  region                         = var.region
+  instance_name                  = "${local.prefix}-mysql"
+  tier                           = var.mysql_tier
+  disk_size_gb                   = var.mysql_disk_size_gb
+  availability_type              = var.mysql_availability_type
+  transaction_log_retention_days = var.mysql_transaction_log_retention_days
+  retained_backups               = var.mysql_retained_backups
+  network_id                     = module.vpc.network_id
+  kms_key_id                     = module.security.kms_key_ids["cloudsql"]
+  deletion_protection            = var.deletion_protection
+  labels                         = local.labels
+
+  # Private IP needs the peering, and CMEK needs the service agent's key grant, before the
+  # instance is created; neither is visible through the arguments above.
+  depends_on = [module.vpc, module.security]
+}
+
+module "storage" {
+  source = "./modules/storage"
+
+  project_id            = var.project_id
+  region                = var.region
+  name_prefix           = local.prefix
+  storage_kms_key_id    = module.security.kms_key_ids["storage"]
+  registry_kms_key_id   = module.security.kms_key_ids["artifact-registry"]
+  backup_retention_days = var.backup_retention_days
+  force_destroy         = var.storage_force_destroy
+  labels                = local.labels
+
+  depends_on = [module.security]
+}
+
+module "dns" {
+  source = "./modules/dns"
+  count  = var.enable_dns ? 1 : 0
+
+  project_id  = var.project_id
+  name_prefix = local.prefix
+  domain      = var.dns_domain
+  labels      = local.labels
+
+  depends_on = [google_project_service.apis]
+}
+
+module "control_plane" {
+  source = "./modules/control-plane"
+
+  project_id             = var.project_id
+  region                 = var.region
+  environment            = var.environment
+  name_prefix            = local.prefix
+  functions_archive_path = var.functions_archive_path
+  function_max_instances = var.function_max_instances
+  max_delivery_attempts  = var.max_delivery_attempts
+  message_retention      = var.message_retention
+  backup_schedule        = var.backup_schedule
+  restore_drill_schedule = var.restore_drill_schedule
+  cost_report_schedule   = var.cost_report_schedule
+  sql_instance_name      = module.mysql.instance_name
+  backup_bucket_name     = module.storage.backup_bucket_name
+  artifact_bucket_name   = module.storage.artifact_bucket_name
+  gke_cluster_name       = module.gke.cluster_name
+  firestore_location     = var.firestore_location
+  billing_account_id     = var.billing_account_id
+  budget_amount          = var.budget_amount
+  budget_currency        = var.budget_currency
+  budget_thresholds      = var.budget_thresholds
+  workflow_env           = var.workflow_env
+  deletion_protection    = var.deletion_protection
+  labels                 = local.labels
+
+  depends_on = [google_project_service.apis]
+}

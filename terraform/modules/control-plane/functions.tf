@@ -1,0 +1,130 @@
+resource "google_storage_bucket" "sources" {
+  project                     = var.project_id
+  name                        = "${var.project_id}-${var.name_prefix}-cp-sources"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = true
+  labels                      = local.labels
+
+  # Old archives are only needed for a rollback shortly after a deploy.
+  lifecycle_rule {
+    condition {
+      age = 30
+    }
+    action {
+      type = "Delete"
+    }
+  }
+}
+
+# The object name carries the archive's SHA-256: a new build is a new object, which is
+# what makes Terraform redeploy the functions (a fixed name would never change the plan).
+resource "google_storage_bucket_object" "functions_archive" {
+  name         = "functions-${filesha256(var.functions_archive_path)}.zip"
+  bucket       = google_storage_bucket.sources.name
+  source       = var.functions_archive_path
+  content_type = "application/zip"
+}
+
+resource "google_storage_bucket" "reports" {
+  project                     = var.project_id
+  name                        = "${var.project_id}-${var.name_prefix}-cp-reports"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = false
+  labels                      = local.labels
+
+  versioning {
+    enabled = true
+  }
+}
+
+resource "google_storage_bucket_iam_member" "report_writer" {
+  bucket = google_storage_bucket.reports.name
+  role   = "roles/storage.objectCreator"
+  member = google_service_account.functions["costReports"].member
+}
+
+resource "google_storage_bucket_iam_member" "backup_exporter" {
+  bucket = var.backup_bucket_name
+  role   = "roles/storage.objectAdmin"
+  member = google_service_account.functions["backups"].member
+}
+
+resource "google_storage_bucket_iam_member" "builder_source_reader" {
+  bucket = google_storage_bucket.sources.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.builder.member
+}
+
+locals {
+  function_env = merge(
+    {
+      GOOGLE_CLOUD_PROJECT      = var.project_id
+      CP_ENVIRONMENT            = var.environment
+      CP_REGION                 = var.region
+      CP_STATE_STORE            = "firestore"
+      CP_FIRESTORE_DATABASE     = google_firestore_database.state.name
+      CP_SQL_INSTANCE           = var.sql_instance_name
+      CP_BACKUP_BUCKET          = var.backup_bucket_name
+      CP_ARTIFACT_BUCKET        = var.artifact_bucket_name
+      CP_REPORTS_BUCKET         = google_storage_bucket.reports.name
+      CP_EVENTS_TOPIC           = google_pubsub_topic.flow["events"].name
+      CP_WORKFLOWS_LOCATION     = var.region
+      CP_WORKFLOW_SERVICE_EMAIL = google_service_account.workflows.email
+      LOG_EXECUTION_ID          = "true"
+    },
+    var.function_env,
+  )
+}
+
+resource "google_cloudfunctions2_function" "this" {
+  for_each = local.functions
+
+  project     = var.project_id
+  location    = var.region
+  name        = each.value.name
+  description = each.value.description
+  labels      = merge(local.labels, { flow = lower(each.key) })
+
+  build_config {
+    runtime         = "nodejs20"
+    entry_point     = each.value.entry_point
+    service_account = google_service_account.builder.id
+
+    source {
+      storage_source {
+        bucket = google_storage_bucket.sources.name
+        object = google_storage_bucket_object.functions_archive.name
+      }
+    }
+  }
+
+  service_config {
+    min_instance_count             = 0
+    max_instance_count             = var.function_max_instances
+    available_memory               = var.function_memory
+    timeout_seconds                = var.function_timeout_seconds
+    ingress_settings               = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision = true
+    service_account_email          = google_service_account.functions[each.key].email
+    environment_variables          = merge(local.function_env, { CP_FLOW = each.key })
+  }
+
+  depends_on = [
+    google_project_iam_member.builder,
+    google_storage_bucket_iam_member.builder_source_reader,
+  ]
+}
+
+resource "google_cloud_run_v2_service_iam_member" "push_invoker" {
+  for_each = local.functions
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.this[each.key].name
+  role     = "roles/run.invoker"
+  member   = google_service_account.push_invoker.member
+}

@@ -1,0 +1,13 @@
+resource "google_workflows_workflow" "this" {
+  for_each = local.workflows
+
+  project         = var.project_id
+  region          = var.region
+  name            = each.key
+  description     = each.value.description
+  service_account = google_service_account.workflows.id
+  call_log_level  = "LOG_ERRORS_ONLY"
+  labels          = local.labels
+  user_env_vars   = merge({ CP_EVENTS_TOPIC = google_pubsub_topic.flow["events"].id }, var.workflow_env)
+  source_contents = file("${local.workflows_dir}/${each.value.file}")
+}
