@@ -4,7 +4,9 @@
  *
  * Exactly-one semantics come from Firestore itself: a claim is one atomic batch of two
  * `create()` writes (the idempotency key and the run), which fails with ALREADY_EXISTS for every
- * claimer but the first; leases, run updates, replays and compare-and-set run in transactions.
+ * claimer but the first. A free lease is one create(); a taken one, renewals, releases, run
+ * updates and replays run in transactions; versioned kv writes are create() or an update guarded
+ * by the last update time (a lock-free compare-and-set).
  * Values whose shape the port leaves open (`input`, `result`, audit `details`, kv values) are
  * stored as JSON text so they come back exactly as the SQLite store returns them.
  *
@@ -45,7 +47,7 @@ export const FIRESTORE_INDEXES: ReadonlyArray<{ collection: CollectionName; fiel
 ];
 
 /** Canonical gRPC codes Firestore reports. */
-const CODE = { DEADLINE_EXCEEDED: 4, ALREADY_EXISTS: 6, RESOURCE_EXHAUSTED: 8, ABORTED: 10, UNAVAILABLE: 14 } as const;
+const CODE = { DEADLINE_EXCEEDED: 4, ALREADY_EXISTS: 6, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10, UNAVAILABLE: 14 } as const;
 const TRANSIENT_CODES: ReadonlySet<number> = new Set([CODE.ABORTED, CODE.UNAVAILABLE, CODE.DEADLINE_EXCEEDED, CODE.RESOURCE_EXHAUSTED]);
 
 /**
@@ -143,6 +145,9 @@ export class FirestoreStateStore implements StateStore {
       projectId: this.options.projectId,
       ...(this.options.databaseId !== undefined && { databaseId: this.options.databaseId }),
       ignoreUndefinedProperties: true,
+      // Against the emulator no credential is needed; naming the universe up front stops
+      // google-gax from looking for one, which would probe the GCE metadata server.
+      ...(process.env.FIRESTORE_EMULATOR_HOST && { universeDomain: 'googleapis.com' }),
     });
     return this.client;
   }
@@ -193,14 +198,25 @@ export class FirestoreStateStore implements StateStore {
     input.nonEmpty('acquireLease', 'owner', owner);
     input.ttl('acquireLease', ttlMs);
     const ref = this.col('leases').doc(hashedDocId(target));
-    return this.guard('acquireLease', () => this.db().runTransaction(async (tx) => {
-      const nowMs = this.clock.now().getTime();
-      const current = (await tx.get(ref)).data();
-      if (current && current.owner !== owner && (current.expiresAtMs as number) > nowMs) return null;
-      const lease: Lease = { target, owner, expiresAt: new Date(nowMs + ttlMs).toISOString() };
-      tx.set(ref, { ...lease, expiresAtMs: nowMs + ttlMs });
-      return lease;
-    }));
+    const leaseFrom = (nowMs: number) => ({ target, owner, expiresAt: new Date(nowMs + ttlMs).toISOString(), expiresAtMs: nowMs + ttlMs });
+    return this.guard('acquireLease', async () => {
+      // A free target is one create(); only a taken one needs a transaction to inspect it.
+      const fresh = leaseFrom(this.clock.now().getTime());
+      try {
+        await ref.create(fresh);
+        return { target, owner, expiresAt: fresh.expiresAt };
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== CODE.ALREADY_EXISTS) throw err;
+      }
+      return this.db().runTransaction(async (tx) => {
+        const nowMs = this.clock.now().getTime();
+        const current = (await tx.get(ref)).data();
+        if (current && current.owner !== owner && (current.expiresAtMs as number) > nowMs) return null;
+        const lease = leaseFrom(nowMs);
+        tx.set(ref, lease);
+        return { target, owner, expiresAt: lease.expiresAt };
+      });
+    });
   }
 
   async renewLease(target: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -344,13 +360,37 @@ export class FirestoreStateStore implements StateStore {
     if (expectedVersion !== undefined) input.version('putValue', expectedVersion);
     const valueJson = input.json('putValue', value);
     const ref = this.col('kv').doc(hashedDocId(namespace, key));
-    return this.guard('putValue', () => this.db().runTransaction(async (tx) => {
-      const current = (await tx.get(ref)).data();
-      const version = (current?.version as number | undefined) ?? 0;
-      if (expectedVersion !== undefined && expectedVersion !== version) return { ok: false, version };
-      tx.set(ref, { namespace, key, valueJson, version: version + 1, updatedAt: this.now() });
-      return { ok: true, version: version + 1 };
-    }));
+    const currentVersion = async () => ((await ref.get()).get('version') as number | undefined) ?? 0;
+    return this.guard('putValue', async () => {
+      if (expectedVersion === undefined) {
+        return this.db().runTransaction(async (tx) => {
+          const version = ((await tx.get(ref)).get('version') as number | undefined) ?? 0;
+          tx.set(ref, { namespace, key, valueJson, version: version + 1, updatedAt: this.now() });
+          return { ok: true, version: version + 1 };
+        });
+      }
+      // Compare-and-set without locks: create() when absent, otherwise an update guarded by the
+      // update time we read. A concurrent writer makes ours fail instead of waiting and retrying.
+      if (expectedVersion === 0) {
+        try {
+          await ref.create({ namespace, key, valueJson, version: 1, updatedAt: this.now() });
+          return { ok: true, version: 1 };
+        } catch (err) {
+          if ((err as { code?: unknown }).code !== CODE.ALREADY_EXISTS) throw err;
+          return { ok: false, version: await currentVersion() };
+        }
+      }
+      const snapshot = await ref.get();
+      const version = (snapshot.get('version') as number | undefined) ?? 0;
+      if (!snapshot.exists || version !== expectedVersion) return { ok: false, version };
+      try {
+        await ref.update({ valueJson, version: version + 1, updatedAt: this.now() }, { lastUpdateTime: snapshot.updateTime! });
+        return { ok: true, version: version + 1 };
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== CODE.FAILED_PRECONDITION) throw err;
+        return { ok: false, version: await currentVersion() };
+      }
+    });
   }
 
   async close(): Promise<void> {

@@ -39,7 +39,7 @@ export const incidentSchema = z.looseObject({
   severity: z.string().optional(),
 });
 
-export const monitoringNotificationSchema = z.union([
+export const monitoringNotificationSchema = z.discriminatedUnion('version', [
   z.looseObject({ version: z.literal('1.2'), incident: incidentSchema }),
   z.looseObject({ version: z.literal('test'), incident: z.looseObject({}).optional() }),
 ]);

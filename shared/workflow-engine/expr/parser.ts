@@ -105,10 +105,11 @@ class Parser {
     }
     if (this.isOp('-')) {
       this.i++;
+      const direct = this.peek().t === 'num';
       return this.nest((): Ast => {
         const operand = this.unary();
-        // Fold negative numeric literals so -9223372036854775808 is representable.
-        if (operand.kind === 'literal' && (typeof operand.value === 'bigint' || typeof operand.value === 'number')) {
+        // Fold a minus written directly before a number literal, so -9223372036854775808 is representable.
+        if (direct && operand.kind === 'literal' && (typeof operand.value === 'bigint' || typeof operand.value === 'number')) {
           return { kind: 'literal', value: -operand.value };
         }
         return { kind: 'unary', op: '-', operand };

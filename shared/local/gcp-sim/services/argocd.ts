@@ -163,6 +163,7 @@ export class ArgoCdSim implements SimService {
 
   summary(): Record<string, number> {
     let syncing = 0;
+    if (!this.ctx) return { applications: this.apps.size, syncing };
     for (const app of this.apps.values()) {
       this.settle(app);
       if (app.operation) syncing++;
