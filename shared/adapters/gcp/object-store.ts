@@ -136,7 +136,10 @@ function storageOptions(config: GcpEndpointConfig): StorageOptions {
 function withLocalAuth(storage: Storage, config: GcpEndpointConfig): Storage {
   if (!config.simulatorUrl) return storage;
   storage.interceptors.push({
-    request: (reqOpts) => ({ ...reqOpts, headers: { ...reqOpts.headers, Authorization: `Bearer ${LOCAL_TOKEN}` } }),
+    request: (reqOpts) => {
+      reqOpts.headers = { ...reqOpts.headers, Authorization: `Bearer ${LOCAL_TOKEN}` };
+      return reqOpts;
+    },
   });
   return storage;
 }

@@ -35,7 +35,7 @@ export class GcpRegistry implements Registry {
     this.wait = { timeoutMs: 10 * 60_000, initialDelayMs: 500, maxDelayMs: 10_000, ...options.wait };
     this.client = lazy(async () => {
       const { ArtifactRegistryClient: Client } = await import('@google-cloud/artifact-registry');
-      return new Client(gaxClientOptions(config));
+      return new Client(gaxClientOptions(config) as ConstructorParameters<typeof Client>[0]);
     });
   }
 

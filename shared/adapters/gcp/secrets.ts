@@ -16,6 +16,8 @@ import { timestampToDate } from './secrets/timestamp.ts';
 const STATES: Record<string | number, SecretVersionState> = {
   ENABLED: 'ENABLED', DISABLED: 'DISABLED', DESTROYED: 'DESTROYED', 1: 'ENABLED', 2: 'DISABLED', 3: 'DESTROYED',
 };
+/** No in-client retries: one retry policy, the runtime's (DESIGN §3). */
+const CALL = { retry: { retryCodes: [] as number[] } };
 const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
 const VERSION_ID = /^(latest|[1-9][0-9]*)$/;
 
@@ -25,7 +27,7 @@ export class GcpSecrets implements Secrets {
   constructor(private readonly config: GcpEndpointConfig, _clock: Clock) {
     this.client = lazy(async () => {
       const { SecretManagerServiceClient: Client } = await import('@google-cloud/secret-manager');
-      return new Client(gaxClientOptions(config));
+      return new Client(gaxClientOptions(config) as ConstructorParameters<typeof Client>[0]);
     });
   }
 
@@ -46,7 +48,7 @@ export class GcpSecrets implements Secrets {
   async getSecret(id: string): Promise<SecretInfo | null> {
     const name = this.secretName(id);
     try {
-      const [secret] = await callApi(`secretmanager.getSecret ${name}`, async () => (await this.client()).getSecret({ name }));
+      const [secret] = await callApi(`secretmanager.getSecret ${name}`, async () => (await this.client()).getSecret({ name }, CALL));
       return toSecretInfo(secret);
     } catch (err) {
       if (isNotFound(err)) return null;
@@ -60,21 +62,21 @@ export class GcpSecrets implements Secrets {
       parent: this.parent(),
       secretId: id,
       secret: { replication: { automatic: {} }, labels },
-    }));
+    }, CALL));
     return toSecretInfo(secret);
   }
 
   async listSecrets(): Promise<SecretInfo[]> {
     return callApi(`secretmanager.listSecrets ${this.parent()}`, async () => {
       const out: SecretInfo[] = [];
-      for await (const secret of (await this.client()).listSecretsAsync({ parent: this.parent() })) out.push(toSecretInfo(secret));
+      for await (const secret of (await this.client()).listSecretsAsync({ parent: this.parent() }, { ...CALL, autoPaginate: false })) out.push(toSecretInfo(secret));
       return out;
     });
   }
 
   async deleteSecret(id: string): Promise<void> {
     const name = this.secretName(id);
-    await callApi(`secretmanager.deleteSecret ${name}`, async () => (await this.client()).deleteSecret({ name }));
+    await callApi(`secretmanager.deleteSecret ${name}`, async () => (await this.client()).deleteSecret({ name }, CALL));
   }
 
   async addVersion(id: string, payload: Buffer | string): Promise<SecretVersionInfo> {
@@ -83,13 +85,13 @@ export class GcpSecrets implements Secrets {
     const [version] = await callApi(`secretmanager.addSecretVersion ${parent}`, async () => (await this.client()).addSecretVersion({
       parent,
       payload: { data, dataCrc32c: String(crc32c(data)) },
-    }));
+    }, CALL));
     return toVersionInfo(id, version);
   }
 
   async accessVersion(id: string, version = 'latest'): Promise<Buffer> {
     const name = this.versionName(id, version);
-    const [response] = await callApi(`secretmanager.accessSecretVersion ${name}`, async () => (await this.client()).accessSecretVersion({ name }));
+    const [response] = await callApi(`secretmanager.accessSecretVersion ${name}`, async () => (await this.client()).accessSecretVersion({ name }, CALL));
     const raw = response.payload?.data;
     const data = raw === null || raw === undefined ? Buffer.alloc(0) : typeof raw === 'string' ? Buffer.from(raw, 'base64') : Buffer.from(raw);
     const expected = response.payload?.dataCrc32c;
@@ -104,24 +106,24 @@ export class GcpSecrets implements Secrets {
     const parent = this.secretName(id);
     return callApi(`secretmanager.listSecretVersions ${parent}`, async () => {
       const out: SecretVersionInfo[] = [];
-      for await (const version of (await this.client()).listSecretVersionsAsync({ parent })) out.push(toVersionInfo(id, version));
+      for await (const version of (await this.client()).listSecretVersionsAsync({ parent }, { ...CALL, autoPaginate: false })) out.push(toVersionInfo(id, version));
       return out;
     });
   }
 
   async enableVersion(id: string, version: string): Promise<void> {
     const name = this.versionName(id, version);
-    await callApi(`secretmanager.enableSecretVersion ${name}`, async () => (await this.client()).enableSecretVersion({ name }));
+    await callApi(`secretmanager.enableSecretVersion ${name}`, async () => (await this.client()).enableSecretVersion({ name }, CALL));
   }
 
   async disableVersion(id: string, version: string): Promise<void> {
     const name = this.versionName(id, version);
-    await callApi(`secretmanager.disableSecretVersion ${name}`, async () => (await this.client()).disableSecretVersion({ name }));
+    await callApi(`secretmanager.disableSecretVersion ${name}`, async () => (await this.client()).disableSecretVersion({ name }, CALL));
   }
 
   async destroyVersion(id: string, version: string): Promise<void> {
     const name = this.versionName(id, version);
-    await callApi(`secretmanager.destroySecretVersion ${name}`, async () => (await this.client()).destroySecretVersion({ name }));
+    await callApi(`secretmanager.destroySecretVersion ${name}`, async () => (await this.client()).destroySecretVersion({ name }, CALL));
   }
 }
 

@@ -6,7 +6,7 @@
  * `callApi` (409 operationInProgress, 429, 5xx and timeouts are transient).
  */
 import sql, { type protos } from '@google-cloud/sql';
-import type { CallOptions } from 'google-gax';
+import type { CallOptions, ClientOptions } from 'google-gax';
 import type { Clock } from '../../ports/clock.ts';
 import type {
   CloneRequest, ExportRequest, SqlAdmin, SqlBackupRun, SqlDatabase, SqlInstance, SqlInstanceState, SqlUser,
@@ -33,11 +33,11 @@ export interface GcpSqlAdminOptions {
 const MAX_PAGES = 1_000;
 
 export class GcpSqlAdmin implements SqlAdmin {
-  private readonly instancesClient = lazy(() => new sql.v1.SqlInstancesServiceClient(gaxClientOptions(this.config)));
-  private readonly operationsClient = lazy(() => new sql.v1.SqlOperationsServiceClient(gaxClientOptions(this.config)));
-  private readonly backupRunsClient = lazy(() => new sql.v1.SqlBackupRunsServiceClient(gaxClientOptions(this.config)));
-  private readonly databasesClient = lazy(() => new sql.v1.SqlDatabasesServiceClient(gaxClientOptions(this.config)));
-  private readonly usersClient = lazy(() => new sql.v1.SqlUsersServiceClient(gaxClientOptions(this.config)));
+  private readonly instancesClient = lazy(() => new sql.v1.SqlInstancesServiceClient(this.clientOptions()));
+  private readonly operationsClient = lazy(() => new sql.v1.SqlOperationsServiceClient(this.clientOptions()));
+  private readonly backupRunsClient = lazy(() => new sql.v1.SqlBackupRunsServiceClient(this.clientOptions()));
+  private readonly databasesClient = lazy(() => new sql.v1.SqlDatabasesServiceClient(this.clientOptions()));
+  private readonly usersClient = lazy(() => new sql.v1.SqlUsersServiceClient(this.clientOptions()));
 
   constructor(
     private readonly config: GcpEndpointConfig,
@@ -45,6 +45,10 @@ export class GcpSqlAdmin implements SqlAdmin {
     private readonly waitPolicy: Partial<WaitPolicy> = {},
     private readonly options: GcpSqlAdminOptions = {},
   ) {}
+
+  private clientOptions(): ClientOptions {
+    return gaxClientOptions(this.config) as ClientOptions;
+  }
 
   private get project(): string { return this.config.projectId; }
 
@@ -234,10 +238,11 @@ export class GcpSqlAdmin implements SqlAdmin {
     const name = op.name;
     if (!name) throw new PermanentError(`${where}: the API returned an operation without a name`, { where });
     let current = op;
-    return waitUntil(`${where} (operation ${name})`, this.clock, async () => {
+    return waitUntil<IOperation>(`${where} (operation ${name})`, this.clock, async () => {
       if (!isDone(current)) {
-        [current] = await callApi(`sqladmin.operations.get ${name}`, () =>
+        const [polled] = await callApi(`sqladmin.operations.get ${name}`, () =>
           this.operationsClient().get({ project: this.project, operation: name }, this.callOptions));
+        current = polled;
       }
       if (!isDone(current)) return { done: false };
       const errors = current.error?.errors ?? [];

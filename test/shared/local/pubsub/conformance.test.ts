@@ -1,0 +1,148 @@
+/**
+ * Conformance of the emulator against the real @google-cloud/pubsub client: exactly-once
+ * receipt of 10,000 messages, nack redelivery, dead-lettering and ordering keys.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message, PubSub } from '@google-cloud/pubsub';
+import { startPubsubEmulator, type PubsubEmulator } from '../../../../shared/local/pubsub/emulator.ts';
+import { pubsubClient, subscriptionPath, topicPath, waitFor } from './helpers.ts';
+
+let emulator: PubsubEmulator;
+let pubsub: PubSub;
+
+beforeAll(async () => {
+  emulator = await startPubsubEmulator({ port: 0 });
+  pubsub = pubsubClient(emulator.host);
+});
+
+afterAll(async () => {
+  await pubsub?.close();
+  await emulator?.close();
+});
+
+const unacked = (sub: string) => emulator.stats().find((s) => s.subscription === subscriptionPath(sub))?.unacked;
+
+describe('Pub/Sub emulator with the real client', () => {
+  it('delivers 10,000 published messages exactly once each and forgets them once acked', async () => {
+    const [topic] = await pubsub.createTopic('bulk-topic');
+    const [subscription] = await topic.createSubscription('bulk-sub');
+    const total = 10_000;
+    const publishedIds = await Promise.all(
+      Array.from({ length: total }, (_, i) => topic.publishMessage({ data: Buffer.from(`message-${i}`), attributes: { index: String(i) } })),
+    );
+    expect(new Set(publishedIds).size).toBe(total);
+
+    const received = new Set<string>();
+    let duplicates = 0;
+    subscription.on('message', (m: Message) => {
+      if (received.has(m.id)) duplicates++;
+      received.add(m.id);
+      expect(m.data.toString()).toBe(`message-${m.attributes.index}`);
+      m.ack();
+    });
+    await waitFor(() => received.size === total, '10,000 messages', 40_000);
+    // Give a would-be redelivery the chance to show up before checking that none did.
+    await new Promise((r) => setTimeout(r, 300));
+    await subscription.close();
+
+    expect(duplicates).toBe(0);
+    expect([...received].sort()).toEqual([...publishedIds].sort());
+    await waitFor(() => unacked('bulk-sub') === 0, 'every ack to be applied');
+  });
+
+  it('redelivers a nacked message', async () => {
+    const [topic] = await pubsub.createTopic('nack-topic');
+    const [subscription] = await topic.createSubscription('nack-sub');
+    const id = await topic.publishMessage({ data: Buffer.from('try again') });
+    const deliveries: string[] = [];
+    subscription.on('message', (m: Message) => {
+      deliveries.push(m.id);
+      if (deliveries.length === 1) m.nack();
+      else m.ack();
+    });
+    await waitFor(() => deliveries.length >= 2, 'the redelivery');
+    await subscription.close();
+    expect(deliveries.slice(0, 2)).toEqual([id, id]);
+    expect(unacked('nack-sub')).toBe(0);
+  });
+
+  it('dead-letters after max delivery attempts with delivery_attempt and the four source attributes', async () => {
+    const [topic] = await pubsub.createTopic('work-topic');
+    const [dlq] = await pubsub.createTopic('work-topic-dlq');
+    const [dlqSub] = await dlq.createSubscription('work-topic-dlq-sub');
+    const [subscription] = await topic.createSubscription('work-sub', {
+      deadLetterPolicy: { deadLetterTopic: dlq.name, maxDeliveryAttempts: 5 },
+      retryPolicy: { minimumBackoff: { seconds: 0, nanos: 50e6 }, maximumBackoff: { seconds: 0, nanos: 200e6 } },
+    });
+    const id = await topic.publishMessage({ data: Buffer.from('poison'), attributes: { kind: 'poison' } });
+
+    const attempts: number[] = [];
+    subscription.on('message', (m: Message) => {
+      attempts.push(m.deliveryAttempt);
+      m.nack();
+    });
+    const deadLetters: Message[] = [];
+    dlqSub.on('message', (m: Message) => {
+      deadLetters.push(m);
+      m.ack();
+    });
+    await waitFor(() => deadLetters.length === 1, 'the dead-lettered message');
+    await subscription.close();
+    await dlqSub.close();
+
+    expect(attempts).toEqual([1, 2, 3, 4, 5]);
+    const [dead] = deadLetters;
+    expect(dead!.data.toString()).toBe('poison');
+    expect(dead!.id).not.toBe(id);
+    expect(dead!.attributes).toMatchObject({
+      kind: 'poison',
+      CloudPubSubDeadLetterSourceDeliveryCount: '5',
+      CloudPubSubDeadLetterSourceSubscription: 'work-sub',
+      CloudPubSubDeadLetterSourceSubscriptionProject: 'emu-test',
+    });
+    expect(Date.parse(dead!.attributes.CloudPubSubDeadLetterSourceTopicPublishTime!)).toBeGreaterThan(0);
+    expect(unacked('work-sub')).toBe(0);
+    expect(topicPath('work-topic-dlq')).toBe(dlq.name);
+  });
+
+  it('delivers messages of one ordering key in order, one at a time', async () => {
+    const [topic] = await pubsub.createTopic('ordered-topic');
+    const [subscription] = await topic.createSubscription('ordered-sub', { enableMessageOrdering: true });
+    topic.setPublishOptions({ messageOrdering: true });
+    const keys = ['alpha', 'beta', 'gamma'];
+    const perKey = 40;
+    const publishedOrder = new Map<string, string[]>(keys.map((k) => [k, []]));
+    for (let i = 0; i < perKey; i++) {
+      const ids = await Promise.all(keys.map((k) => topic.publishMessage({ data: Buffer.from(`${k}-${i}`), orderingKey: k })));
+      ids.forEach((id, idx) => publishedOrder.get(keys[idx]!)!.push(id));
+    }
+    // An unordered message on the same subscription is not held back by the keys.
+    await topic.publishMessage({ data: Buffer.from('no key') });
+
+    const receivedOrder = new Map<string, string[]>(keys.map((k) => [k, []]));
+    const inFlight = new Set<string>();
+    let overlaps = 0;
+    let nackedOnce = false;
+    let unkeyed = 0;
+    subscription.on('message', (m: Message) => {
+      const key = m.orderingKey ?? '';
+      if (!key) { unkeyed++; m.ack(); return; }
+      if (inFlight.has(key)) overlaps++;
+      inFlight.add(key);
+      // The first message of alpha is nacked once: it must come back before alpha's second.
+      if (key === 'alpha' && !nackedOnce) {
+        nackedOnce = true;
+        inFlight.delete(key);
+        m.nack();
+        return;
+      }
+      receivedOrder.get(key)!.push(m.id);
+      setTimeout(() => { inFlight.delete(key); m.ack(); }, 1);
+    });
+    await waitFor(() => keys.every((k) => receivedOrder.get(k)!.length === perKey) && unkeyed === 1, 'all ordered messages');
+    await subscription.close();
+
+    expect(overlaps).toBe(0);
+    for (const k of keys) expect(receivedOrder.get(k)).toEqual(publishedOrder.get(k));
+  });
+});
