@@ -170,6 +170,8 @@ module "control_plane" {
   budget_amount          = var.budget_amount
   budget_currency        = var.budget_currency
   budget_thresholds      = var.budget_thresholds
+  argocd_url             = var.argocd_url
+  log_level              = var.log_level
   workflow_env           = var.workflow_env
   deletion_protection    = var.deletion_protection
   labels                 = local.labels

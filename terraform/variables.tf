@@ -326,6 +326,28 @@ variable "budget_thresholds" {
   }
 }
 
+variable "argocd_url" {
+  type        = string
+  description = "Base URL of the Argo CD API used by the redeploy and restore steps (empty: not configured)."
+  default     = ""
+
+  validation {
+    condition     = var.argocd_url == "" || can(regex("^https://[^\\s/]+", var.argocd_url))
+    error_message = "argocd_url must be empty or an https:// URL."
+  }
+}
+
+variable "log_level" {
+  type        = string
+  description = "Log level of the control plane functions."
+  default     = "info"
+
+  validation {
+    condition     = contains(["fatal", "error", "warn", "info", "debug", "trace", "silent"], var.log_level)
+    error_message = "log_level must be one of fatal, error, warn, info, debug, trace, silent."
+  }
+}
+
 variable "workflow_env" {
   type        = map(string)
   description = "Non-secret environment variables of the workflows (e.g. ARGOCD_URL)."

@@ -4,22 +4,17 @@
  * run with status `accepted` and does nothing else (the README's status table says which).
  */
 import {
-  decodeBackupJob, decodeBudgetNotification, decodeCostReportJob, decodeMonitoringNotification, decodeWorkspaceRequest,
+  decodeBackupJob, decodeBudgetNotification, decodeCostReportJob, decodeMonitoringNotification,
   type EventOfKind,
 } from '../events/index.ts';
 import type { FlowDefinition } from '../runtime/flow.ts';
+import { provisioningFlow } from './provisioning/flow.ts';
+
+export { provisioningFlow };
 
 type Incident = EventOfKind<'MonitoringIncident'> | EventOfKind<'MonitoringTestNotification'>;
 
 const accepted = async () => ({ status: 'accepted' as const, reason: 'validated and recorded; this flow takes no action yet' });
-
-export const provisioningFlow: FlowDefinition<EventOfKind<'WorkspaceRequest'>> = {
-  flow: 'provisioning',
-  decode: decodeWorkspaceRequest,
-  actor: (e) => e.request.requestedBy,
-  describe: (e) => ({ requestId: e.request.requestId, action: e.request.action, workspace: e.request.workspace, environment: e.request.environment }),
-  act: accepted,
-};
 
 export const alertsFlow: FlowDefinition<Incident> = {
   flow: 'alerts',

@@ -1,12 +1,35 @@
 /**
- * Flow-specific adapters, keyed by flow name. Each flow's issue adds what its `act` needs
- * here; every adapter is built once per process and creates its client lazily.
+ * Flow-specific adapters, keyed by flow name. Each adapter is built once per process and
+ * creates its client lazily on first use, so a function instance only pays for the clients
+ * its flow actually calls.
  */
 import type { Clock } from '../ports/clock.ts';
 import type { Config } from './config.ts';
+import type { GcpEndpointConfig } from '../adapters/gcp/common/endpoint.ts';
+import { GcpSqlAdmin } from '../adapters/gcp/sql-admin.ts';
+import { GcpSecrets } from '../adapters/gcp/secrets.ts';
+import { GcpObjectStore } from '../adapters/gcp/object-store.ts';
+import { GcpRegistry } from '../adapters/gcp/registry.ts';
+import type { ProvisioningDeps } from '../flows/provisioning/deps.ts';
 
 export type FlowDeps = Record<string, unknown>;
 
-export function buildFlowDeps(_config: Config, _clock: Clock): FlowDeps {
-  return {};
+export function endpointConfig(config: Config): GcpEndpointConfig {
+  return { projectId: config.projectId, region: config.region, simulatorUrl: config.gcpSimUrl };
+}
+
+export function provisioningDeps(config: Config, clock: Clock): ProvisioningDeps {
+  const endpoint = endpointConfig(config);
+  return {
+    sql: new GcpSqlAdmin(endpoint, clock),
+    secrets: new GcpSecrets(endpoint, clock),
+    objects: new GcpObjectStore(endpoint, clock),
+    registry: new GcpRegistry(endpoint, clock),
+  };
+}
+
+export function buildFlowDeps(config: Config, clock: Clock): FlowDeps {
+  return {
+    provisioning: provisioningDeps(config, clock),
+  };
 }

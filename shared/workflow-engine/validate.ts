@@ -17,6 +17,7 @@ export function validateProgram(program: WorkflowProgram, report: Report): void 
   for (const sub of program.subworkflows.values()) {
     const names = new Map<string, string>();
     walkSteps(sub.body, (step) => {
+      if (isEmbedded.has(step)) return;
       const prev = names.get(step.name);
       if (prev !== undefined && prev !== step.where) {
         report(step.where, step.name, `duplicate step name "${step.name}" in subworkflow "${sub.name}" (also at ${prev})`);
@@ -40,10 +41,13 @@ function walkStep(step: Step, visit: (step: Step) => void): void {
   for (const inner of embedded(step)) walkStep(inner, visit);
 }
 
+/** Bodies embedded in a try or a switch condition: they carry their parent's name, not a step of their own. */
+const isEmbedded = new WeakSet<Step>();
+
 function embedded(step: Step): Step[] {
-  if (step.kind === 'try') return [step.body];
-  if (step.kind === 'switch') return step.cases.flatMap((c) => (c.body ? [c.body] : []));
-  return [];
+  const out = step.kind === 'try' ? [step.body] : step.kind === 'switch' ? step.cases.flatMap((c) => (c.body ? [c.body] : [])) : [];
+  for (const s of out) isEmbedded.add(s);
+  return out;
 }
 
 function childLists(step: Step): StepList[] {

@@ -195,7 +195,7 @@ class JsonParser {
   }
 
   value(depth: number): WfValue {
-    if (depth > 1000) this.fail('nested too deeply');
+    if (depth >= 1000) this.fail('nested too deeply (over 1000 levels)');
     const c = this.s[this.i];
     switch (c) {
       case '{': return this.object(depth);

@@ -42,6 +42,6 @@ budget_amount      = 300
 budget_currency    = "USD"
 budget_thresholds  = [0.5, 0.9, 1.0]
 
-workflow_env = {
-  ARGOCD_URL = "https://argocd.dev.internal.example.com"
-}
+argocd_url   = "https://argocd.dev.internal.example.com"
+log_level    = "debug"
+workflow_env = {}

@@ -43,6 +43,6 @@ budget_amount      = 2500
 budget_currency    = "USD"
 budget_thresholds  = [0.5, 0.75, 0.9, 1.0]
 
-workflow_env = {
-  ARGOCD_URL = "https://argocd.internal.example.com"
-}
+argocd_url   = "https://argocd.internal.example.com"
+log_level    = "info"
+workflow_env = {}

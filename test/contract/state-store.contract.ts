@@ -7,11 +7,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../shared/adapters/local/virtual-clock.ts';
 import { RUN_TRANSITIONS, type RunStatus, type StateStore } from '../../shared/ports/state-store.ts';
 
-export type MakeStateStore = (clock: VirtualClock) => StateStore | Promise<StateStore>;
+/**
+ * Makes a fresh, empty store. With `peerOf`, makes instead a second, independent store (its own
+ * connection or client) over the same data as `peerOf`, as another process would see it.
+ */
+export type MakeStateStore = (clock: VirtualClock, peerOf?: StateStore) => StateStore | Promise<StateStore>;
 
 export interface StateStoreContractOptions {
   /** How many claimers race for one key in the in-process concurrency tests. */
   concurrentClaimers?: number;
+  /** False when the backend cannot be opened twice (an in-memory database). */
+  supportsPeers?: boolean;
 }
 
 const START = '2026-03-01T00:00:00.000Z';
@@ -94,6 +100,41 @@ export function stateStoreContract(name: string, makeStore: MakeStateStore, opti
       it('returns null for unknown runs', async () => {
         expect(await store.getRun('nope')).toBeNull();
         expect(await store.getRunByKey('nope')).toBeNull();
+      });
+    });
+
+    describe.runIf(options.supportsPeers ?? true)('two stores over the same data', () => {
+      let peer: StateStore;
+
+      beforeEach(async () => {
+        peer = await makeStore(clock, store);
+      });
+
+      afterEach(async () => {
+        await peer.close();
+      });
+
+      it('gives one winner when both claim the same keys at once', async () => {
+        const keys = Array.from({ length: 10 }, (_, i) => `shared-${i}`);
+        const results = await Promise.all(keys.flatMap((key) => [
+          store.claim(key, { id: `a-${key}`, flow: 'alerts' }),
+          peer.claim(key, { id: `b-${key}`, flow: 'alerts' }),
+        ]));
+        for (const [i, key] of keys.entries()) {
+          const [a, b] = [results[2 * i], results[2 * i + 1]];
+          expect([a.claimed, b.claimed].filter(Boolean), key).toHaveLength(1);
+          expect(a.run.id, key).toBe(b.run.id);
+        }
+      });
+
+      it('sees the other store\'s leases, runs and values', async () => {
+        expect(await store.acquireLease('sql/main', 'worker-a', 10_000)).not.toBeNull();
+        expect(await peer.acquireLease('sql/main', 'worker-b', 10_000)).toBeNull();
+        await store.claim('k', { id: 'run-1', flow: 'alerts' });
+        await peer.updateRun('run-1', { status: 'running' });
+        expect((await store.getRun('run-1'))?.status).toBe('running');
+        await store.putValue('ns', 'k', 1, 0);
+        expect(await peer.putValue('ns', 'k', 2, 0)).toEqual({ ok: false, version: 1 });
       });
     });
 

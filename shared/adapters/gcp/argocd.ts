@@ -60,7 +60,9 @@ export class HttpArgoCd implements ArgoCd {
       if (json === undefined) throw new PermanentError(`${where}: Argo CD answered ${res.status} without a JSON body`, { where, code: res.status });
       return json;
     }
-    const message = String(json?.message ?? json?.error ?? (text.slice(0, 300) || res.statusText));
+    // Argo CD's grpc-gateway body is {error, code, message}; proxies in front may answer {error: {message}}.
+    const fromBody: unknown = json?.message ?? json?.error?.message ?? (typeof json?.error === 'string' ? json.error : undefined);
+    const message = String(fromBody || text.slice(0, 300) || res.statusText);
     const description = `${where}: Argo CD answered ${res.status}: ${message}`;
     const transient = IN_PROGRESS.test(message) || classifyHttpStatus(res.status, message) === 'transient';
     throw (transient

@@ -136,10 +136,8 @@ function storageOptions(config: GcpEndpointConfig): StorageOptions {
 function withLocalAuth(storage: Storage, config: GcpEndpointConfig): Storage {
   if (!config.simulatorUrl) return storage;
   storage.interceptors.push({
-    request: (reqOpts) => {
-      reqOpts.headers = { ...reqOpts.headers, Authorization: `Bearer ${LOCAL_TOKEN}` };
-      return reqOpts;
-    },
+    // Typed loosely: the interceptor contract takes request options and returns DecorateRequestOptions.
+    request: (reqOpts: any) => ({ ...reqOpts, headers: { ...reqOpts.headers, Authorization: `Bearer ${LOCAL_TOKEN}` } }),
   });
   return storage;
 }

@@ -76,7 +76,12 @@ export class GcpSecrets implements Secrets {
 
   async deleteSecret(id: string): Promise<void> {
     const name = this.secretName(id);
-    await callApi(`secretmanager.deleteSecret ${name}`, async () => (await this.client()).deleteSecret({ name }, CALL));
+    try {
+      await callApi(`secretmanager.deleteSecret ${name}`, async () => (await this.client()).deleteSecret({ name }, CALL));
+    } catch (err) {
+      // Already gone counts as deleted, so a redelivered request does not fail on finished work.
+      if (!isNotFound(err)) throw err;
+    }
   }
 
   async addVersion(id: string, payload: Buffer | string): Promise<SecretVersionInfo> {

@@ -5,7 +5,7 @@
  * DONE; a DONE operation carrying `error` is a PermanentError. Client failures are classified by
  * `callApi` (409 operationInProgress, 429, 5xx and timeouts are transient).
  */
-import sql, { type protos } from '@google-cloud/sql';
+import sql, { protos } from '@google-cloud/sql';
 import type { CallOptions, ClientOptions } from 'google-gax';
 import type { Clock } from '../../ports/clock.ts';
 import type {
@@ -23,11 +23,17 @@ type IBackupRun = protos.google.cloud.sql.v1.IBackupRun;
 type ITimestamp = protos.google.protobuf.ITimestamp;
 
 export interface GcpSqlAdminOptions {
-  /** Per-call deadline handed to the client (ms); the client default is 60 s. */
+  /**
+   * Deadline for each API call, in real milliseconds (default 60 000, the client's configured
+   * timeout). google-gax's REST transport does not enforce call timeouts itself, so the adapter
+   * races the call against this deadline and cancels it.
+   */
   callTimeoutMs?: number;
   /** Page size used when following nextPageToken. */
   pageSize?: number;
 }
+
+const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 
 /** Hard cap on pages followed, so a server that never stops paging cannot loop us forever. */
 const MAX_PAGES = 1_000;
@@ -52,13 +58,22 @@ export class GcpSqlAdmin implements SqlAdmin {
 
   private get project(): string { return this.config.projectId; }
 
-  private get callOptions(): CallOptions | undefined {
-    return this.options.callTimeoutMs === undefined ? undefined : { timeout: this.options.callTimeoutMs };
+  private get callOptions(): CallOptions {
+    return { timeout: this.callTimeoutMs };
+  }
+
+  private get callTimeoutMs(): number {
+    return this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  }
+
+  /** One API call: bounded by the deadline, failures classified permanent or transient. */
+  private call<T>(where: string, fn: () => Promise<T>): Promise<T> {
+    return callApi(where, () => withDeadline(fn, this.callTimeoutMs, where));
   }
 
   async getInstance(instance: string): Promise<SqlInstance | null> {
     try {
-      const [found] = await callApi(`sqladmin.instances.get ${instance}`, () =>
+      const [found] = await this.call(`sqladmin.instances.get ${instance}`, () =>
         this.instancesClient().get({ project: this.project, instance }, this.callOptions));
       return toInstance(found);
     } catch (err) {
@@ -82,7 +97,7 @@ export class GcpSqlAdmin implements SqlAdmin {
     const removals = Object.entries(labels).filter(([, v]) => v === null).map(([k]) => k);
     if (removals.length === 0) {
       const userLabels = Object.fromEntries(Object.entries(labels)) as Record<string, string>;
-      const [op] = await callApi(where, () => this.instancesClient().patch(
+      const [op] = await this.call(where, () => this.instancesClient().patch(
         { project: this.project, instance, body: { settings: { userLabels } } }, this.callOptions));
       await this.waitForOperation(where, op);
       return;
@@ -90,14 +105,14 @@ export class GcpSqlAdmin implements SqlAdmin {
     // PATCH merges userLabels, so a key can only be dropped by instances.update (PUT), which
     // replaces the settings and requires the current settingsVersion (optimistic concurrency).
     const updateWhere = `sqladmin.instances.update ${instance}`;
-    const [current] = await callApi(`sqladmin.instances.get ${instance}`, () =>
+    const [current] = await this.call(`sqladmin.instances.get ${instance}`, () =>
       this.instancesClient().get({ project: this.project, instance }, this.callOptions));
     const merged: Record<string, string> = { ...(current.settings?.userLabels ?? {}) };
     for (const [k, v] of Object.entries(labels)) {
       if (v === null) delete merged[k]; else merged[k] = v;
     }
     const settings = { ...current.settings, userLabels: merged };
-    const [op] = await callApi(updateWhere, () => this.instancesClient().update(
+    const [op] = await this.call(updateWhere, () => this.instancesClient().update(
       { project: this.project, instance, body: { settings } }, this.callOptions));
     await this.waitForOperation(updateWhere, op);
   }
@@ -106,7 +121,7 @@ export class GcpSqlAdmin implements SqlAdmin {
     const where = `sqladmin.instances.clone ${source} -> ${request.destinationInstanceName}`;
     const cloneContext: protos.google.cloud.sql.v1.ICloneContext = { destinationInstanceName: request.destinationInstanceName };
     if (request.pointInTime) cloneContext.pointInTime = toTimestamp(request.pointInTime);
-    const [op] = await callApi(where, () => this.instancesClient().clone({ project: this.project, instance: source, body: { cloneContext } }, this.callOptions));
+    const [op] = await this.call(where, () => this.instancesClient().clone({ project: this.project, instance: source, body: { cloneContext } }, this.callOptions));
     await this.waitForOperation(where, op);
     const clone = await this.getInstance(request.destinationInstanceName);
     if (!clone) throw new PermanentError(`${where}: operation finished but instance ${request.destinationInstanceName} does not exist`, { where });
@@ -115,13 +130,13 @@ export class GcpSqlAdmin implements SqlAdmin {
 
   async deleteInstance(instance: string): Promise<void> {
     const where = `sqladmin.instances.delete ${instance}`;
-    const [op] = await callApi(where, () => this.instancesClient().delete({ project: this.project, instance }, this.callOptions));
+    const [op] = await this.call(where, () => this.instancesClient().delete({ project: this.project, instance }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
   async getLatestRecoveryTime(instance: string): Promise<Date> {
     const where = `sqladmin.instances.getLatestRecoveryTime ${instance}`;
-    const [res] = await callApi(where, () => this.instancesClient().getLatestRecoveryTime({ project: this.project, instance }, this.callOptions));
+    const [res] = await this.call(where, () => this.instancesClient().getLatestRecoveryTime({ project: this.project, instance }, this.callOptions));
     const at = fromTimestamp(res.latestRecoveryTime);
     if (!at) throw new PermanentError(`${where}: response has no latestRecoveryTime`, { where });
     return at;
@@ -130,7 +145,7 @@ export class GcpSqlAdmin implements SqlAdmin {
   async exportSql(instance: string, request: ExportRequest): Promise<void> {
     const where = `sqladmin.instances.export ${instance} -> ${request.uri}`;
     const exportContext: protos.google.cloud.sql.v1.IExportContext = { fileType: 'SQL', uri: request.uri, databases: request.databases };
-    const [op] = await callApi(where, () => this.instancesClient().export({ project: this.project, instance, body: { exportContext } }, this.callOptions));
+    const [op] = await this.call(where, () => this.instancesClient().export({ project: this.project, instance, body: { exportContext } }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
@@ -140,7 +155,7 @@ export class GcpSqlAdmin implements SqlAdmin {
     const restoreBackupContext: protos.google.cloud.sql.v1.IRestoreBackupContext = {
       backupRunId, instanceId: sourceInstance ?? targetInstance, project: this.project,
     };
-    const [op] = await callApi(where, () => this.instancesClient().restoreBackup(
+    const [op] = await this.call(where, () => this.instancesClient().restoreBackup(
       { project: this.project, instance: targetInstance, body: { restoreBackupContext } }, this.callOptions));
     await this.waitForOperation(where, op);
   }
@@ -148,7 +163,7 @@ export class GcpSqlAdmin implements SqlAdmin {
   async insertBackupRun(instance: string, description?: string): Promise<SqlBackupRun> {
     const where = `sqladmin.backupRuns.insert ${instance}`;
     const body: IBackupRun = description === undefined ? {} : { description };
-    const [op] = await callApi(where, () => this.backupRunsClient().insert({ project: this.project, instance, body }, this.callOptions));
+    const [op] = await this.call(where, () => this.backupRunsClient().insert({ project: this.project, instance, body }, this.callOptions));
     const done = await this.waitForOperation(where, op);
     const id = done.backupContext?.backupId;
     if (id === undefined || id === null) throw new PermanentError(`${where}: operation ${done.name} has no backupContext.backupId`, { where });
@@ -169,7 +184,7 @@ export class GcpSqlAdmin implements SqlAdmin {
 
   async getBackupRun(instance: string, id: string): Promise<SqlBackupRun | null> {
     try {
-      const [run] = await callApi(`sqladmin.backupRuns.get ${instance}#${id}`, () =>
+      const [run] = await this.call(`sqladmin.backupRuns.get ${instance}#${id}`, () =>
         this.backupRunsClient().get({ project: this.project, instance, id }, this.callOptions));
       return toBackupRun(run);
     } catch (err) {
@@ -180,12 +195,12 @@ export class GcpSqlAdmin implements SqlAdmin {
 
   async deleteBackupRun(instance: string, id: string): Promise<void> {
     const where = `sqladmin.backupRuns.delete ${instance}#${id}`;
-    const [op] = await callApi(where, () => this.backupRunsClient().delete({ project: this.project, instance, id }, this.callOptions));
+    const [op] = await this.call(where, () => this.backupRunsClient().delete({ project: this.project, instance, id }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
   async listDatabases(instance: string): Promise<SqlDatabase[]> {
-    const [res] = await callApi(`sqladmin.databases.list ${instance}`, () =>
+    const [res] = await this.call(`sqladmin.databases.list ${instance}`, () =>
       this.databasesClient().list({ project: this.project, instance }, this.callOptions));
     return (res.items ?? []).map((d) => ({
       name: d.name ?? '', instance: d.instance ?? instance, charset: d.charset ?? '', ...(d.collation ? { collation: d.collation } : {}),
@@ -196,13 +211,13 @@ export class GcpSqlAdmin implements SqlAdmin {
     const where = `sqladmin.databases.insert ${instance}/${database.name}`;
     const body: protos.google.cloud.sql.v1.IDatabase = { name: database.name, charset: database.charset, instance, project: this.project };
     if (database.collation) body.collation = database.collation;
-    const [op] = await callApi(where, () => this.databasesClient().insert({ project: this.project, instance, body }, this.callOptions));
+    const [op] = await this.call(where, () => this.databasesClient().insert({ project: this.project, instance, body }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
   async deleteDatabase(instance: string, name: string): Promise<void> {
     const where = `sqladmin.databases.delete ${instance}/${name}`;
-    const [op] = await callApi(where, () => this.databasesClient().delete({ project: this.project, instance, database: name }, this.callOptions));
+    const [op] = await this.call(where, () => this.databasesClient().delete({ project: this.project, instance, database: name }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
@@ -221,7 +236,7 @@ export class GcpSqlAdmin implements SqlAdmin {
     const where = `sqladmin.users.insert ${instance}/${user.name}`;
     const body: protos.google.cloud.sql.v1.IUser = { name: user.name, password: user.password, instance, project: this.project };
     if (user.host) body.host = user.host;
-    const [op] = await callApi(where, () => this.usersClient().insert({ project: this.project, instance, body }, this.callOptions));
+    const [op] = await this.call(where, () => this.usersClient().insert({ project: this.project, instance, body }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
@@ -229,7 +244,7 @@ export class GcpSqlAdmin implements SqlAdmin {
     const where = `sqladmin.users.delete ${instance}/${name}`;
     const request: protos.google.cloud.sql.v1.ISqlUsersDeleteRequest = { project: this.project, instance, name };
     if (host !== undefined) request.host = host;
-    const [op] = await callApi(where, () => this.usersClient().delete(request, this.callOptions));
+    const [op] = await this.call(where, () => this.usersClient().delete(request, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
@@ -240,7 +255,7 @@ export class GcpSqlAdmin implements SqlAdmin {
     let current = op;
     return waitUntil<IOperation>(`${where} (operation ${name})`, this.clock, async () => {
       if (!isDone(current)) {
-        const [polled] = await callApi(`sqladmin.operations.get ${name}`, () =>
+        const [polled] = await this.call(`sqladmin.operations.get ${name}`, () =>
           this.operationsClient().get({ project: this.project, operation: name }, this.callOptions));
         current = polled;
       }
@@ -257,7 +272,7 @@ export class GcpSqlAdmin implements SqlAdmin {
   private async eachPage(where: string, fetchPage: (pageToken: string | undefined) => Promise<string | null | undefined>): Promise<void> {
     let token: string | undefined;
     for (let pages = 0; pages < MAX_PAGES; pages++) {
-      const next = await callApi(where, () => fetchPage(token));
+      const next = await this.call(where, () => fetchPage(token));
       if (!next) return;
       token = next;
     }
@@ -293,7 +308,7 @@ function enumName(value: unknown, values: Record<string, number | string>): stri
 }
 
 function toInstance(i: IDatabaseInstance): SqlInstance {
-  const v1: V1 = sql.protos.google.cloud.sql.v1;
+  const v1: V1 = protos.google.cloud.sql.v1;
   const settings = i.settings ?? {};
   const backup = settings.backupConfiguration ?? {};
   const created = fromTimestamp(i.createTime);
@@ -315,7 +330,7 @@ function toInstance(i: IDatabaseInstance): SqlInstance {
 }
 
 function toBackupRun(r: IBackupRun): SqlBackupRun {
-  const v1: V1 = sql.protos.google.cloud.sql.v1;
+  const v1: V1 = protos.google.cloud.sql.v1;
   const run: SqlBackupRun = {
     id: String(r.id ?? ''),
     instance: r.instance ?? '',
@@ -329,4 +344,26 @@ function toBackupRun(r: IBackupRun): SqlBackupRun {
     if (d) run[k as 'enqueuedTime'] = d;
   }
   return run;
+}
+
+/**
+ * Races a client call against a real-time deadline (network time, not the injected clock) and
+ * cancels the call when the deadline passes; the TimeoutError is classified as transient.
+ */
+async function withDeadline<T>(fn: () => Promise<T>, ms: number, where: string): Promise<T> {
+  const pending = fn();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      (pending as Promise<T> & { cancel?: () => void }).cancel?.();
+      const err = new Error(`${where}: no answer within the ${ms} ms call deadline`);
+      err.name = 'TimeoutError';
+      reject(err);
+    }, ms);
+  });
+  try {
+    return await Promise.race([pending, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

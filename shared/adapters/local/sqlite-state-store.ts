@@ -16,6 +16,7 @@ import {
   type RunStatus, type StateStore,
 } from '../../ports/state-store.ts';
 import type { FlowName } from '../../events/topics.ts';
+import { TransientError } from '../../runtime/errors.ts';
 import { systemClock } from './virtual-clock.ts';
 import { migrate } from './sqlite/migrations.ts';
 import { prepareStatements, type Statements } from './sqlite/statements.ts';
@@ -92,6 +93,10 @@ export class SqliteStateStore implements StateStore {
   async claim(key: string, init: { id: string; flow: FlowName; target?: string; input?: unknown; status?: RunStatus }): Promise<ClaimResult> {
     input.nonEmpty('claim', 'key', key);
     input.nonEmpty('claim', 'init.id', init.id);
+    // Runs are never deleted, so a key already present is a duplicate: answer it without
+    // taking the write lock that redeliveries would otherwise contend for.
+    const existing = this.stmt.runByKey.get(key) as string | undefined;
+    if (existing !== undefined) return { claimed: false, run: JSON.parse(existing) as Run };
     const at = this.now();
     const run: Run = {
       id: init.id, flow: init.flow, key, status: init.status ?? 'received', attempts: 0,
@@ -101,10 +106,10 @@ export class SqliteStateStore implements StateStore {
     };
     let outcome: { inserted: boolean; doc: string | undefined };
     try {
-      outcome = this.claimTx.immediate({
+      outcome = this.write('claim', () => this.claimTx.immediate({
         id: run.id, key, flow: run.flow, status: run.status, target: run.target ?? null,
         createdAt: at, updatedAt: at, doc: JSON.stringify(run),
-      });
+      }));
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new Error(`claim: run id ${init.id} already belongs to another idempotency key (claiming key ${key})`, { cause: err });
@@ -119,7 +124,7 @@ export class SqliteStateStore implements StateStore {
     this.checkLeaseArgs('acquireLease', target, owner);
     input.ttl('acquireLease', ttlMs);
     const nowMs = this.clock.now().getTime();
-    const row = this.stmt.acquireLease.get({ target, owner, expiresMs: nowMs + ttlMs, nowMs }) as { owner: string; expires_ms: number } | undefined;
+    const row = this.write('acquireLease', () => this.stmt.acquireLease.get({ target, owner, expiresMs: nowMs + ttlMs, nowMs })) as { owner: string; expires_ms: number } | undefined;
     return row ? { target, owner: row.owner, expiresAt: new Date(row.expires_ms).toISOString() } : null;
   }
 
@@ -127,12 +132,12 @@ export class SqliteStateStore implements StateStore {
     this.checkLeaseArgs('renewLease', target, owner);
     input.ttl('renewLease', ttlMs);
     const nowMs = this.clock.now().getTime();
-    return this.stmt.renewLease.run({ target, owner, expiresMs: nowMs + ttlMs, nowMs }).changes === 1;
+    return this.write('renewLease', () => this.stmt.renewLease.run({ target, owner, expiresMs: nowMs + ttlMs, nowMs })).changes === 1;
   }
 
   async releaseLease(target: string, owner: string): Promise<boolean> {
     this.checkLeaseArgs('releaseLease', target, owner);
-    return this.stmt.releaseLease.run({ target, owner }).changes === 1;
+    return this.write('releaseLease', () => this.stmt.releaseLease.run({ target, owner })).changes === 1;
   }
 
   async getRun(id: string): Promise<Run | null> {
@@ -144,7 +149,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   async updateRun(id: string, patch: RunPatch): Promise<Run> {
-    return this.updateRunTx.immediate(id, patch, this.now());
+    return this.write('updateRun', () => this.updateRunTx.immediate(id, patch, this.now()));
   }
 
   async listRuns(query: { flow?: FlowName; status?: RunStatus; target?: string; limit?: number } = {}): Promise<Run[]> {
@@ -156,10 +161,10 @@ export class SqliteStateStore implements StateStore {
     input.nonEmpty('appendAudit', 'actor', record.actor);
     input.nonEmpty('appendAudit', 'action', record.action);
     const full: AuditRecord = { ...record, id: randomUUID(), at: record.at === undefined ? this.now() : input.iso('appendAudit', 'at', record.at) };
-    this.stmt.insertAudit.run({
+    this.write('appendAudit', () => this.stmt.insertAudit.run({
       id: full.id, at: full.at, flow: full.flow, runId: full.runId ?? null, target: full.target ?? null,
       result: full.result, doc: JSON.stringify(full),
-    });
+    }));
     return full;
   }
 
@@ -176,7 +181,7 @@ export class SqliteStateStore implements StateStore {
       ...record, id: randomUUID(), replayCount: 0,
       at: record.at === undefined ? this.now() : input.iso('putDeadLetter', 'at', record.at),
     };
-    this.stmt.insertDeadLetter.run({ id: full.id, at: full.at, flow: full.flow, replayed: full.replayedAt ? 1 : 0, doc: JSON.stringify(full) });
+    this.write('putDeadLetter', () => this.stmt.insertDeadLetter.run({ id: full.id, at: full.at, flow: full.flow, replayed: full.replayedAt ? 1 : 0, doc: JSON.stringify(full) }));
     return full;
   }
 
@@ -191,7 +196,7 @@ export class SqliteStateStore implements StateStore {
 
   async markDeadLetterReplayed(id: string): Promise<DeadLetter> {
     const at = this.now();
-    return this.markReplayedTx.immediate(id, at);
+    return this.write('markDeadLetterReplayed', () => this.markReplayedTx.immediate(id, at));
   }
 
   async getValue<T = unknown>(namespace: string, key: string): Promise<{ value: T; version: number } | null> {
@@ -204,7 +209,7 @@ export class SqliteStateStore implements StateStore {
     input.nonEmpty('putValue', 'key', key);
     if (expectedVersion !== undefined) input.version('putValue', expectedVersion);
     const params = { namespace, key, value: input.json('putValue', value), at: this.now() };
-    return this.putValueTx.immediate(params, expectedVersion);
+    return this.write('putValue', () => this.putValueTx.immediate(params, expectedVersion));
   }
 
   async close(): Promise<void> {
@@ -213,6 +218,22 @@ export class SqliteStateStore implements StateStore {
 
   private now(): string {
     return this.clock.now().toISOString();
+  }
+
+  /**
+   * Another process held the write lock for longer than busy_timeout: the store is fine, just
+   * busy, so the caller should retry later (for a handler: a redelivery), not give up.
+   */
+  private write<T>(where: string, work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+        throw new TransientError(`state store ${this.filePath} is busy (${where}): another process held the write lock past busy_timeout`, { code, where, cause: err });
+      }
+      throw err;
+    }
   }
 
   private checkLeaseArgs(method: string, target: string, owner: string): void {

@@ -51,11 +51,16 @@ export class FaultInjector {
       if (rule.pathContains && !path.includes(rule.pathContains)) continue;
       rule.hits++;
       if (rule.times !== undefined && rule.hits >= rule.times) this.rules = this.rules.filter((r) => r !== rule);
+      const reason = rule.reason ?? (rule.code === 409 ? 'operationInProgress' : undefined);
+      // An injected "operation in progress" must look like the real one on the wire: google-gax
+      // keeps only code/status/message of the JSON error, so the status (ABORTED, a concurrency
+      // conflict, not ALREADY_EXISTS) and Cloud SQL's wording are what clients can classify.
+      const inProgress = rule.code === 409 && reason === 'operationInProgress';
       const error = rule.code === undefined ? undefined : new SimError(
         rule.code,
-        rule.message ?? `Injected fault on ${methodId}.`,
-        undefined,
-        rule.reason ?? (rule.code === 409 ? 'operationInProgress' : undefined),
+        rule.message ?? (inProgress ? `Operation failed because another operation was already in progress. (Injected fault on ${methodId}.)` : `Injected fault on ${methodId}.`),
+        inProgress ? 'ABORTED' : undefined,
+        reason,
       );
       return { delayMs: rule.delayMs ?? 0, error };
     }

@@ -55,7 +55,7 @@ export class HttpPushWorker implements PushWorker {
       const res = await fetch(this.config.pushEndpoint, {
         method: 'POST',
         headers: request.headers,
-        body: request.body,
+        body: new Uint8Array(request.body),
         signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.ackDeadlineSeconds() * 1000)]),
       });
       status = res.status;

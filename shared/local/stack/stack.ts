@@ -14,7 +14,7 @@ import { ScaledClock } from '../../adapters/local/virtual-clock.ts';
 import { loadConfig, type Config } from '../../runtime/config.ts';
 import { buildContainer, useContainer, type Container } from '../../runtime/container.ts';
 import { createLogger, type Logger } from '../../runtime/logger.ts';
-import { startPubsubEmulator } from '../pubsub/index.ts';
+import { startPubsubEmulator } from '../pubsub/emulator.ts';
 import { startGcpSim, type GcpSim } from '../gcp-sim/server.ts';
 import { createDefaultSimServices } from '../gcp-sim/default-services.ts';
 import { buildFlowDeps } from '../../runtime/flow-deps.ts';

@@ -40,9 +40,8 @@ export function eventsBuiltins(sleep: (seconds: number) => Promise<void>): Map<s
       const host = await ctx.callbacks();
       const wait = host.wait(callback.url);
       if (!wait) throw tagged('ValueError', `events.await_callback: ${callback.url} is not a callback endpoint of this execution`);
-      const timedOut = Symbol('timeout');
-      const winner = await Promise.race([wait.event, sleep(timeout).then(() => timedOut)]);
-      if (winner === timedOut) {
+      const winner = await Promise.race([wait.event, sleep(timeout).then(() => null)]);
+      if (winner === null) {
         wait.cancel();
         throw tagged('TimeoutError', `events.await_callback: no callback received within ${timeout} seconds`);
       }

@@ -153,7 +153,7 @@ export async function sendHttp(spec: HttpRequestSpec, ctx: BuiltinContext): Prom
   let response: Response;
   let bytes: Uint8Array;
   try {
-    response = await ctx.fetch(url.toString(), { method: spec.method, headers, body, signal, redirect: 'follow' });
+    response = await ctx.fetch(url.toString(), { method: spec.method, headers, body: body as BodyInit | undefined, signal, redirect: 'follow' });
     bytes = await readLimited(response, ctx.limits.maxHttpResponseBytes, url.toString());
   } catch (err) {
     if (err instanceof WorkflowError) throw err;

@@ -7,9 +7,11 @@ import { fn, type PureFunction } from './types.ts';
 function mapGet(m: WfValue, keys: WfValue): WfValue {
   if (typeof keys === 'string') return isMap(m) && hasKey(m, keys) ? m[keys] : null;
   if (!Array.isArray(keys)) throw tagged('TypeError', `map.get: argument 'keys' must be a string or a list of strings, got ${typeName(keys)}`);
-  let cur: WfValue = m;
   for (const k of keys) {
     if (typeof k !== 'string') throw tagged('TypeError', `map.get: every key in 'keys' must be a string, got ${typeName(k)}`);
+  }
+  let cur: WfValue = m;
+  for (const k of keys as string[]) {
     if (!isMap(cur) || !hasKey(cur, k)) return null;
     cur = cur[k];
   }

@@ -98,7 +98,6 @@ function decode(data: Uint8Array, cs: Charset): string {
 }
 
 function encode(text: string, cs: Charset): Uint8Array {
-  // eslint-disable-next-line no-control-regex
   if (cs === 'ascii' && /[^\x00-\x7f]/.test(text)) throw tagged('ValueError', 'text.encode: text has characters outside US-ASCII');
   if (cs === 'latin1' && /[^\u0000-\u00ff]/.test(text)) throw tagged('ValueError', 'text.encode: text has characters outside ISO-8859-1');
   return new Uint8Array(Buffer.from(text, cs));

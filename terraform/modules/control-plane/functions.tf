@@ -59,23 +59,22 @@ resource "google_storage_bucket_iam_member" "builder_source_reader" {
   member = google_service_account.builder.member
 }
 
+# Names and formats are those of shared/runtime/config.ts (validated there at start-up).
 locals {
   function_env = merge(
     {
-      GOOGLE_CLOUD_PROJECT      = var.project_id
-      CP_ENVIRONMENT            = var.environment
-      CP_REGION                 = var.region
-      CP_STATE_STORE            = "firestore"
-      CP_FIRESTORE_DATABASE     = google_firestore_database.state.name
-      CP_SQL_INSTANCE           = var.sql_instance_name
-      CP_BACKUP_BUCKET          = var.backup_bucket_name
-      CP_ARTIFACT_BUCKET        = var.artifact_bucket_name
-      CP_REPORTS_BUCKET         = google_storage_bucket.reports.name
-      CP_EVENTS_TOPIC           = google_pubsub_topic.flow["events"].name
-      CP_WORKFLOWS_LOCATION     = var.region
-      CP_WORKFLOW_SERVICE_EMAIL = google_service_account.workflows.email
-      LOG_EXECUTION_ID          = "true"
+      STACKCTL_MODE          = "production"
+      GOOGLE_CLOUD_PROJECT   = var.project_id
+      STACKCTL_REGION        = var.region
+      STACKCTL_STATE_STORE   = "firestore"
+      FIRESTORE_DATABASE     = google_firestore_database.state.name
+      STACKCTL_SQL_INSTANCE  = var.sql_instance_name
+      STACKCTL_BACKUP_BUCKET = var.backup_bucket_name
+      STACKCTL_ENVIRONMENT   = var.environment
+      LOG_LEVEL              = var.log_level
+      LOG_EXECUTION_ID       = "true"
     },
+    var.argocd_url == "" ? {} : { STACKCTL_ARGOCD_URL = var.argocd_url },
     var.function_env,
   )
 }
@@ -110,7 +109,7 @@ resource "google_cloudfunctions2_function" "this" {
     ingress_settings               = "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision = true
     service_account_email          = google_service_account.functions[each.key].email
-    environment_variables          = merge(local.function_env, { CP_FLOW = each.key })
+    environment_variables          = local.function_env
   }
 
   depends_on = [

@@ -8,6 +8,10 @@ resource "google_workflows_workflow" "this" {
   service_account = google_service_account.workflows.id
   call_log_level  = "LOG_ERRORS_ONLY"
   labels          = local.labels
-  user_env_vars   = merge({ CP_EVENTS_TOPIC = google_pubsub_topic.flow["events"].id }, var.workflow_env)
+  user_env_vars = merge(
+    { EVENTS_TOPIC = google_pubsub_topic.flow["events"].id },
+    var.argocd_url == "" ? {} : { ARGOCD_URL = var.argocd_url },
+    var.workflow_env,
+  )
   source_contents = file("${local.workflows_dir}/${each.value.file}")
 }

@@ -3,6 +3,9 @@ import { register as start } from './start.ts';
 import { register as publish } from './publish.ts';
 import { register as records } from './records.ts';
 import { register as status } from './status.ts';
+import { register as emulator } from './emulator.ts';
+import { register as build } from './build.ts';
+import { register as workflow } from './workflow.ts';
 
 /** Every command module registers itself here; keep one line per module. */
 export const commandModules: Array<(program: Command) => void> = [
@@ -10,4 +13,7 @@ export const commandModules: Array<(program: Command) => void> = [
   publish,
   records,
   status,
+  emulator,
+  build,
+  workflow,
 ];

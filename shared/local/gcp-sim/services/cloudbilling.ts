@@ -39,9 +39,12 @@ export function loadBillingSeed(path = DEFAULT_BILLING_SEED): BillingSeed {
 export class CloudBillingSim implements SimService {
   readonly name = 'cloudbilling';
   private readonly seed: BillingSeed;
+  private readonly defaultPageSize: number;
 
-  constructor(options: { seedFile?: string } = {}) {
+  /** `defaultPageSize` (below Google's 5000) lets tests see pagination with a small catalog. */
+  constructor(options: { seedFile?: string; defaultPageSize?: number } = {}) {
     this.seed = loadBillingSeed(options.seedFile);
+    this.defaultPageSize = Math.min(options.defaultPageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   }
 
   register(router: Router): void {
@@ -50,7 +53,7 @@ export class CloudBillingSim implements SimService {
   }
 
   private listServices(req: SimRequest): SimResponse {
-    const size = pageSize(req.query.get('pageSize'), MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    const size = pageSize(req.query.get('pageSize'), this.defaultPageSize, MAX_PAGE_SIZE);
     const { page, nextPageToken } = paginate(this.seed.services, req.query.get('pageToken'), size, 'services');
     return { body: { services: page, nextPageToken: nextPageToken ?? '' } };
   }
@@ -69,7 +72,7 @@ export class CloudBillingSim implements SimService {
       if (v !== null && Number.isNaN(Date.parse(v))) throw invalid(`Invalid value at '${p}' (type.googleapis.com/google.protobuf.Timestamp), "${v}"`);
     }
     const skus = this.seed.skus.filter((e) => e.serviceId === serviceId).map((e) => e.sku);
-    const size = pageSize(req.query.get('pageSize'), MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    const size = pageSize(req.query.get('pageSize'), this.defaultPageSize, MAX_PAGE_SIZE);
     const { page, nextPageToken } = paginate(skus, req.query.get('pageToken'), size, `skus:${serviceId}`);
     return { body: { skus: page, nextPageToken: nextPageToken ?? '' } };
   }

@@ -3,6 +3,7 @@ import {
   FIRESTORE_COLLECTIONS, FirestoreStateStore, hashedDocId, mapFirestoreError,
 } from '../../../../shared/adapters/gcp/firestore-state-store.ts';
 import { PermanentError, TransientError } from '../../../../shared/runtime/errors.ts';
+import type { StateStore } from '../../../../shared/ports/state-store.ts';
 import { stateStoreContract } from '../../../contract/state-store.contract.ts';
 
 const emulator = process.env.FIRESTORE_EMULATOR_HOST;
@@ -11,10 +12,15 @@ const projectId = process.env.FIRESTORE_PROJECT_ID ?? 'demo-stackctl';
 const runTag = `t${Date.now().toString(36)}`;
 let storeNo = 0;
 
+const prefixOf = new WeakMap<StateStore, string>();
+
 describe.runIf(emulator)(`FirestoreStateStore against the emulator at ${emulator}`, () => {
-  stateStoreContract('FirestoreStateStore', (clock) => new FirestoreStateStore({
-    projectId, clock, collectionPrefix: `${runTag}-${storeNo++}-`,
-  }), { concurrentClaimers: 8 });
+  stateStoreContract('FirestoreStateStore', (clock, peerOf) => {
+    const collectionPrefix = (peerOf && prefixOf.get(peerOf)) ?? `${runTag}-${storeNo++}-`;
+    const store = new FirestoreStateStore({ projectId, clock, collectionPrefix });
+    prefixOf.set(store, collectionPrefix);
+    return store;
+  }, { concurrentClaimers: 8 });
 });
 
 describe('FirestoreStateStore without a server', () => {

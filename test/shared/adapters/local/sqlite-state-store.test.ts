@@ -6,8 +6,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStateStore } from '../../../../shared/adapters/local/sqlite-state-store.ts';
+import { openSqliteStateStore, SqliteStateStore } from '../../../../shared/adapters/local/sqlite-state-store.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
+import { TransientError } from '../../../../shared/runtime/errors.ts';
 import { SCHEMA_VERSION } from '../../../../shared/adapters/local/sqlite/migrations.ts';
 import { stateStoreContract } from '../../../contract/state-store.contract.ts';
 
@@ -17,8 +18,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let fileNo = 0;
 const freshFile = () => join(dir, `contract-${fileNo++}`, 'state.db');
 
-stateStoreContract('SqliteStateStore (file, WAL)', (clock) => openSqliteStateStore(freshFile(), { clock }));
-stateStoreContract('SqliteStateStore (:memory:)', (clock) => openSqliteStateStore(':memory:', { clock }), { concurrentClaimers: 5 });
+stateStoreContract('SqliteStateStore (file, WAL)', (clock, peerOf) => openSqliteStateStore(
+  peerOf instanceof SqliteStateStore ? peerOf.filePath : freshFile(), { clock },
+));
+stateStoreContract('SqliteStateStore (:memory:)', (clock) => openSqliteStateStore(':memory:', { clock }), { concurrentClaimers: 5, supportsPeers: false });
 
 describe('SqliteStateStore file handling', () => {
   it('creates parent directories, uses WAL and records the schema version', async () => {
@@ -50,6 +53,22 @@ describe('SqliteStateStore file handling', () => {
     expect((await second.getDeadLetter(letter.id))?.reason).toBe('bad');
     expect(await second.queryAudit()).toHaveLength(1);
     await second.close();
+  });
+
+  it('reports a write lock held past busy_timeout as a TransientError', async () => {
+    const file = freshFile();
+    const store = openSqliteStateStore(file, { busyTimeoutMs: 20 });
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(store.claim('k', { id: 'run-1', flow: 'alerts' })).rejects.toBeInstanceOf(TransientError);
+      await expect(store.acquireLease('t', 'worker-a', 1_000)).rejects.toThrow(/busy \(acquireLease\)/);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect((await store.claim('k', { id: 'run-1', flow: 'alerts' })).claimed).toBe(true);
+    await store.close();
   });
 
   it('refuses a file written by a newer schema, saying so', () => {

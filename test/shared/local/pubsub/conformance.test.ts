@@ -107,7 +107,9 @@ describe('Pub/Sub emulator with the real client', () => {
 
   it('delivers messages of one ordering key in order, one at a time', async () => {
     const [topic] = await pubsub.createTopic('ordered-topic');
-    const [subscription] = await topic.createSubscription('ordered-sub', { enableMessageOrdering: true });
+    await topic.createSubscription('ordered-sub', { enableMessageOrdering: true });
+    // Acks are flushed quickly so the one-at-a-time delivery per key is not paced by ack batching.
+    const subscription = pubsub.subscription('ordered-sub', { batching: { maxMessages: 10, maxMilliseconds: 5 } });
     topic.setPublishOptions({ messageOrdering: true });
     const keys = ['alpha', 'beta', 'gamma'];
     const perKey = 40;

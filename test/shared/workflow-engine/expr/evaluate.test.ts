@@ -3,7 +3,7 @@ import { hasTag, tagged, toWorkflowError, WorkflowError } from '../../../../shar
 import {
   evaluate, evaluateSync, evaluateTemplate, isSyncExpression, parseExpression,
 } from '../../../../shared/workflow-engine/expr/index.ts';
-import { fromJs, type WfValue } from '../../../../shared/workflow-engine/values.ts';
+import { fromJs, type WfMap, type WfValue } from '../../../../shared/workflow-engine/values.ts';
 import { caught, ev, evErr, scopeOf, syncErr } from './helpers.ts';
 
 describe('function calls', () => {
@@ -24,7 +24,7 @@ describe('function calls', () => {
   });
 
   it('passes errors from external calls through unchanged', async () => {
-    const boom = tagged('HttpError', 'HTTP 500', fromJs({ code: 500 }) as never);
+    const boom = tagged('HttpError', 'HTTP 500', fromJs({ code: 500 }) as WfMap);
     const scope = scopeOf({}, async () => { throw boom; });
     await expect(evaluate(parseExpression('http.get("u")'), scope)).rejects.toBe(boom);
   });
@@ -56,6 +56,25 @@ describe('evaluateSync', () => {
   it('converts stray JavaScript exceptions into tagged errors', () => {
     const scope = { lookup: (): never => { throw new RangeError('Maximum call stack size exceeded'); }, callExternal: async () => null };
     expect(syncErr(() => evaluateSync(parseExpression('x'), scope)).tags).toEqual(['RecursionError']);
+  });
+});
+
+describe('recursion limits', () => {
+  it('turns a stack overflow on deeply nested values into RecursionError', async () => {
+    const deep = (): WfValue => { let v: WfValue = []; for (let i = 0; i < 200_000; i++) v = [v]; return v; };
+    const scope = { lookup: (n: string) => (n === 'a' || n === 'b' ? deep() : undefined), callExternal: async () => null };
+    try {
+      await evaluate(parseExpression('a == b'), scope);
+      throw new Error('expected RecursionError');
+    } catch (e) {
+      expect(caught(e).tags).toEqual(['RecursionError']);
+    }
+  });
+
+  it('refuses JSON nested deeper than 1000 levels with ValueError', async () => {
+    const e = await evErr('json.decode(s)', { s: `${'['.repeat(1001)}${']'.repeat(1001)}` });
+    expect(e.tags).toEqual(['ValueError']);
+    expect(e.message).toContain('nested too deeply');
   });
 });
 
@@ -95,7 +114,7 @@ describe('evaluateTemplate', () => {
 
 describe('tagged errors', () => {
   it('builds {message, tags} with the parent tags and extra fields', () => {
-    const e = tagged('KeyError', 'key not found: a', fromJs({ code: 7, message: 'ignored' }) as never);
+    const e = tagged('KeyError', 'key not found: a', fromJs({ code: 7, message: 'ignored' }) as WfMap);
     expect(e).toBeInstanceOf(WorkflowError);
     expect(e.value).toEqual({ message: 'key not found: a', tags: ['KeyError', 'LookupError'], code: 7n });
     expect(tagged('IndexError', 'x').tags).toEqual(['IndexError', 'LookupError']);

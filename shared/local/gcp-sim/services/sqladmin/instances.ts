@@ -163,7 +163,7 @@ export function registerInstanceRoutes(add: AddRoute, engine: SqlAdminEngine, or
     }));
   });
 
-  add('GET', '/projects/{project}/instances/{instance}/getLatestRecoveryTime', 'sqladmin.instances.getLatestRecoveryTime', (req) => {
+  add('GET', '/projects/{project}/instances/{instance}/getLatestRecoveryTime', 'sqladmin.projects.instances.getLatestRecoveryTime', (req) => {
     const instance = engine.requireInstance(req.params.project!, req.params.instance!);
     const w = recoveryWindow(instance, engine.state.backupRuns, engine.now());
     return reply(req, { kind: 'sql#getLatestRecoveryTime', latestRecoveryTime: iso(w.latest), earliestRecoveryTime: iso(w.earliest) }, 'SqlInstancesGetLatestRecoveryTimeResponse');

@@ -9,7 +9,8 @@ import { linkBase, type LinkBase } from './render.ts';
 
 /** Parses the JSON body as the given v1 message type, with enums normalised to their names. */
 export function body<T = Record<string, any>>(req: SimRequest, typeName: string, required = true): T {
-  if (req.json === undefined || req.json === null) {
+  // google-gax's REST transport sends an empty message as the JSON string "".
+  if (req.json === undefined || req.json === null || req.json === '') {
     if (required) throw invalid(`Request body is required (a ${typeName} JSON object).`);
     return {} as T;
   }

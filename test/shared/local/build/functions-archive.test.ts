@@ -1,0 +1,113 @@
+/**
+ * `npm run build`: the archive holds the bundle and a package.json with exactly the runtime
+ * dependencies the bundle imports; loading the bundle the way the Cloud Functions runtime
+ * does registers every entry point.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTIONS } from '../../../../shared/events/topics.ts';
+import { buildFunctionsArchive, type BuildResult } from '../../../../shared/local/build/functions-archive.ts';
+import { readZip } from './zip-reader.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../../../..');
+const rootPkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const DEV_ONLY = /^(typescript|vitest|eslint|esbuild|tsx|typescript-eslint)$|^@types\/|^@cdktf\//;
+
+let work: string;
+let result: BuildResult;
+let files: Map<string, Buffer>;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'functions-build-'));
+  result = await buildFunctionsArchive({ repoRoot: repo, outDir: join(work, 'functions') });
+  files = readZip(readFileSync(result.archivePath));
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('stackctl build (functions archive)', () => {
+  it('writes <out>.zip and reports its SHA-256', () => {
+    expect(result.archivePath).toBe(join(work, 'functions.zip'));
+    expect(result.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const sha = execFileSync('sha256sum', [result.archivePath], { encoding: 'utf8' }).split(' ')[0];
+    expect(result.sha256).toBe(sha);
+    expect([...files.keys()].sort()).toEqual(['index.js', 'package.json']);
+  });
+
+  it('package.json: ESM, main is the bundle, Node 20, only runtime dependencies the bundle imports', () => {
+    const pkg = JSON.parse(files.get('package.json')!.toString('utf8')) as Record<string, any>;
+    expect(pkg.type).toBe('module');
+    expect(pkg.main).toBe('index.js');
+    expect(pkg.engines.node).toMatch(/20/);
+    expect(pkg.devDependencies).toBeUndefined();
+    const bundle = files.get('index.js')!.toString('utf8');
+    for (const [name, version] of Object.entries(pkg.dependencies as Record<string, string>)) {
+      expect(DEV_ONLY.test(name), `${name} is a dev dependency`).toBe(false);
+      expect(rootPkg.dependencies[name], `${name} is not a runtime dependency of the repo`).toBe(version);
+      // Listed only when imported (statically or dynamically) by the bundle.
+      expect(bundle.includes(`"${name}"`) || bundle.includes(`"${name}/`), `${name} is listed but not imported`).toBe(true);
+    }
+    expect(pkg.dependencies['@google-cloud/functions-framework']).toBe(rootPkg.dependencies['@google-cloud/functions-framework']);
+  });
+
+  it('the bundle imports no dev dependency and inlines the project code', () => {
+    const bundle = files.get('index.js')!.toString('utf8');
+    for (const dev of Object.keys(rootPkg.devDependencies)) {
+      expect(bundle.includes(`from "${dev}"`) || bundle.includes(`import("${dev}")`), `${dev} is imported`).toBe(false);
+    }
+    expect(bundle).not.toMatch(/from "\.\.?\//);
+  });
+
+  it('registers every entry point target when loaded like the Cloud Functions runtime loads it', () => {
+    // Unpack next to a node_modules link so the externals resolve as after `npm install`.
+    const app = join(work, 'app');
+    execFileSync('mkdir', ['-p', app]);
+    for (const [name, data] of files) writeFileSync(join(app, name), data);
+    symlinkSync(join(repo, 'node_modules'), join(app, 'node_modules'), 'dir');
+    const probe = [
+      "const pkg = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8'));",
+      'await import(`./${pkg.main}`);',
+      "const { getFunction } = await import('@google-cloud/functions-framework/testing');",
+      `const targets = ${JSON.stringify(FUNCTIONS.map((f) => f.target))};`,
+      "console.log(JSON.stringify(Object.fromEntries(targets.map((t) => [t, typeof getFunction(t)]))));",
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+      timeout: 30_000,
+    });
+    const registered = JSON.parse(out.trim().split('\n').pop()!) as Record<string, string>;
+    expect(registered).toEqual(Object.fromEntries(FUNCTIONS.map((f) => [f.target, 'function'])));
+  });
+
+  it('rebuilding unchanged sources gives the same archive hash (no spurious redeploy)', async () => {
+    const again = await buildFunctionsArchive({ repoRoot: repo, outDir: join(work, 'functions') });
+    expect(again.sha256).toBe(result.sha256);
+  });
+
+  it('refuses an entry that reaches a dev dependency', async () => {
+    await expect(
+      buildFunctionsArchive({ repoRoot: repo, entry: 'test/shared/local/build/fixtures/imports-dev-dependency.ts', outDir: join(work, 'bad') }),
+    ).rejects.toThrow(/functions import typescript, which is not in package.json "dependencies"/);
+  });
+
+  it('refuses to wipe a directory it did not create', async () => {
+    const foreign = join(work, 'foreign');
+    execFileSync('mkdir', ['-p', foreign]);
+    writeFileSync(join(foreign, 'keep.txt'), 'mine');
+    await expect(buildFunctionsArchive({ repoRoot: repo, outDir: foreign })).rejects.toThrow(/was not written by stackctl build/);
+    await expect(buildFunctionsArchive({ repoRoot: repo, outDir: dirname(repo) })).rejects.toThrow(/would delete the repository/);
+    expect(readFileSync(join(foreign, 'keep.txt'), 'utf8')).toBe('mine');
+  });
+});

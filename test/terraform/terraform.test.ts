@@ -1,0 +1,266 @@
+/**
+ * The Terraform tree, checked by parsing it (there is no terraform binary here). Every check
+ * passes on terraform/ and fails on its deliberately broken fixture under fixtures/.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTIONS, TOPICS, allTopics } from '../../shared/events/topics.ts';
+import * as checks from './checks.ts';
+import { findRulesFile, registeredTargets, remediationExpectations, workflowFiles } from './code-facts.ts';
+import { loadTree, parseFile, type TfTree } from './hcl.ts';
+import { crossValidations, rootValidations } from './validations.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const fixtures = join(here, 'fixtures');
+const fixture = (name: string) => loadTree(join(fixtures, name));
+
+const codeFlows = FUNCTIONS.map((f) => f.target as string);
+const scheduledTopics = [TOPICS.backups, TOPICS.costReports];
+
+let real: TfTree;
+
+beforeAll(async () => {
+  real = await loadTree(join(repo, 'terraform'));
+});
+
+/** The real root module with its environments replaced by one fixture tfvars file. */
+async function withTfvars(tree: TfTree, file: string): Promise<TfTree> {
+  const path = join(fixtures, 'tfvars', file);
+  const text = readFileSync(path, 'utf8');
+  return { ...tree, tfvars: new Map([[file.replace(/\.tfvars$/, ''), { path, text, json: await parseFile(path, text) }]]) };
+}
+
+describe('terraform tree: structure', () => {
+  it('every module has main/variables/outputs/versions.tf and a README with input/output tables', async () => {
+    expect(checks.checkModuleLayout(real)).toEqual([]);
+    const broken = checks.checkModuleLayout(await fixture('layout'));
+    expect(broken).toEqual(expect.arrayContaining([
+      'modules/incomplete: missing outputs.tf',
+      'modules/incomplete: missing versions.tf',
+      'modules/incomplete: missing README.md',
+      'modules/undocumented/README.md: no "Inputs" section',
+      'modules/undocumented/README.md: input "name" is not in the inputs table',
+    ]));
+  });
+
+  it('every variable has a type and a description', async () => {
+    expect(checks.checkVariableDeclarations(real)).toEqual([]);
+    const broken = checks.checkVariableDeclarations(await fixture('variable-declarations'));
+    expect(broken.join('\n')).toMatch(/variable "untyped" has no type/);
+    expect(broken.join('\n')).toMatch(/variable "undescribed" has no description/);
+    expect(broken.join('\n')).toMatch(/variable "bad_type".*unknown type "lisst"/);
+  });
+
+  it('every referenced var.x is declared', async () => {
+    expect(checks.checkVariableReferences(real)).toEqual([]);
+    expect(checks.checkVariableReferences(await fixture('undeclared-variable'))).toEqual([
+      'main.tf: var.topic_prefix is referenced but not declared in .',
+    ]);
+  });
+
+  it('every module source resolves', async () => {
+    expect(checks.checkModuleSources(real)).toEqual([]);
+    const broken = checks.checkModuleSources(await fixture('module-sources'));
+    expect(broken).toEqual([
+      'main.tf: module "ghost": source "./modules/ghost" does not exist',
+      'main.tf: module "unpinned": remote source "terraform-google-modules/network/google" is not pinned to a version',
+    ]);
+  });
+
+  it('every referenced module output exists and module arguments match the variables', async () => {
+    expect(checks.checkModuleInterfaces(real)).toEqual([]);
+    const broken = checks.checkModuleInterfaces(await fixture('module-interfaces'));
+    expect(broken).toEqual(expect.arrayContaining([
+      'main.tf: module.net.subnet_id: modules/net has no output "subnet_id"',
+      'main.tf: module "net" passes "regoin", which modules/net does not declare',
+      'main.tf: module "net" does not pass required variable "region"',
+    ]));
+  });
+
+  it('terraform >= 1.5 and the google providers pinned to one major version', async () => {
+    expect(checks.checkVersionPins(real)).toEqual([]);
+    const broken = checks.checkVersionPins(await fixture('version-pins'));
+    expect(broken).toEqual([
+      '.: required_version is ">= 1.0", expected ">= 1.5"',
+      '.: provider "google" version "~> 6.0" is not ">= X, < X+1"',
+      '.: provider "google-beta" is used but not in required_providers',
+    ]);
+  });
+});
+
+describe('terraform tree: security invariants', () => {
+  it('grants no primitive role', async () => {
+    expect(checks.checkNoPrimitiveRoles(real)).toEqual([]);
+    expect(checks.checkNoPrimitiveRoles(await fixture('primitive-role'))).toHaveLength(2);
+  });
+
+  it('names no allUsers / allAuthenticatedUsers', async () => {
+    expect(checks.checkNoPublicPrincipals(real)).toEqual([]);
+    expect(checks.checkNoPublicPrincipals(await fixture('public-principal'))).toHaveLength(2);
+  });
+
+  it('Cloud SQL has no public IP and requires ENCRYPTED_ONLY', async () => {
+    expect(checks.checkCloudSqlPrivate(real)).toEqual([]);
+    const broken = checks.checkCloudSqlPrivate(await fixture('sql-public')).join('\n');
+    expect(broken).toMatch(/ipv4_enabled must be false/);
+    expect(broken).toMatch(/private_network is not set/);
+    expect(broken).toMatch(/authorized_networks opens the instance/);
+    expect(broken).toMatch(/ssl_mode must be "ENCRYPTED_ONLY"/);
+    expect(broken).toMatch(/binary logging/);
+  });
+
+  it('GKE nodes are private', async () => {
+    expect(checks.checkGkePrivateNodes(real)).toEqual([]);
+    const broken = checks.checkGkePrivateNodes(await fixture('gke-public')).join('\n');
+    expect(broken).toMatch(/enable_private_nodes must be true/);
+    expect(broken).toMatch(/workload_pool is not set/);
+  });
+
+  it('no secret value in any .tf or .tfvars file', async () => {
+    expect(checks.checkNoSecretValues(real)).toEqual([]);
+    const broken = checks.checkNoSecretValues(await fixture('secrets'));
+    expect(broken).toEqual(expect.arrayContaining([
+      'main.tf: resource.google_secret_manager_secret_version.db[0].secret_data is set to a literal value',
+      'main.tf: variable "api_token" has a literal default',
+      'environments/dev.tfvars: db_password is set to a literal value',
+      'environments/prod.tfvars: contains a PEM private key',
+    ]));
+  });
+});
+
+describe('terraform tree: consistency with the code', () => {
+  it('every topic the TypeScript declares exists in Terraform, and the reverse', async () => {
+    expect(checks.checkTopics(real, allTopics())).toEqual([]);
+    const broken = checks.checkTopics(await fixture('topics'), allTopics());
+    expect(broken).toContain('topic "cp-events" is declared in shared/events/topics.ts but not created by Terraform');
+    expect(broken).toContain('topic "cp-legacy-requests" is created by Terraform but not declared in shared/events/topics.ts');
+    expect(broken).toContain('topic "cp-legacy-requests-dlq" is created by Terraform but not declared in shared/events/topics.ts');
+  });
+
+  const functionsDir = join(repo, 'functions');
+  const registered = registeredTargets(functionsDir).map((r) => r.target);
+
+  // functions/ is written alongside this module; until it registers targets there is nothing to compare with.
+  it.runIf(registered.length > 0)('every function entry point is a target functions/ registers', () => {
+    expect(checks.checkFunctionEntryPoints(real, registered, codeFlows)).toEqual([]);
+  });
+
+  it('the entry-point check reads registrations from source and fails on an unknown target', async () => {
+    const fixtureTargets = registeredTargets(join(fixtures, 'functions')).map((r) => r.target);
+    expect(fixtureTargets).toEqual(['alerts']);
+    const broken = checks.checkFunctionEntryPoints(await fixture('entry-points'), fixtureTargets, ['alerts', 'budgets']);
+    expect(broken).toEqual([
+      'main.tf: google_cloudfunctions2_function.this["typo"]: entry point "provisoning" is not registered by functions/ (registered: alerts)',
+      'function target "budgets" (shared/events/topics.ts FUNCTIONS) is not deployed',
+    ]);
+    // The real tree deploys every flow the code declares.
+    expect(checks.checkFunctionEntryPoints(real, codeFlows, codeFlows)).toEqual([]);
+  });
+
+  it('functions: Node 20 runtime, min instances 0, internal ingress, own service account, hashed source', async () => {
+    expect(checks.checkFunctionRuntime(real)).toEqual([]);
+    const broken = checks.checkFunctionRuntime(await fixture('function-runtime')).join('\n');
+    expect(broken).toMatch(/"nodejs18" is not nodejs20/);
+    expect(broken).toMatch(/min_instance_count must be 0/);
+    expect(broken).toMatch(/ingress_settings must be ALLOW_INTERNAL_ONLY/);
+    expect(broken).toMatch(/function\.b: shares its service account with a/);
+    expect(broken).toMatch(/archive\.name must include the archive hash|google_storage_bucket_object\.archive: name must include the archive hash/);
+    expect(broken).toMatch(/function\.b: source must be a google_storage_bucket_object/);
+  });
+
+  it('triggers retry and dead-letter after a configurable number of attempts; topics keep messages', async () => {
+    expect(checks.checkDeliveryPolicies(real)).toEqual([]);
+    const broken = checks.checkDeliveryPolicies(await fixture('delivery')).join('\n');
+    expect(broken).toMatch(/google_pubsub_topic\.jobs has no message_retention_duration/);
+    expect(broken).toMatch(/jobs_dlq: dead-letter topic has no subscription/);
+    expect(broken).toMatch(/eventarc: event_trigger\.retry_policy must be RETRY_POLICY_RETRY/);
+    expect(broken).toMatch(/push: trigger subscription has no retry_policy/);
+    expect(broken).toMatch(/max_delivery_attempts must come from a variable/);
+    expect(broken).toMatch(/needs an oidc_token/);
+    expect(broken).toMatch(/untriggered: has neither an event_trigger nor a push subscription/);
+  });
+
+  it('Cloud Scheduler jobs publish backups and cost-report jobs', async () => {
+    expect(checks.checkSchedulerJobs(real, scheduledTopics)).toEqual([]);
+    expect(checks.checkSchedulerJobs(await fixture('scheduler'), scheduledTopics)).toEqual([
+      'no Cloud Scheduler job publishes to topic "cp-cost-report-jobs"',
+    ]);
+  });
+
+  const workflowsDir = join(repo, 'workflows');
+  it('every file in workflows/ is deployed with file(), and the reverse', async () => {
+    expect(checks.checkWorkflowsDeployed(real, workflowsDir, workflowFiles(workflowsDir))).toEqual([]);
+    const dir = join(fixtures, 'workflows', 'workflows');
+    const tree = await loadTree(join(fixtures, 'workflows', 'terraform'));
+    const broken = checks.checkWorkflowsDeployed(tree, dir, workflowFiles(dir));
+    expect(broken).toEqual([
+      'main.tf: google_workflows_workflow.templated: source_contents must be file("…/workflows/<name>.yaml") (no templatefile, no inline YAML)',
+      'main.tf: google_workflows_workflow.this: deploys workflows/pitr-restore.yaml, which does not exist',
+      'workflows/orphan.yaml is not deployed by any google_workflows_workflow',
+    ]);
+  });
+
+  const rulesFile = findRulesFile(repo);
+  it(`the default remediation rules' labels match the example alert policies (rules: ${rulesFile ?? 'built-in default labels'})`, async () => {
+    expect(checks.checkRemediationLabels(real, remediationExpectations(rulesFile))).toEqual([]);
+    const fixtureRules = remediationExpectations(join(fixtures, 'remediation-rules.yaml'));
+    expect(fixtureRules.map((r) => r.remediation)).toEqual(['redeploy', 'pitr-restore']);
+    const broken = checks.checkRemediationLabels(await fixture('remediation'), fixtureRules);
+    expect(broken).toEqual(expect.arrayContaining([
+      'main.tf: google_monitoring_alert_policy.uptime: label app = "mlflow-server", the redeploy rule expects "zenml-server"',
+      'main.tf: google_monitoring_alert_policy.unknown: remediation "reboot-everything" matches no default remediation rule',
+      'main.tf: google_monitoring_alert_policy.unknown: has no notification_channels, so no incident reaches the control plane',
+      'no alert policy is labelled remediation = "pitr-restore" (rule from ' + join(fixtures, 'remediation-rules.yaml') + ')',
+    ]));
+  });
+});
+
+describe('terraform tree: environments', () => {
+  it('dev and prod exist', () => {
+    expect([...real.tfvars.keys()].sort()).toEqual(['dev', 'prod']);
+    expect(existsSync(join(repo, 'terraform', 'environments', 'dev.tfvars'))).toBe(true);
+  });
+
+  it('tfvars set only declared variables, with values of the declared types', async () => {
+    expect(checks.checkTfvarsTypes(real)).toEqual([]);
+    const broken = checks.checkTfvarsTypes(await withTfvars(real, 'bad-types.tfvars'));
+    expect(broken).toContain('../test/terraform/fixtures/tfvars/bad-types.tfvars: mysql_disk_size_gb: expected a number, got the string "20"');
+    const text = broken.join('\n');
+    expect(text).toMatch(/enable_dns: expected a bool, got the string "yes"/);
+    expect(text).toMatch(/budget_thresholds: expected a list, got number 0.5/);
+    expect(text).toMatch(/"unknown_setting" is not a declared variable/);
+    expect(text).toMatch(/gke_master_authorized_networks\[0\]\.display_name: required attribute is missing/);
+    expect(text).toMatch(/gke_master_authorized_networks\[0\]\.name: attribute is not part of the declared object type/);
+    expect(text).toMatch(/required variable "billing_account_id" is not set/);
+  });
+
+  it('tfvars values satisfy the validation conditions (re-implemented in TypeScript)', async () => {
+    expect(checks.checkTfvarsValidations(real, rootValidations, crossValidations)).toEqual([]);
+    const broken = checks.checkTfvarsValidations(await withTfvars(real, 'bad-validations.tfvars'), rootValidations, crossValidations);
+    const failed = new Set(broken.map((p) => /: (\w+) = /.exec(p)?.[1]).filter(Boolean));
+    expect([...failed].sort()).toEqual([
+      'billing_account_id', 'budget_amount', 'environment', 'firestore_location', 'gke_master_authorized_networks',
+      'max_delivery_attempts', 'message_retention', 'mysql_availability_type', 'mysql_transaction_log_retention_days',
+      'private_subnet_cidr', 'project_id', 'region',
+    ]);
+    expect(broken.join('\n')).toMatch(/mysql_retained_backups must be greater than mysql_transaction_log_retention_days/);
+    expect(broken.join('\n')).toMatch(/dns_domain must be set when enable_dns is true/);
+    // A validation block without a TypeScript twin is itself a failure.
+    const { region: _dropped, ...partial } = rootValidations;
+    expect(checks.checkTfvarsValidations(real, partial, [])).toEqual([
+      'variable "region" has a validation block but no TypeScript twin in test/terraform/validations.ts',
+    ]);
+  });
+
+  it('dev and prod differ only through tfvars', async () => {
+    expect(checks.checkEnvironmentParity(real)).toEqual([]);
+    const broken = checks.checkEnvironmentParity(await fixture('env-parity')).join('\n');
+    expect(broken).toMatch(/dev\.tfvars and prod\.tfvars set different variables \(only dev: tier; only prod: -\)/);
+    expect(broken).toMatch(/holds the environment-specific literal "prod"/);
+    expect(broken).toMatch(/depends on terraform\.workspace/);
+    expect(broken).toMatch(/branches on the environment name/);
+  });
+});
