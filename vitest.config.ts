@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default'],
+    // Safety net: no Google client may probe the GCE metadata server (network beyond loopback).
+    env: { METADATA_SERVER_DETECTION: 'none' },
   },
 });

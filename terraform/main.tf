@@ -132,6 +132,9 @@ module "storage" {
   force_destroy         = var.storage_force_destroy
   labels                = local.labels
 
+  # The ZenML and MLflow servers read and write artifacts and pull/push images.
+  artifact_users = { for name, email in module.security.workload_service_account_emails : name => "serviceAccount:${email}" }
+
   depends_on = [module.security]
 }
 
@@ -150,31 +153,32 @@ module "dns" {
 module "control_plane" {
   source = "./modules/control-plane"
 
-  project_id             = var.project_id
-  region                 = var.region
-  environment            = var.environment
-  name_prefix            = local.prefix
-  functions_archive_path = var.functions_archive_path
-  function_max_instances = var.function_max_instances
-  max_delivery_attempts  = var.max_delivery_attempts
-  message_retention      = var.message_retention
-  backup_schedule        = var.backup_schedule
-  restore_drill_schedule = var.restore_drill_schedule
-  cost_report_schedule   = var.cost_report_schedule
-  sql_instance_name      = module.mysql.instance_name
-  backup_bucket_name     = module.storage.backup_bucket_name
-  artifact_bucket_name   = module.storage.artifact_bucket_name
-  gke_cluster_name       = module.gke.cluster_name
-  firestore_location     = var.firestore_location
-  billing_account_id     = var.billing_account_id
-  budget_amount          = var.budget_amount
-  budget_currency        = var.budget_currency
-  budget_thresholds      = var.budget_thresholds
-  argocd_url             = var.argocd_url
-  log_level              = var.log_level
-  workflow_env           = var.workflow_env
-  deletion_protection    = var.deletion_protection
-  labels                 = local.labels
+  project_id                = var.project_id
+  region                    = var.region
+  environment               = var.environment
+  name_prefix               = local.prefix
+  functions_archive_path    = var.functions_archive_path
+  function_max_instances    = var.function_max_instances
+  max_delivery_attempts     = var.max_delivery_attempts
+  message_retention         = var.message_retention
+  backup_schedule           = var.backup_schedule
+  restore_drill_schedule    = var.restore_drill_schedule
+  cost_report_schedule      = var.cost_report_schedule
+  sql_instance_name         = module.mysql.instance_name
+  sql_service_account_email = module.mysql.service_account_email
+  backup_bucket_name        = module.storage.backup_bucket_name
+  artifact_bucket_name      = module.storage.artifact_bucket_name
+  gke_cluster_name          = module.gke.cluster_name
+  firestore_location        = var.firestore_location
+  billing_account_id        = var.billing_account_id
+  budget_amount             = var.budget_amount
+  budget_currency           = var.budget_currency
+  budget_thresholds         = var.budget_thresholds
+  argocd_url                = var.argocd_url
+  log_level                 = var.log_level
+  workflow_env              = var.workflow_env
+  deletion_protection       = var.deletion_protection
+  labels                    = local.labels
 
   depends_on = [google_project_service.apis]
 }

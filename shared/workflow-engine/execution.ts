@@ -172,8 +172,9 @@ export function describeFailure(err: WorkflowError): ExecutionError {
     payload = JSON.stringify(err.message);
   }
   const origin = errorOrigin.get(err);
-  const head = err.tags[0] ?? 'RuntimeError';
-  const context = origin ? `${head}: ${err.message}\nin step "${origin.step}", routine "${origin.routine}"` : `${head}: ${err.message}`;
+  // WorkflowError's message already leads with the first tag; a raised non-map value gets Google's RuntimeError.
+  const head = err.tags.length ? err.message : `RuntimeError: ${err.message}`;
+  const context = origin ? `${head}\nin step "${origin.step}", routine "${origin.routine}"` : head;
   const out: ExecutionError = { payload, context };
   if (err.tags.length) out.tags = err.tags;
   return out;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PubSub } from '@google-cloud/pubsub';
+import { emulatorPubsubOptions } from '../../shared/adapters/local/pubsub-options.ts';
 import { eventually, stackctl, stackctlJson, startTestStack } from '../support/stack.ts';
 
 const example = (name: string) => readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8');
@@ -15,7 +16,7 @@ describe('local stack: spine', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    client = new PubSub({ projectId: stack.info.projectId, apiEndpoint: stack.info.endpoints.pubsubEmulator, emulatorMode: true });
+    client = new PubSub(emulatorPubsubOptions(stack.info.projectId, stack.info.endpoints.pubsubEmulator));
   });
   afterAll(async () => {
     await client?.close();

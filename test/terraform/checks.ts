@@ -76,7 +76,10 @@ export function checkModuleLayout(tree: TfTree): string[] {
   return problems;
 }
 
-/** Every variable has a type and a non-empty description. */
+/**
+ * Every variable has a type and a non-empty description, and a validation block unless it
+ * is a bool (the only type with no bad value).
+ */
 export function checkVariableDeclarations(tree: TfTree): string[] {
   const problems: string[] = [];
   for (const mod of tree.modules) {
@@ -91,6 +94,7 @@ export function checkVariableDeclarations(tree: TfTree): string[] {
         }
       }
       if (typeof v.body.description !== 'string' || v.body.description.trim() === '') problems.push(`${where} has no description`);
+      if (v.body.type !== '${bool}' && !v.body.validation) problems.push(`${where} can take a bad value but has no validation block`);
     }
   }
   return problems;

@@ -14,7 +14,7 @@
 import type { Storage, StorageOptions } from '@google-cloud/storage';
 import type { Clock } from '../../ports/clock.ts';
 import type { Bucket, BucketSpec, ObjectStore, StoredObject } from '../../ports/object-store.ts';
-import { PermanentError } from '../../runtime/errors.ts';
+import { isPermanent, PermanentError } from '../../runtime/errors.ts';
 import { LOCAL_TOKEN } from '../local/local-auth.ts';
 import { callApi, describeFailure, isNotFound } from './common/errors.ts';
 import { lazy, type GcpEndpointConfig } from './common/endpoint.ts';
@@ -72,8 +72,9 @@ export class GcpObjectStore implements ObjectStore {
       await callApi(`storage.buckets.delete ${name}`, async () => (await this.storage()).bucket(name).delete());
     } catch (err) {
       if (isNotFound(err)) return;
-      const cause = (err as Error).cause ?? err;
-      if (describeFailure(cause).httpStatus === 409) {
+      // A permanent 409 on bucket delete means "not empty"; a 409 operation-in-progress stays transient.
+      if (isPermanent(err) && (err as PermanentError).code === 409) {
+        const cause = (err as Error).cause ?? err;
         throw new PermanentError(`bucket ${name} is not empty: delete its objects (and noncurrent versions) first. (${describeFailure(cause).message})`, { code: 409, where: `storage.buckets.delete ${name}`, cause });
       }
       throw err;
@@ -99,7 +100,7 @@ export class GcpObjectStore implements ObjectStore {
       resumable: bytes.length >= this.resumableThreshold,
       contentType: contentType ?? 'application/octet-stream',
       validation: 'crc32c',
-    }));
+    }).catch((err: unknown) => { throw withApiError(err); }));
     return toStoredObject(bucket, file.metadata as ObjectMetadata);
   }
 
@@ -140,6 +141,17 @@ function withLocalAuth(storage: Storage, config: GcpEndpointConfig): Storage {
     request: (reqOpts: any) => ({ ...reqOpts, headers: { ...reqOpts.headers, Authorization: `Bearer ${LOCAL_TOKEN}` } }),
   });
   return storage;
+}
+
+/**
+ * Resumable uploads fail with a gaxios error whose message is only "Request failed with status
+ * code N"; the JSON API's own error (message, errors[].reason) sits in `response.data.error`.
+ * Lift it up so classification sees the reason (e.g. operationInProgress) and the message is useful.
+ */
+function withApiError(err: unknown): unknown {
+  const apiError = (err as { response?: { data?: { error?: { code?: unknown; message?: unknown; errors?: unknown } } } })?.response?.data?.error;
+  if (!apiError || typeof apiError !== 'object' || typeof apiError.code !== 'number') return err;
+  return Object.assign(new Error(String(apiError.message ?? (err as Error).message)), { code: apiError.code, errors: apiError.errors, cause: err });
 }
 
 interface BucketMetadata {

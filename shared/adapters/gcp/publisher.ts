@@ -6,6 +6,7 @@
  * failing publish surfaces as a TransientError the runtime can redeliver.
  */
 import { PubSub, type Topic } from '@google-cloud/pubsub';
+import { emulatorPubsubOptions } from '../local/pubsub-options.ts';
 import type { Publisher } from '../../ports/publisher.ts';
 import { PermanentError, ValidationError } from '../../runtime/errors.ts';
 import { callApi } from './common/errors.ts';
@@ -55,7 +56,7 @@ export class PubsubPublisher implements Publisher {
       if (host && !/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(host)) {
         throw new PermanentError(`emulatorHost must be a loopback host:port, got ${host}`, { where: 'emulatorHost' });
       }
-      this.pubsub = new PubSub({ projectId: this.config.projectId, ...(host ? { apiEndpoint: host, emulatorMode: true } : {}) });
+      this.pubsub = new PubSub(host ? emulatorPubsubOptions(this.config.projectId, host) : { projectId: this.config.projectId });
     }
     return this.pubsub;
   }

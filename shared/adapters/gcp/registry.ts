@@ -25,7 +25,7 @@ export interface GcpRegistryOptions {
   wait?: Partial<WaitPolicy>;
 }
 
-interface LroLike<T> { name?: string | null; done?: boolean | null; result?: T | null; error?: { code?: number; message?: string } | null }
+interface OperationLike { name?: string | null; done?: boolean | null; error?: { code?: number | null; message?: string | null } | null }
 
 export class GcpRegistry implements Registry {
   private readonly client: () => Promise<ArtifactRegistryClient>;
@@ -80,15 +80,17 @@ export class GcpRegistry implements Registry {
       repositoryId: spec.id,
       repository: { format: spec.format, description: spec.description ?? '', labels: spec.labels },
     }, CALL));
-    const repo = await this.awaitOperation(where, operation, async (opName) => (await this.client()).checkCreateRepositoryProgress(opName));
-    if (!repo) throw new PermanentError(`${where}: the operation finished without a repository in its response`, { where });
-    return toRepository(repo);
+    await this.awaitOperation(where, operation);
+    // The operation's response is the Repository; reading it back avoids decoding the Any by hand.
+    const repo = await this.getRepository(spec.location, spec.id);
+    if (!repo) throw new PermanentError(`${where}: the operation finished but the repository does not exist`, { where });
+    return repo;
   }
 
   async deleteRepository(location: string, id: string): Promise<void> {
     const name = this.repositoryName(location, id);
     const where = `artifactregistry.deleteRepository ${name}`;
-    let operation: LroLike<unknown>;
+    let operation: OperationLike;
     try {
       [operation] = await callApi(where, async () => (await this.client()).deleteRepository({ name }, CALL));
     } catch (err) {
@@ -96,22 +98,32 @@ export class GcpRegistry implements Registry {
       if (isNotFound(err)) return;
       throw err;
     }
-    await this.awaitOperation(where, operation, async (opName) => (await this.client()).checkDeleteRepositoryProgress(opName));
+    await this.awaitOperation(where, operation);
   }
 
-  private async awaitOperation<T>(where: string, first: LroLike<T>, check: (name: string) => Promise<LroLike<T>>): Promise<T | null | undefined> {
+  /**
+   * Polls google.longrunning operations.get directly (the client's checkXProgress helpers retry
+   * UNAVAILABLE on real timers); an operation that ends with `error` is classified by its code.
+   */
+  private async awaitOperation(where: string, first: OperationLike): Promise<void> {
     const opName = first.name;
     if (!opName) throw new PermanentError(`${where}: the API returned an operation without a name`, { where });
-    const finished = (op: LroLike<T>) => {
+    const finished = (op: OperationLike) => {
       if (op.error) throw toControlPlaneError({ code: op.error.code, message: op.error.message ?? 'operation failed' }, `${where} (operation ${opName})`);
-      return op.result;
     };
     if (first.done) return finished(first);
-    return waitUntil(`${where} (operation ${opName})`, this.clock, async () => {
-      const op = await callApi(`${where} (polling ${opName})`, () => check(opName));
-      return op.done ? { done: true, value: finished(op) } : { done: false };
+    await waitUntil(`${where} (operation ${opName})`, this.clock, async () => {
+      const [op] = await callApi(`${where} (polling ${opName})`, async () => (await this.client()).operationsClient.getOperation(getOperationRequest(opName), CALL));
+      if (!op.done) return { done: false };
+      finished(op);
+      return { done: true, value: undefined };
     }, this.wait);
   }
+}
+
+/** The typings want the generated message class; the REST transport only reads `name`. */
+function getOperationRequest(name: string): Parameters<ArtifactRegistryClient['operationsClient']['getOperation']>[0] {
+  return { name } as Parameters<ArtifactRegistryClient['operationsClient']['getOperation']>[0];
 }
 
 interface RepositoryMessage {

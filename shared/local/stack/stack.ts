@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
 import { FUNCTIONS } from '../../events/topics.ts';
 import type { Clock } from '../../ports/clock.ts';
+import { emulatorPubsubOptions } from '../../adapters/local/pubsub-options.ts';
 import { ScaledClock } from '../../adapters/local/virtual-clock.ts';
 import { loadConfig, type Config } from '../../runtime/config.ts';
 import { buildContainer, useContainer, type Container } from '../../runtime/container.ts';
@@ -116,7 +117,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       functionUrls[fn.flow] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     }
 
-    const pubsub = new PubSub({ projectId, apiEndpoint: emulator.host, emulatorMode: true });
+    const pubsub = new PubSub(emulatorPubsubOptions(projectId, emulator.host));
     cleanups.push(() => pubsub.close());
     await ensureTopology(pubsub, {
       functionUrls,

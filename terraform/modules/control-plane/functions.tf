@@ -53,6 +53,13 @@ resource "google_storage_bucket_iam_member" "backup_exporter" {
   member = google_service_account.functions["backups"].member
 }
 
+# An export is written by the Cloud SQL instance's service agent, not by the caller.
+resource "google_storage_bucket_iam_member" "sql_exporter" {
+  bucket = var.backup_bucket_name
+  role   = "roles/storage.objectCreator"
+  member = "serviceAccount:${var.sql_service_account_email}"
+}
+
 resource "google_storage_bucket_iam_member" "builder_source_reader" {
   bucket = google_storage_bucket.sources.name
   role   = "roles/storage.objectViewer"

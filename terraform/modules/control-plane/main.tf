@@ -153,13 +153,3 @@ resource "google_project_iam_member" "workflows" {
   role    = each.value
   member  = google_service_account.workflows.member
 }
-
-# The alert and backup functions start workflow executions that run as the workflows
-# identity, which requires actAs on it.
-resource "google_service_account_iam_member" "workflow_starters" {
-  for_each = toset(["alerts", "backups"])
-
-  service_account_id = google_service_account.workflows.name
-  role               = "roles/iam.serviceAccountUser"
-  member             = google_service_account.functions[each.value].member
-}

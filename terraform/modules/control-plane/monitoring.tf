@@ -97,7 +97,7 @@ resource "google_monitoring_alert_policy" "data_corruption" {
 
       aggregations {
         alignment_period   = "60s"
-        per_series_aligner = "ALIGN_COUNT"
+        per_series_aligner = "ALIGN_SUM"
       }
     }
   }

@@ -172,21 +172,51 @@ variable "schedule_time_zone" {
 variable "sql_instance_name" {
   type        = string
   description = "Name of the Cloud SQL instance the backups, drills and PITR restores act on."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,96}$", var.sql_instance_name))
+    error_message = "sql_instance_name must be a Cloud SQL instance name (also used as an alert label value, so lowercase)."
+  }
+}
+
+variable "sql_service_account_email" {
+  type        = string
+  description = "Service account of the Cloud SQL instance (mysql module output); it writes the exports to the backup bucket."
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]+@[a-z0-9.-]+\\.iam\\.gserviceaccount\\.com$", var.sql_service_account_email))
+    error_message = "sql_service_account_email must be a service account email."
+  }
 }
 
 variable "backup_bucket_name" {
   type        = string
   description = "Bucket that receives SQL exports (storage module output)."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$", var.backup_bucket_name))
+    error_message = "backup_bucket_name must be a Cloud Storage bucket name."
+  }
 }
 
 variable "artifact_bucket_name" {
   type        = string
   description = "Artifact bucket of the stack; workspaces get their own buckets next to it."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$", var.artifact_bucket_name))
+    error_message = "artifact_bucket_name must be a Cloud Storage bucket name."
+  }
 }
 
 variable "gke_cluster_name" {
   type        = string
   description = "Name of the GKE cluster running the ZenML server (scopes the uptime alert)."
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$", var.gke_cluster_name))
+    error_message = "gke_cluster_name must be a GKE cluster name."
+  }
 }
 
 variable "zenml_namespace" {
@@ -328,4 +358,9 @@ variable "labels" {
   type        = map(string)
   description = "Labels applied to every labelable resource."
   default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])
+    error_message = "Label keys must start with a lowercase letter; keys and values may hold lowercase letters, digits, _ and - (at most 63 characters)."
+  }
 }

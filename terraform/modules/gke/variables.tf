@@ -31,21 +31,41 @@ variable "name" {
 variable "network_id" {
   type        = string
   description = "ID of the VPC network (vpc module output network_id)."
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/global/networks/[^/]+$", var.network_id))
+    error_message = "network_id must look like projects/P/global/networks/N (vpc module output network_id)."
+  }
 }
 
 variable "subnetwork_id" {
   type        = string
   description = "ID of the private subnet for the nodes (vpc module output private_subnet_id)."
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/regions/[^/]+/subnetworks/[^/]+$", var.subnetwork_id))
+    error_message = "subnetwork_id must look like projects/P/regions/R/subnetworks/S (vpc module output private_subnet_id)."
+  }
 }
 
 variable "pods_range_name" {
   type        = string
   description = "Name of the subnet's secondary range for pods."
+
+  validation {
+    condition     = can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.pods_range_name))
+    error_message = "pods_range_name must be a secondary range name (lowercase letters, digits, hyphens)."
+  }
 }
 
 variable "services_range_name" {
   type        = string
   description = "Name of the subnet's secondary range for services."
+
+  validation {
+    condition     = can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.services_range_name))
+    error_message = "services_range_name must be a secondary range name (lowercase letters, digits, hyphens)."
+  }
 }
 
 variable "master_ipv4_cidr_block" {
@@ -119,4 +139,9 @@ variable "labels" {
   type        = map(string)
   description = "Labels applied to the cluster."
   default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])
+    error_message = "Label keys must start with a lowercase letter; keys and values may hold lowercase letters, digits, _ and - (at most 63 characters)."
+  }
 }

@@ -17,3 +17,8 @@ output "root_password_secret_id" {
   description = "Secret Manager secret holding the root password."
   value       = google_secret_manager_secret.root_password.id
 }
+
+output "service_account_email" {
+  description = "Service account of the instance; it needs write access to any bucket it exports to."
+  value       = google_sql_database_instance.this.service_account_email_address
+}

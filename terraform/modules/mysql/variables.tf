@@ -74,6 +74,11 @@ variable "availability_type" {
 variable "network_id" {
   type        = string
   description = "ID of the VPC network with Private Service Access."
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/global/networks/[^/]+$", var.network_id))
+    error_message = "network_id must look like projects/P/global/networks/N (vpc module output network_id)."
+  }
 }
 
 variable "kms_key_id" {
@@ -154,4 +159,9 @@ variable "labels" {
   type        = map(string)
   description = "User labels of the instance and the secret."
   default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])
+    error_message = "Label keys must start with a lowercase letter; keys and values may hold lowercase letters, digits, _ and - (at most 63 characters)."
+  }
 }

@@ -106,10 +106,20 @@ variable "secret_accessors" {
     zenml-server-jwt-secret  = ["zenml"]
     mlflow-tracking-password = ["mlflow"]
   }
+
+  validation {
+    condition     = alltrue([for s, accessors in var.secret_accessors : contains(var.secret_ids, s) && alltrue([for a in accessors : contains(keys(var.workload_service_accounts), a)])])
+    error_message = "secret_accessors keys must be listed in secret_ids and its values must be keys of workload_service_accounts."
+  }
 }
 
 variable "labels" {
   type        = map(string)
   description = "Labels applied to keys and secrets."
   default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])
+    error_message = "Label keys must start with a lowercase letter; keys and values may hold lowercase letters, digits, _ and - (at most 63 characters)."
+  }
 }

@@ -108,3 +108,21 @@ resource "google_artifact_registry_repository" "docker" {
     }
   }
 }
+
+resource "google_storage_bucket_iam_member" "artifact_users" {
+  for_each = var.artifact_users
+
+  bucket = google_storage_bucket.artifacts.name
+  role   = "roles/storage.objectAdmin"
+  member = each.value
+}
+
+resource "google_artifact_registry_repository_iam_member" "artifact_users" {
+  for_each = var.artifact_users
+
+  project    = var.project_id
+  location   = var.region
+  repository = google_artifact_registry_repository.docker.name
+  role       = "roles/artifactregistry.writer"
+  member     = each.value
+}

@@ -126,8 +126,24 @@ variable "registry_untagged_delete_after_days" {
   }
 }
 
+variable "artifact_users" {
+  type        = map(string)
+  description = "IAM members (by a static key) that read and write the artifact bucket and push/pull images."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for m in values(var.artifact_users) : can(regex("^(serviceAccount|group|user):", m))])
+    error_message = "artifact_users values must be IAM members such as serviceAccount:x@p.iam.gserviceaccount.com."
+  }
+}
+
 variable "labels" {
   type        = map(string)
   description = "Labels applied to buckets and the repository."
   default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])
+    error_message = "Label keys must start with a lowercase letter; keys and values may hold lowercase letters, digits, _ and - (at most 63 characters)."
+  }
 }

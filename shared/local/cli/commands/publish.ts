@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PubSub } from '@google-cloud/pubsub';
+import { emulatorPubsubOptions } from '../../../adapters/local/pubsub-options.ts';
 import { FLOWS } from '../../../flows/definitions.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
 import { globalOptions, printResult, CliError } from '../output.ts';
@@ -60,7 +61,7 @@ export function register(program: Command): void {
         target = `projects/${opts.project}/topics/${topic}`;
       } else {
         const stack = requireRunningStack(global.dataDir);
-        pubsub = new PubSub({ projectId: stack.projectId, apiEndpoint: stack.endpoints.pubsubEmulator, emulatorMode: true });
+        pubsub = new PubSub(emulatorPubsubOptions(stack.projectId, stack.endpoints.pubsubEmulator));
         target = `projects/${stack.projectId}/topics/${topic} (emulator ${stack.endpoints.pubsubEmulator})`;
       }
       try {

@@ -1,6 +1,7 @@
 /** `runs`, `audit`, `dead-letters` (+ `replay`): read the local state store. */
 import type { Command } from 'commander';
 import { PubSub } from '@google-cloud/pubsub';
+import { emulatorPubsubOptions } from '../../../adapters/local/pubsub-options.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
 import type { Run, RunStatus, AuditRecord, DeadLetter } from '../../../ports/state-store.ts';
 import { CliError, globalOptions, printResult } from '../output.ts';
@@ -112,7 +113,7 @@ export function register(program: Command): void {
       const global = globalOptions(cmd);
       const stack = requireRunningStack(global.dataDir);
       const store = openLocalStore(global.dataDir);
-      const pubsub = new PubSub({ projectId: stack.projectId, apiEndpoint: stack.endpoints.pubsubEmulator, emulatorMode: true });
+      const pubsub = new PubSub(emulatorPubsubOptions(stack.projectId, stack.endpoints.pubsubEmulator));
       try {
         const record = await store.getDeadLetter(id);
         if (!record) throw new CliError(`no dead letter with id ${id}`, 'list them with `stackctl dead-letters --all`');

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Clock } from '../../../ports/clock.ts';
+import { LOCAL_TOKEN } from '../../../adapters/local/local-auth.ts';
 import { ScaledClock, systemClock, VirtualClock } from '../../../adapters/local/virtual-clock.ts';
 import { loadWorkflow, runWorkflow, WorkflowValidationError, type ExecutionResult, type StepRecord } from '../../../workflow-engine/index.ts';
 import { createDefaultSimServices } from '../../gcp-sim/default-services.ts';
@@ -85,7 +86,9 @@ async function runFile(file: string, flags: RunFlags, dataDir: string): Promise<
     endpoint = sim.url;
   }
   try {
-    return await runWorkflow(program, argument, { clock, connectorBaseUrl: endpoint, identity: { projectId: flags.project } });
+    // gcp-sim wants a bearer token, any token; against a local endpoint the fixed fake one is used.
+    const tokenProvider = endpoint ? () => Promise.resolve(LOCAL_TOKEN) : undefined;
+    return await runWorkflow(program, argument, { clock, connectorBaseUrl: endpoint, tokenProvider, identity: { projectId: flags.project } });
   } finally {
     await sim?.close();
   }

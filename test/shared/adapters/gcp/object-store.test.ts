@@ -80,6 +80,15 @@ describe('GcpObjectStore against gcp-sim through @google-cloud/storage', () => {
     expect((await failure(store.listObjects('list-bucket', { maxResults: 0 }))).message).toContain('maxResults must be a positive integer');
   });
 
+  it('follows nextPageToken when a listing spans more than one 1000-item page', async () => {
+    await store.createBucket(spec('paged-bucket'));
+    const storage = sim.service<StorageSim>('storage');
+    for (let i = 0; i < 1203; i++) storage.putObject('paged-bucket', `o/${String(i).padStart(5, '0')}`, Buffer.from('x'));
+    const listed = await store.listObjects('paged-bucket', { prefix: 'o/' });
+    expect(listed.length).toBe(1203);
+    expect(listed.at(-1)?.name).toBe('o/01202');
+  });
+
   it('deletes objects (idempotently) and refuses to delete a non-empty bucket with a clear permanent error', async () => {
     await store.createBucket(spec('delete-bucket'));
     await store.putObject('delete-bucket', 'a.txt', 'a');

@@ -1,0 +1,108 @@
+/**
+ * ExecutionBackend on the local workflow engine: executions run in-process in a
+ * WorkflowExecutionManager; a workflow `w` is deployed from `<workflowsDir>/w.yaml` (or .yml)
+ * on first use and redeployed when the file changes, the way Terraform deploys the same files.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowExecutionManager, WorkflowValidationError, type ExecutionRecord, type ManagerOptions } from '../../../../workflow-engine/index.ts';
+import { ExecutionBackendError, type BackendExecution, type CreateExecutionInput, type ExecutionBackend, type WorkflowRef } from './backend.ts';
+
+export interface EngineBackendOptions extends ManagerOptions {
+  /** Directory holding `<workflow>.yaml`; default `workflows` under the working directory. */
+  workflowsDir?: string;
+  /** Real-time bound on waiting for a cancelled execution to stop (it stops at its next step or wait). */
+  cancelWaitMs?: number;
+}
+
+interface Deployed { mtimeMs: number; revisionId: string }
+
+const WORKFLOW_ID = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
+
+export class EngineExecutionBackend implements ExecutionBackend {
+  readonly manager: WorkflowExecutionManager;
+  private readonly dir: string;
+  private readonly deployed = new Map<string, Deployed>();
+  private readonly revisions = new Map<string, string>();
+  /** The argument text exactly as the caller sent it, per execution id. */
+  private readonly argumentTexts = new Map<string, string>();
+
+  constructor(private readonly options: EngineBackendOptions = {}) {
+    this.manager = new WorkflowExecutionManager(options);
+    this.dir = options.workflowsDir ?? 'workflows';
+  }
+
+  async create(ref: WorkflowRef, input: CreateExecutionInput): Promise<BackendExecution> {
+    const revisionId = this.deploy(ref);
+    const record = this.manager.create(ref.workflow, input.argument);
+    this.revisions.set(record.id, revisionId);
+    if (input.argumentJson !== undefined) this.argumentTexts.set(record.id, input.argumentJson);
+    return this.toBackend(record);
+  }
+
+  async get(ref: WorkflowRef, id: string): Promise<BackendExecution | undefined> {
+    const record = this.manager.get(id);
+    return record && record.workflowId === ref.workflow ? this.toBackend(record) : undefined;
+  }
+
+  async list(ref: WorkflowRef): Promise<BackendExecution[]> {
+    return this.manager.list(ref.workflow).map((r) => this.toBackend(r));
+  }
+
+  async cancel(ref: WorkflowRef, id: string): Promise<BackendExecution | undefined> {
+    const record = this.manager.get(id);
+    if (!record || record.workflowId !== ref.workflow) return undefined;
+    this.manager.cancel(id);
+    // The API answers with the cancelled execution; the run stops at its next step, which is soon.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.manager.wait(id),
+      new Promise((resolve) => { timer = setTimeout(resolve, this.options.cancelWaitMs ?? 5000); }),
+    ]).finally(() => clearTimeout(timer));
+    return this.toBackend(record);
+  }
+
+  summary(): Record<string, number> {
+    const all = this.manager.list();
+    return { workflows: this.deployed.size, executions: all.length, active: all.filter((r) => r.state === 'ACTIVE').length };
+  }
+
+  close(): Promise<void> {
+    return this.manager.close();
+  }
+
+  private deploy(ref: WorkflowRef): string {
+    if (!WORKFLOW_ID.test(ref.workflow)) throw new ExecutionBackendError('INVALID_ARGUMENT', `Invalid workflow id "${ref.workflow}".`);
+    const file = ['yaml', 'yml'].map((ext) => join(this.dir, `${ref.workflow}.${ext}`)).find((f) => existsSync(f));
+    const name = `projects/${ref.project}/locations/${ref.location}/workflows/${ref.workflow}`;
+    if (!file) throw new ExecutionBackendError('NOT_FOUND', `Resource '${name}' was not found (no ${join(this.dir, ref.workflow)}.yaml in the local stack).`);
+    const mtimeMs = statSync(file).mtimeMs;
+    const current = this.deployed.get(ref.workflow);
+    if (current && current.mtimeMs === mtimeMs && this.manager.hasWorkflow(ref.workflow)) return current.revisionId;
+    const source = readFileSync(file, 'utf8');
+    try {
+      this.manager.deploy(ref.workflow, source);
+    } catch (err) {
+      if (err instanceof WorkflowValidationError) throw new ExecutionBackendError('FAILED_PRECONDITION', `Workflow ${name} (${file}) is not valid: ${err.message}`);
+      throw err;
+    }
+    const revisionId = `${String((current ? Number(current.revisionId.slice(0, 6)) : 0) + 1).padStart(6, '0')}-${createHash('sha256').update(source).digest('hex').slice(0, 3)}`;
+    this.deployed.set(ref.workflow, { mtimeMs, revisionId });
+    return revisionId;
+  }
+
+  private toBackend(r: ExecutionRecord): BackendExecution {
+    const argument = this.argumentTexts.get(r.id);
+    return {
+      id: r.id,
+      state: r.state,
+      ...(argument !== undefined ? { argument } : {}),
+      ...(r.result !== undefined ? { result: r.result } : {}),
+      ...(r.error ? { error: { payload: r.error.payload, context: r.error.context } } : {}),
+      startTime: new Date(r.startTime),
+      ...(r.endTime ? { endTime: new Date(r.endTime) } : {}),
+      workflowRevisionId: this.revisions.get(r.id),
+    };
+  }
+}
