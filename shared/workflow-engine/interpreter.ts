@@ -4,7 +4,7 @@
  * operation polling, callback timeouts) waits on the injected clock.
  */
 import { WorkflowError, tagged, toWorkflowError } from './errors.ts';
-import type { EvalScope } from './expr/index.ts';
+import { evaluate, evaluateSync, type EvalScope } from './expr/index.ts';
 import { BREAK, CONTINUE, ExecutionCancelled, nextFlow, type Flow, type Thread } from './flow.ts';
 import type { History, StepRecord } from './history.ts';
 import type {
@@ -14,10 +14,9 @@ import { runParallel } from './parallel.ts';
 import { backoffDelay, DEFAULT_BACKOFF, DEFAULT_MAX_RETRIES, makeBackoff, makeMaxRetries, POLICY_PREDICATE, PREDICATES, type Backoff } from './retry.ts';
 import { Frame, MemoryMeter } from './scope.ts';
 import { stdlib } from './stdlib/index.ts';
-import { evalTemplate, type AssignTarget, type Template } from './template.ts';
+import { evalTemplate, evalTemplateSync, type AssignTarget, type Template } from './template.ts';
 import { isMap, newMap, sizeInBytes, typeName, type WfValue } from './values.ts';
 import type { Builtin, BuiltinContext } from './builtins/types.ts';
-import { evaluate } from './expr/index.ts';
 
 export interface InterpreterHooks {
   builtins: ReadonlyMap<string, Builtin>;
@@ -176,8 +175,10 @@ export class Interpreter {
       case 'assign': {
         const scope = this.scopeOf(frame);
         for (const a of step.assignments) {
-          const value = await evalTemplate(a.value, scope);
-          await this.assign(a.target, value, frame);
+          // Sync expressions are evaluated and stored with no await in between, so an assignment to a shared
+          // variable is atomic with respect to other parallel branches (as the reference guarantees).
+          if (a.sync) this.assignSync(a.target, evalTemplateSync(a.value, scope), frame, scope);
+          else await this.assign(a.target, await evalTemplate(a.value, scope), frame);
         }
         return nextFlow(step.next);
       }
@@ -198,23 +199,28 @@ export class Interpreter {
 
   /** Assigns `value` to a target such as `a`, `a.b`, `a["k"][0]`, copying the containers on the path. */
   async assign(target: AssignTarget, value: WfValue, frame: Frame): Promise<void> {
+    const keys: WfValue[] = [];
+    for (const seg of target.path) keys.push(typeof seg === 'string' ? seg : await evaluate(seg, this.scopeOf(frame)));
+    this.store(target, keys, value, frame);
+  }
+
+  /** assign() for targets whose index expressions are synchronous. */
+  private assignSync(target: AssignTarget, value: WfValue, frame: Frame, scope: EvalScope): void {
+    const keys: WfValue[] = target.path.length === 0 ? [] : target.path.map((seg) => (typeof seg === 'string' ? seg : evaluateSync(seg, scope)));
+    this.store(target, keys, value, frame);
+  }
+
+  private store(target: AssignTarget, keys: WfValue[], value: WfValue, frame: Frame): void {
     if (typeof value === 'string' && value.length > this.program.limits.maxStringBytes / 4 && Buffer.byteLength(value) > this.program.limits.maxStringBytes) {
       throw tagged('ResourceLimitError', `string assigned to "${target.src}" is longer than the ${this.program.limits.maxStringBytes}-byte limit`);
     }
-    if (target.path.length === 0) {
+    if (keys.length === 0) {
       frame.assign(target.root, value);
       return;
     }
-    const scope = this.scopeOf(frame);
-    const keys: (string | bigint)[] = [];
-    for (const seg of target.path) {
-      if (typeof seg === 'string') keys.push(seg);
-      else {
-        const k = await evaluate(seg, scope);
-        if (typeof k !== 'string' && typeof k !== 'bigint') {
-          throw tagged('TypeError', `index in assignment target "${target.src}" must be a string or int, got ${typeName(k)}`);
-        }
-        keys.push(k);
+    for (const k of keys) {
+      if (typeof k !== 'string' && typeof k !== 'bigint') {
+        throw tagged('TypeError', `index in assignment target "${target.src}" must be a string or int, got ${typeName(k)}`);
       }
     }
     const root = frame.lookup(target.root);

@@ -51,7 +51,8 @@ interface StepBase {
 
 export interface AssignStep extends StepBase {
   readonly kind: 'assign';
-  readonly assignments: readonly { readonly target: AssignTarget; readonly value: Template }[];
+  /** `sync`: value and target indexes need no external call, so the assignment runs without yielding. */
+  readonly assignments: readonly { readonly target: AssignTarget; readonly value: Template; readonly sync: boolean }[];
 }
 
 export interface CallStep extends StepBase {

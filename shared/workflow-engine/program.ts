@@ -10,7 +10,8 @@ import {
   PREDEFINED_POLICIES, type ForSpec, type ParallelBranch, type Param, type RetrySpec, type Step, type StepList, type Subworkflow,
   type SwitchCase, type WorkflowProgram,
 } from './model.ts';
-import { compileExpression, compileTemplate, parseTarget, TemplateError, type Template } from './template.ts';
+import { isSyncExpression } from './expr/index.ts';
+import { compileExpression, compileTemplate, isSyncTemplate, parseTarget, TemplateError, type Template } from './template.ts';
 import { isMap, newMap, type WfMap, type WfValue } from './values.ts';
 import { validateProgram } from './validate.ts';
 
@@ -138,7 +139,7 @@ class LoadContext {
       if (k !== 'params' && k !== 'steps') this.issue(where, undefined, `unknown subworkflow field "${k}" (allowed: params, steps)`);
     }
     if (!Array.isArray(def.steps)) {
-      this.issue(`${where}.steps`, undefined, 'missing or non-list "steps"');
+      this.issue(`${where}.steps`, undefined, '"steps" must be a list of steps');
       return empty;
     }
     return { name, params: this.params(def.params ?? null, `${where}.params`), body: this.stepList(def.steps, `${where}.steps`, 0) };
@@ -211,6 +212,7 @@ class LoadContext {
       return undefined;
     }
     const fields = new Set([...(kind ? KIND_FIELDS[kind] : []), ...(kind && KINDS_WITHOUT_NEXT.has(kind) ? [] : ['next'])]);
+    const before = this.issues.length;
     for (const k of keys) {
       if (fields.has(k)) continue;
       const known = Object.values(KIND_FIELDS).some((f) => f.includes(k)) || k === 'next';
@@ -227,7 +229,7 @@ class LoadContext {
     switch (kind) {
       case undefined:
         if (next === undefined) {
-          this.issue(where, name, keys.length ? `unknown step kind: ${keys.join(', ')}` : 'empty step: it needs a kind (assign, call, switch, ...) or next');
+          if (this.issues.length === before) this.issue(where, name, 'empty step: it needs a kind (assign, call, switch, ...) or next');
           return undefined;
         }
         return { ...base, kind: 'jump' };
@@ -247,7 +249,7 @@ class LoadContext {
     }
   }
 
-  assignments(node: WfValue, where: string, step: string): { target: ReturnType<typeof parseTarget>; value: Template }[] {
+  assignments(node: WfValue, where: string, step: string): { target: ReturnType<typeof parseTarget>; value: Template; sync: boolean }[] {
     if (!Array.isArray(node) || node.length === 0) {
       this.issue(where, step, '"assign" must be a non-empty list of {target: value} maps');
       return [];
@@ -255,7 +257,7 @@ class LoadContext {
     if (node.length > this.limits.maxAssignmentsPerStep) {
       this.issue(where, step, `${node.length} assignments in one step; the limit is ${this.limits.maxAssignmentsPerStep}`);
     }
-    const out: { target: ReturnType<typeof parseTarget>; value: Template }[] = [];
+    const out: { target: ReturnType<typeof parseTarget>; value: Template; sync: boolean }[] = [];
     node.forEach((a, i) => {
       if (!isMap(a) || Object.keys(a).length !== 1) {
         this.issue(`${where}[${i}]`, step, 'each assignment must be a single-key map {target: value}');
@@ -263,7 +265,10 @@ class LoadContext {
       }
       const key = Object.keys(a)[0];
       try {
-        out.push({ target: parseTarget(key, this.limits.maxExpressionLength), value: this.template(a[key], `${where}[${i}]`, step) });
+        const target = parseTarget(key, this.limits.maxExpressionLength);
+        const value = this.template(a[key], `${where}[${i}]`, step);
+        const sync = isSyncTemplate(value) && target.path.every((seg) => typeof seg === 'string' || isSyncExpression(seg));
+        out.push({ target, value, sync });
       } catch (err) {
         this.issue(`${where}[${i}]`, step, err instanceof TemplateError ? err.message : String(err));
       }

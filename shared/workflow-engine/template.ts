@@ -85,6 +85,24 @@ export async function evalTemplate(t: Template, scope: EvalScope): Promise<WfVal
   }
 }
 
+/** Evaluates a template for which isSyncTemplate holds, with no await: read-evaluate-write stays atomic. */
+export function evalTemplateSync(t: Template, scope: EvalScope): WfValue {
+  switch (t.k) {
+    case 'const': return copyValue(t.v);
+    case 'expr': return evaluateSync(t.ast, scope);
+    case 'list': return t.items.map((item) => evalTemplateSync(item, scope));
+    case 'map': {
+      const out = newMap();
+      for (const e of t.entries) {
+        const key = typeof e.key === 'string' ? e.key : evaluateSync(e.key, scope);
+        if (typeof key !== 'string') throw tagged('TypeError', `a map key expression must give a string, got ${typeName(key)}`);
+        out[key] = evalTemplateSync(e.value, scope);
+      }
+      return out;
+    }
+  }
+}
+
 /** True when evaluating `t` never leaves the pure stdlib (so evalTemplateSync may be used). */
 export function isSyncTemplate(t: Template): boolean {
   switch (t.k) {

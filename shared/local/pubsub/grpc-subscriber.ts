@@ -70,7 +70,7 @@ function pull(call: grpc.ServerUnaryCall<Req, Req>, callback: grpc.sendUnaryData
   const config = broker.getSubscription(req.subscription);
   const name = config.name;
   let answered = false;
-  let timer: NodeJS.Timeout | undefined;
+  const waiting: { timer?: NodeJS.Timeout } = {};
   const received: Pending[] = [];
   const consumer: Consumer = {
     kind: 'pull',
@@ -85,7 +85,7 @@ function pull(call: grpc.ServerUnaryCall<Req, Req>, callback: grpc.sendUnaryData
   const answer = () => {
     if (answered) return;
     answered = true;
-    if (timer) clearTimeout(timer);
+    if (waiting.timer) clearTimeout(waiting.timer);
     handles.pullWaiters.delete(answer);
     broker.removeConsumer(name, consumer);
     callback(null, { receivedMessages: received.map((p) => toReceivedMessage(p, broker.deliveryAttemptOf(name, p))) });
@@ -95,6 +95,6 @@ function pull(call: grpc.ServerUnaryCall<Req, Req>, callback: grpc.sendUnaryData
   if (answered) return;
   if (req.returnImmediately) return answer();
   handles.pullWaiters.add(answer);
-  timer = setTimeout(answer, PULL_WAIT_MS);
+  waiting.timer = setTimeout(answer, PULL_WAIT_MS);
   call.on('cancelled', answer);
 }

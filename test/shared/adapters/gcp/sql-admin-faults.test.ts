@@ -65,12 +65,15 @@ describe('GcpSqlAdmin error classification under fault injection', () => {
   }
 
   it('classifies the simulator\'s own 409 operationInProgress as transient', async () => {
-    const pending = admin.patchInstanceLabels('db', { first: '1' });
-    // The first patch's operation is running; a second mutation on the same instance collides.
+    // Another client patches the instance; nobody polls it, so virtual time stands still.
+    const started = await fetch(`${sim.url}/v1/projects/${PROJECT}/instances/db`, {
+      method: 'PATCH', headers: { authorization: 'Bearer other-client', 'content-type': 'application/json' }, body: JSON.stringify({ settings: { userLabels: { first: '1' } } }),
+    });
+    expect(started.status).toBe(200);
     const err = await failure(admin.exportSql('db', { uri: 'gs://b/o.sql', databases: [] }));
     expect(isTransient(err)).toBe(true);
     expect(err.message).toContain('Operation failed because another operation was already in progress.');
-    await pending;
+    clock.advance(10_000);
   });
 
   for (const code of [400, 403, 404] as const) {
