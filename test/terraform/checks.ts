@@ -290,6 +290,27 @@ export function checkGkePrivateNodes(tree: TfTree): string[] {
   return problems;
 }
 
+/** CMEK where the seed asks (Cloud SQL, buckets and registry of the storage module) and rotation on every KMS key. */
+export function checkEncryptionAtRest(tree: TfTree): string[] {
+  const problems: string[] = [];
+  for (const mod of tree.modules) {
+    for (const key of resources(mod, 'google_kms_crypto_key')) {
+      if (!key.body.rotation_period) problems.push(`${rel(tree, key.file)}: google_kms_crypto_key.${key.name} has no rotation_period`);
+    }
+    for (const sql of resources(mod, 'google_sql_database_instance')) {
+      if (!sql.body.encryption_key_name) problems.push(`${rel(tree, sql.file)}: google_sql_database_instance.${sql.name} is not encrypted with a customer-managed key`);
+    }
+    if (mod.name !== 'modules/storage') continue;
+    for (const b of resources(mod, 'google_storage_bucket')) {
+      if (!dig(b.body, 'encryption', 'default_kms_key_name')) problems.push(`${rel(tree, b.file)}: google_storage_bucket.${b.name} has no CMEK default key`);
+    }
+    for (const r of resources(mod, 'google_artifact_registry_repository')) {
+      if (!r.body.kms_key_name) problems.push(`${rel(tree, r.file)}: google_artifact_registry_repository.${r.name} has no kms_key_name`);
+    }
+  }
+  return problems;
+}
+
 const SECRET_KEY = /(^|_)(password|passwd|secret|token|api_?key|private_key|credentials?|secret_data|client_secret)$/i;
 const SECRET_TEXT: Array<[RegExp, string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a PEM private key'],
@@ -421,7 +442,11 @@ export function checkDeliveryPolicies(tree: TfTree): string[] {
       const where = `${rel(tree, topic.file)}: google_pubsub_topic.${topic.name}`;
       if (!topic.body.message_retention_duration) problems.push(`${where} has no message_retention_duration`);
       const isDlq = typeof topic.body.name === 'string' && /-dlq\}?$|dead_letter_suffix\}$/.test(topic.body.name);
-      if (isDlq && !subs.some((s) => typeof s.body.topic === 'string' && s.body.topic.includes(`google_pubsub_topic.${topic.name}[`) || s.body.topic === `\${google_pubsub_topic.${topic.name}.id}`)) {
+      const subscribed = subs.some((s) => {
+        const ref = s.body.topic as unknown;
+        return typeof ref === 'string' && (ref.includes(`google_pubsub_topic.${topic.name}[`) || ref.includes(`google_pubsub_topic.${topic.name}.`));
+      });
+      if (isDlq && !subscribed) {
         problems.push(`${where}: dead-letter topic has no subscription, so dead letters would be lost`);
       }
     }

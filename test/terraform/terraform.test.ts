@@ -121,6 +121,16 @@ describe('terraform tree: security invariants', () => {
     expect(broken).toMatch(/workload_pool is not set/);
   });
 
+  it('CMEK on Cloud SQL, the storage buckets and the registry; every KMS key rotates', async () => {
+    expect(checks.checkEncryptionAtRest(real)).toEqual([]);
+    expect(checks.checkEncryptionAtRest(await fixture('encryption'))).toEqual([
+      'main.tf: google_kms_crypto_key.never_rotated has no rotation_period',
+      'main.tf: google_sql_database_instance.google_managed_key is not encrypted with a customer-managed key',
+      'modules/storage/main.tf: google_storage_bucket.artifacts has no CMEK default key',
+      'modules/storage/main.tf: google_artifact_registry_repository.docker has no kms_key_name',
+    ]);
+  });
+
   it('no secret value in any .tf or .tfvars file', async () => {
     expect(checks.checkNoSecretValues(real)).toEqual([]);
     const broken = checks.checkNoSecretValues(await fixture('secrets'));

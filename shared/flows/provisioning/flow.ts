@@ -45,7 +45,9 @@ export async function actProvisioning(event: Event, ctx: ActContext<Provisioning
       const cause = (err as Error).message;
       await ctx.recordStep({ name: step.id, status: 'failed', detail: isTransient(err) ? `transient, will resume: ${cause}` : cause });
       if (isTransient(err) || request.action === 'delete') throw err;
-      const compensation = await compensate(created, applyCtx, ctx);
+      // The failing step may have half-happened (a secret created, its version refused). It was
+      // absent when planned, under the workspace lock, so undoing it is delete-if-present too.
+      const compensation = await compensate(step.id.startsWith('create-') ? [...created, step] : created, applyCtx, ctx);
       const failures = compensation.filter((c) => c.status === 'compensation-failed');
       return {
         status: 'failed',

@@ -5,9 +5,11 @@
  */
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
+import { relative, sep } from 'node:path';
 
 export interface BundleResult {
-  code: Buffer;
+  /** Output files by path relative to the output root: the entry (index.js) and its lazy chunks. */
+  files: Array<{ path: string; data: Buffer }>;
   /** Package names the bundle imports (statically or dynamically), sorted. */
   packages: string[];
   /** Project source files inlined into the bundle, relative to the working directory. */
@@ -23,7 +25,7 @@ export function packageOf(specifier: string): string | undefined {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-export async function bundleEntry(options: { entry: string; external: string[]; absWorkingDir: string }): Promise<BundleResult> {
+export async function bundleEntry(options: { entry: string; external: string[]; absWorkingDir: string; outDir: string }): Promise<BundleResult> {
   const result = await build({
     entryPoints: [options.entry],
     absWorkingDir: options.absWorkingDir,
@@ -38,24 +40,30 @@ export async function bundleEntry(options: { entry: string; external: string[]; 
     external: options.external.flatMap((p) => [p, `${p}/*`]),
     write: false,
     metafile: true,
+    // Dynamic imports (the Firestore vs. SQLite state store, the publisher) become lazy
+    // chunks, so a function's cold start loads only the clients its mode uses.
+    splitting: true,
+    outdir: options.outDir,
+    entryNames: 'index',
+    chunkNames: 'chunks/[name]-[hash]',
     sourcemap: false,
     legalComments: 'none',
     logLevel: 'silent',
-    outfile: 'index.js',
     // ESM output has no require(); externals that are CommonJS are imported, not required.
     banner: { js: "import { createRequire as __stackctlCreateRequire } from 'node:module';\nconst require = __stackctlCreateRequire(import.meta.url);" },
   });
-  const output = result.outputFiles?.[0];
-  if (!output) throw new Error(`esbuild produced no output for ${options.entry}`);
-  const meta = Object.values(result.metafile.outputs)[0];
+  const files = (result.outputFiles ?? []).map((f) => ({ path: relative(options.outDir, f.path).split(sep).join('/'), data: Buffer.from(f.contents) }));
+  if (!files.some((f) => f.path === 'index.js')) throw new Error(`esbuild produced no index.js for ${options.entry}`);
   const packages = new Set<string>();
-  for (const imp of meta?.imports ?? []) {
-    if (!imp.external) continue;
-    const pkg = packageOf(imp.path);
-    if (pkg) packages.add(pkg);
+  for (const out of Object.values(result.metafile.outputs)) {
+    for (const imp of out.imports) {
+      if (!imp.external) continue;
+      const pkg = packageOf(imp.path);
+      if (pkg) packages.add(pkg);
+    }
   }
   return {
-    code: Buffer.from(output.contents),
+    files: files.sort((a, b) => (a.path === 'index.js' ? -1 : b.path === 'index.js' ? 1 : a.path.localeCompare(b.path))),
     packages: [...packages].sort(),
     inputs: Object.keys(result.metafile.inputs).sort(),
   };

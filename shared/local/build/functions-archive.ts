@@ -63,7 +63,7 @@ export async function buildFunctionsArchive(options: BuildOptions = {}): Promise
   const rootPkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as RootPackage;
   const runtimeDeps = rootPkg.dependencies ?? {};
 
-  const bundle = await bundleEntry({ entry, external: Object.keys(runtimeDeps), absWorkingDir: repoRoot });
+  const bundle = await bundleEntry({ entry, external: Object.keys(runtimeDeps), absWorkingDir: repoRoot, outDir });
   const unknown = bundle.packages.filter((p) => !(p in runtimeDeps));
   if (unknown.length > 0) {
     // A devDependency (or an undeclared package) reached from the functions would be missing at runtime.
@@ -80,14 +80,17 @@ export async function buildFunctionsArchive(options: BuildOptions = {}): Promise
     dependencies,
   };
   const files = [
-    { name: BUNDLE_FILE, data: bundle.code },
+    ...bundle.files.map((f) => ({ name: f.path, data: f.data })),
     { name: 'package.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
   ];
 
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, MARKER), 'Written by `stackctl build`; the whole directory is replaced on every build.\n');
-  for (const f of files) writeFileSync(join(outDir, f.name), f.data);
+  for (const f of files) {
+    mkdirSync(dirname(join(outDir, f.name)), { recursive: true });
+    writeFileSync(join(outDir, f.name), f.data);
+  }
   const archive = createZip(files);
   const archivePath = `${outDir}.zip`;
   mkdirSync(dirname(archivePath), { recursive: true });
@@ -97,7 +100,7 @@ export async function buildFunctionsArchive(options: BuildOptions = {}): Promise
     archivePath,
     sha256: createHash('sha256').update(archive).digest('hex'),
     archiveBytes: archive.length,
-    bundleBytes: bundle.code.length,
+    bundleBytes: bundle.files.reduce((n, f) => n + f.data.length, 0),
     dependencies,
     entries: files.map((f) => f.name),
   };

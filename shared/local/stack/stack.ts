@@ -19,6 +19,7 @@ import { startPubsubEmulator } from '../pubsub/emulator.ts';
 import { startGcpSim, type GcpSim } from '../gcp-sim/server.ts';
 import { createDefaultSimServices } from '../gcp-sim/default-services.ts';
 import { buildFlowDeps } from '../../runtime/flow-deps.ts';
+import { seedLocalCloud } from './seed.ts';
 import { watchDeadLetters } from './dead-letter-watcher.ts';
 import { ensureTopology } from './topology.ts';
 import { readRunningStack, removeStackFile, writeStackFile, type StackFile } from './stack-file.ts';
@@ -96,6 +97,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       LOG_LEVEL: (options.logLevel ?? 'info') as Config['logLevel'],
       ...options.env,
     });
+    await seedLocalCloud(config, clock);
     const container = await buildContainer({ config, clock, logger, flowDeps: buildFlowDeps(config, clock) });
     cleanups.push(() => container.close());
     useContainer(container);

@@ -186,7 +186,10 @@ ${leaf.replace(/^ {28}/gm, '                                        ')}
 - a:
     nope: 1
 - b:
-    next: missing
-`)).toHaveLength(2);
+    assign: []
+- c:
+    call: sys.log
+    result: 5
+`).map((i) => i.step)).toEqual(['a', 'b', 'c']);
   });
 });

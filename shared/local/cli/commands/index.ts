@@ -6,6 +6,7 @@ import { register as status } from './status.ts';
 import { register as emulator } from './emulator.ts';
 import { register as build } from './build.ts';
 import { register as workflow } from './workflow.ts';
+import { register as sim } from './sim.ts';
 
 /** Every command module registers itself here; keep one line per module. */
 export const commandModules: Array<(program: Command) => void> = [
@@ -16,4 +17,5 @@ export const commandModules: Array<(program: Command) => void> = [
   emulator,
   build,
   workflow,
+  sim,
 ];

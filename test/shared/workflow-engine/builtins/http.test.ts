@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingClock, failure, json, result, serve, type TestServer } from '../helpers.ts';
+
+let server: TestServer;
+let flakyCalls = 0;
+
+beforeAll(async () => {
+  server = await serve(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    switch (url.pathname) {
+      case '/echo':
+        return json(res, 200, { method: req.method, query: Object.fromEntries(url.searchParams), body: req.body, contentType: req.headers['content-type'] ?? null, custom: req.headers['x-custom'] ?? null });
+      case '/text':
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('plain words');
+        return;
+      case '/bytes':
+        res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from([1, 2, 3]));
+        return;
+      case '/missing':
+        return json(res, 404, { error: 'not here' }, { 'x-trace': 'abc' });
+      case '/slow':
+        await new Promise((r) => setTimeout(r, 1500));
+        return json(res, 200, {});
+      case '/flaky':
+        flakyCalls++;
+        return flakyCalls < 3 ? json(res, 503, { error: 'busy' }) : json(res, 200, { ok: true, calls: flakyCalls });
+      default:
+        return json(res, 500, { error: 'unexpected path' });
+    }
+  });
+});
+afterAll(async () => { await server.close(); });
+
+describe('http.*', () => {
+  it('GET sends query and headers and parses a JSON body into {code, headers, body}', async () => {
+    const r = await result(`
+main:
+  params: [base]
+  steps:
+    - get:
+        call: http.get
+        args:
+          url: \${base + "/echo"}
+          headers:
+            X-Custom: "yes"
+          query:
+            some_val: "Hello World"
+            another_val: 123
+            multi: [1, 2]
+        result: resp
+    - r:
+        return: \${[resp.code, resp.body, resp.headers["Content-Type"]]}
+`, server.url);
+    expect(r).toEqual([200, { method: 'GET', query: { some_val: 'Hello World', another_val: '123', multi: '2' }, body: '', contentType: null, custom: 'yes' }, 'application/json']);
+    expect(server.requests.at(-1)?.url).toBe('/echo?some_val=Hello+World&another_val=123&multi=1&multi=2');
+  });
+
+  it('POST JSON-encodes a body without Content-Type; text/plain bodies go as they are', async () => {
+    const r = await result(`
+main:
+  params: [base]
+  steps:
+    - p1:
+        call: http.post
+        args:
+          url: \${base + "/echo"}
+          body: {some_val: "Hello World", another_val: 123, d: 1.5}
+        result: a
+    - p2:
+        call: http.request
+        args:
+          method: PUT
+          url: \${base + "/echo"}
+          headers: {Content-Type: "text/plain"}
+          body: "raw text"
+        result: b
+    - r:
+        return: \${[a.body.body, a.body.contentType, b.body.method, b.body.body]}
+`, server.url);
+    expect(r).toEqual(['{"some_val":"Hello World","another_val":123,"d":1.5}', 'application/json; charset=utf-8', 'PUT', 'raw text']);
+  });
+
+  it('text bodies come back as strings and other bodies as bytes', async () => {
+    expect(await result(`
+main:
+  params: [base]
+  steps:
+    - t:
+        call: http.get
+        args: {url: \${base + "/text"}}
+        result: t
+    - b:
+        call: http.get
+        args: {url: \${base + "/bytes"}}
+        result: b
+    - r:
+        return: \${[t.body, type(b.body), len(b.body)]}
+`.replace(/\{url: \$\{base \+ "\/(\w+)"\}\}/g, '\n          url: ${base + "/$1"}'), server.url)).toEqual(['plain words', 'bytes', 3]);
+  });
+
+  it('a 404 raises HttpError with code, headers and body', async () => {
+    const f = await failure(`
+main:
+  params: [base]
+  steps:
+    - get:
+        call: http.get
+        args:
+          url: \${base + "/missing"}
+`, server.url);
+    expect(f.tags).toEqual(['HttpError']);
+    expect(f.payload).toMatchObject({ code: 404, body: { error: 'not here' }, headers: { 'X-Trace': 'abc' }, message: 'HTTP server responded with error code 404' });
+  });
+
+  it('a refused connection raises ConnectionFailedError (a ConnectionError)', async () => {
+    const closed = await serve((_req, res) => json(res, 200, {}));
+    const url = closed.url;
+    await closed.close();
+    const f = await failure(`
+main:
+  params: [url]
+  steps:
+    - get:
+        call: http.get
+        args:
+          url: \${url}
+`, url);
+    expect(f.tags).toEqual(['ConnectionFailedError', 'ConnectionError']);
+  });
+
+  it('an expired timeout raises TimeoutError', async () => {
+    const f = await failure(`
+main:
+  params: [base]
+  steps:
+    - get:
+        call: http.get
+        args:
+          url: \${base + "/slow"}
+          timeout: 0.2
+`, server.url);
+    expect(f.tags).toEqual(['TimeoutError']);
+  });
+
+  it('http.default_retry retries real 503 responses with virtual backoff', async () => {
+    flakyCalls = 0;
+    const clock = new RecordingClock();
+    expect(await result(`
+main:
+  params: [base]
+  steps:
+    - get:
+        try:
+          call: http.get
+          args:
+            url: \${base + "/flaky"}
+          result: resp
+        retry: \${http.default_retry}
+    - r:
+        return: \${resp.body}
+`, server.url, { clock })).toEqual({ ok: true, calls: 3 });
+    expect(clock.sleeps).toEqual([1000, 1250]);
+  });
+
+  it('refuses bad arguments with TypeError/ValueError', async () => {
+    expect((await failure(`
+- get:
+    call: http.get
+    args:
+      url: 42
+`)).tags).toContain('TypeError');
+    expect((await failure(`
+- get:
+    call: http.request
+    args:
+      method: FETCH
+      url: http://127.0.0.1:1
+`)).tags).toContain('ValueError');
+    expect((await failure(`
+- get:
+    call: http.get
+    args:
+      url: http://127.0.0.1:1
+      unknown_arg: 1
+`)).tags).toContain('TypeError');
+  });
+});
