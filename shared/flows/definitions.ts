@@ -4,30 +4,16 @@
  * run with status `accepted` and does nothing else (the README's status table says which).
  */
 import {
-  decodeBackupJob, decodeBudgetNotification, decodeCostReportJob, decodeMonitoringNotification,
+  decodeBackupJob, decodeBudgetNotification, decodeCostReportJob,
   type EventOfKind,
 } from '../events/index.ts';
 import type { FlowDefinition } from '../runtime/flow.ts';
 import { provisioningFlow } from './provisioning/flow.ts';
+import { alertsFlow } from './alerts/flow.ts';
 
-export { provisioningFlow };
-
-type Incident = EventOfKind<'MonitoringIncident'> | EventOfKind<'MonitoringTestNotification'>;
+export { provisioningFlow, alertsFlow };
 
 const accepted = async () => ({ status: 'accepted' as const, reason: 'validated and recorded; this flow takes no action yet' });
-
-export const alertsFlow: FlowDefinition<Incident> = {
-  flow: 'alerts',
-  decode: decodeMonitoringNotification,
-  actor: (e) => (e.kind === 'MonitoringIncident' ? `policy:${e.incident.policy_name ?? 'unknown'}` : 'monitoring:test'),
-  describe: (e) => (e.kind === 'MonitoringIncident'
-    ? { incidentId: e.incident.incident_id, state: e.incident.state, policy: e.incident.policy_name, labels: e.incident.policy_user_labels }
-    : { test: true }),
-  lockTarget: () => null,
-  act: async (e) => (e.kind === 'MonitoringTestNotification'
-    ? { status: 'suppressed' as const, reason: 'test notification: recorded, never acted on' }
-    : accepted()),
-};
 
 export const budgetsFlow: FlowDefinition<EventOfKind<'BudgetNotification'>> = {
   flow: 'budgets',

@@ -11,6 +11,7 @@ export type RunStatus =
   | 'retrying'           // the last attempt failed transiently; a redelivery will resume
   | 'accepted'           // validated and recorded; the flow's actions are not wired yet
   | 'awaiting-approval'  // a human must approve before anything changes
+  | 'executing'          // handed to an external execution (a workflow); a follower records its end
   | 'succeeded'
   | 'failed'
   | 'suppressed'         // a guardrail decided not to act (recorded with the reason)
@@ -23,9 +24,10 @@ export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set([
 /** Allowed status transitions; stores refuse anything else (a bug, not a race). */
 export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   received: ['running', 'accepted', 'suppressed', 'failed', 'awaiting-approval', 'cancelled'],
-  running: ['running', 'retrying', 'succeeded', 'failed', 'accepted', 'suppressed', 'awaiting-approval', 'cancelled'],
+  running: ['running', 'retrying', 'succeeded', 'failed', 'accepted', 'suppressed', 'awaiting-approval', 'executing', 'cancelled'],
   retrying: ['running', 'failed', 'cancelled'],
-  'awaiting-approval': ['running', 'succeeded', 'failed', 'cancelled', 'suppressed'],
+  'awaiting-approval': ['running', 'executing', 'succeeded', 'failed', 'cancelled', 'suppressed'],
+  executing: ['succeeded', 'failed', 'cancelled'],
   accepted: [],
   succeeded: [],
   failed: [],

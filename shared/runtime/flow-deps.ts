@@ -11,6 +11,9 @@ import { GcpSecrets } from '../adapters/gcp/secrets.ts';
 import { GcpObjectStore } from '../adapters/gcp/object-store.ts';
 import { GcpRegistry } from '../adapters/gcp/registry.ts';
 import type { ProvisioningDeps } from '../flows/provisioning/deps.ts';
+import { GcpWorkflows } from '../adapters/gcp/workflows.ts';
+import type { AlertsDeps } from '../flows/alerts/deps.ts';
+import { rulesLoader, rulesLocation } from '../flows/alerts/rules-source.ts';
 
 export type FlowDeps = Record<string, unknown>;
 
@@ -28,8 +31,14 @@ export function provisioningDeps(config: Config, clock: Clock): ProvisioningDeps
   };
 }
 
+/** The rules file (STACKCTL_RULES_FILE, else the packaged default) is read on the first incident. */
+export function alertsDeps(config: Config, clock: Clock, env: NodeJS.ProcessEnv = process.env): AlertsDeps {
+  return { workflows: new GcpWorkflows(endpointConfig(config), clock), rules: rulesLoader(rulesLocation(env)) };
+}
+
 export function buildFlowDeps(config: Config, clock: Clock): FlowDeps {
   return {
     provisioning: provisioningDeps(config, clock),
+    alerts: alertsDeps(config, clock),
   };
 }

@@ -28,7 +28,7 @@ export interface ActContext<D = unknown> {
   recordStep(step: Omit<RunStep, 'at'>): Promise<void>;
 }
 
-export type ActStatus = Extract<RunStatus, 'succeeded' | 'failed' | 'accepted' | 'suppressed' | 'awaiting-approval'>;
+export type ActStatus = Extract<RunStatus, 'succeeded' | 'failed' | 'accepted' | 'suppressed' | 'awaiting-approval' | 'executing'>;
 
 export interface ActOutcome {
   status: ActStatus;

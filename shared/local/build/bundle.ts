@@ -5,7 +5,8 @@
  */
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
-import { relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 export interface BundleResult {
   /** Output files by path relative to the output root: the entry (index.js) and its lazy chunks. */
@@ -14,6 +15,19 @@ export interface BundleResult {
   packages: string[];
   /** Project source files inlined into the bundle, relative to the working directory. */
   inputs: string[];
+  /**
+   * Files the code opens with `new URL('./x', import.meta.url)`: esbuild leaves that
+   * expression alone, so each file must sit next to the output that now holds the code.
+   */
+  assets: Array<{ path: string; source: string }>;
+}
+
+const ASSET_URL = /new URL\(\s*(['"`])(\.{1,2}\/[^'"`]+)\1\s*,\s*import\.meta\.url\s*\)/g;
+
+/** Assets referenced relative to a source file, resolved to absolute paths. */
+function assetReferences(sourceFile: string): Array<{ specifier: string; absolute: string }> {
+  const text = readFileSync(sourceFile, 'utf8');
+  return [...text.matchAll(ASSET_URL)].map((m) => ({ specifier: m[2], absolute: resolve(dirname(sourceFile), m[2]) }));
 }
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -62,7 +76,24 @@ export async function bundleEntry(options: { entry: string; external: string[]; 
       if (pkg) packages.add(pkg);
     }
   }
+  const assets = new Map<string, string>();
+  for (const [outPath, out] of Object.entries(result.metafile.outputs)) {
+    const outDir = dirname(relative(options.outDir, resolve(options.absWorkingDir, outPath)));
+    for (const input of Object.keys(out.inputs)) {
+      const sourceFile = resolve(options.absWorkingDir, input);
+      if (!/\.[cm]?[jt]s$/.test(input) || !existsSync(sourceFile)) continue;
+      for (const ref of assetReferences(sourceFile)) {
+        if (!existsSync(ref.absolute)) throw new Error(`${input} opens ${ref.specifier} (new URL(…, import.meta.url)), which does not exist`);
+        const target = join(outDir, ref.specifier).split(sep).join('/');
+        if (target.startsWith('..')) throw new Error(`${input}: asset ${ref.specifier} would land outside the archive`);
+        const taken = assets.get(target);
+        if (taken && taken !== ref.absolute) throw new Error(`two files would be shipped as ${target}: ${taken} and ${ref.absolute}`);
+        assets.set(target, ref.absolute);
+      }
+    }
+  }
   return {
+    assets: [...assets].map(([path, source]) => ({ path, source })).sort((a, b) => a.path.localeCompare(b.path)),
     files: files.sort((a, b) => (a.path === 'index.js' ? -1 : b.path === 'index.js' ? 1 : a.path.localeCompare(b.path))),
     packages: [...packages].sort(),
     inputs: Object.keys(result.metafile.inputs).sort(),

@@ -81,6 +81,7 @@ export async function buildFunctionsArchive(options: BuildOptions = {}): Promise
   };
   const files = [
     ...bundle.files.map((f) => ({ name: f.path, data: f.data })),
+    ...bundle.assets.map((a) => ({ name: a.path, data: readFileSync(a.source) })),
     { name: 'package.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
   ];
 

@@ -25,6 +25,12 @@ export interface PubsubEmulatorOptions {
   logger?: Logger;
   /** Concurrent push requests per push subscription. */
   pushConcurrency?: number;
+  /**
+   * Hold push delivery until `resumePush()`. After a restart, persisted push subscriptions still
+   * point at the previous run's endpoints; pausing lets the caller repoint them first instead of
+   * burning delivery attempts (and possibly dead-lettering) on dead ports.
+   */
+  pausePush?: boolean;
 }
 
 export interface PubsubEmulator {
@@ -33,6 +39,8 @@ export interface PubsubEmulator {
   readonly port: number;
   /** In-process access to topics and subscriptions (used by gcp-sim's REST facade and `stackctl status`). */
   readonly broker: Broker;
+  /** Starts push delivery when the emulator was started with `pausePush`; idempotent. */
+  resumePush(): void;
   /** Unacked / leased / backing-off message counts per subscription. */
   stats(): SubscriptionStats[];
   topics(): TopicConfig[];
@@ -54,12 +62,21 @@ export async function startPubsubEmulator(options: PubsubEmulatorOptions = {}): 
   const logger = options.logger ?? noLog;
   const store: PubsubStore = options.persistDir ? new SqliteStore(options.persistDir) : new MemoryStore();
   const broker = new Broker({ store, clock: options.clock ?? realClock, realTime: !options.clock, logger });
-  broker.enablePush((subscription, config) => new HttpPushWorker(broker, subscription, config, logger, options.pushConcurrency ?? DEFAULT_PUSH_CONCURRENCY));
+  let pushEnabled = false;
+  const resumePush = () => {
+    if (pushEnabled) return;
+    pushEnabled = true;
+    broker.enablePush((subscription, config) => new HttpPushWorker(broker, subscription, config, logger, options.pushConcurrency ?? DEFAULT_PUSH_CONCURRENCY));
+  };
+  if (!options.pausePush) resumePush();
 
   const services = loadPubsubServices();
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': -1,
+    // The Node client pings every 5 minutes on idle streams; never answer that with GOAWAY.
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
   });
   const handles: SubscriberHandles = { streams: new Set(), pullWaiters: new Set() };
   server.addService(services.publisher, publisherImplementation(broker, logger));
@@ -83,6 +100,7 @@ export async function startPubsubEmulator(options: PubsubEmulatorOptions = {}): 
     host,
     port,
     broker,
+    resumePush,
     stats: () => broker.stats(),
     topics: () => [...broker.topics.values()],
     subscriptions: () => [...broker.subscriptions.values()].map((s) => s.config),

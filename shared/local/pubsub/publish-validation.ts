@@ -1,7 +1,7 @@
 /**
  * Publish limits of the real service: at most 1000 messages and 10 MB per request, each message
  * carries data or at least one attribute, at most 100 attributes, keys up to 256 bytes (not
- * starting with "goog"), values up to 1024 bytes, ordering keys up to 1024 bytes.
+ * starting with "goog" except the clients' `googclient_`), values up to 1024 bytes, ordering keys up to 1024 bytes.
  */
 import { invalidArgument } from './status.ts';
 
@@ -31,7 +31,10 @@ export function validatePublish(messages: unknown): IncomingMessage[] {
     for (const [key, value] of entries) {
       if (key === '') throw invalidArgument(`${where}.attributes has an empty key.`);
       if (Buffer.byteLength(key) > 256) throw invalidArgument(`${where}.attributes key "${key.slice(0, 40)}…" is longer than 256 bytes.`);
-      if (key.toLowerCase().startsWith('goog')) throw invalidArgument(`${where}.attributes key "${key}" is reserved: keys must not start with "goog".`);
+      // `googclient_` is the client libraries' own prefix (e.g. OpenTelemetry context), which Pub/Sub accepts.
+      if (key.toLowerCase().startsWith('goog') && !key.startsWith('googclient_')) {
+        throw invalidArgument(`${where}.attributes key "${key}" is reserved: keys must not start with "goog".`);
+      }
       if (typeof value !== 'string') throw invalidArgument(`${where}.attributes["${key}"] must be a string.`);
       if (Buffer.byteLength(value) > 1024) throw invalidArgument(`${where}.attributes["${key}"] is longer than 1024 bytes.`);
       attributes[key] = value;

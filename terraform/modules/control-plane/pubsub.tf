@@ -7,7 +7,7 @@ resource "google_project_service_identity" "pubsub" {
 }
 
 locals {
-  pubsub_service_agent = google_project_service_identity.pubsub.member
+  pubsub_service_agent = "serviceAccount:${google_project_service_identity.pubsub.email}"
 }
 
 resource "google_pubsub_topic" "flow" {

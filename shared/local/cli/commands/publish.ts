@@ -12,6 +12,7 @@ import { FLOWS } from '../../../flows/definitions.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
 import { globalOptions, printResult, CliError } from '../output.ts';
 import { requireRunningStack } from '../local-state.ts';
+import { describePlan, dryRunProvisioning } from '../dry-run.ts';
 
 const KINDS: Record<string, FlowName> = {
   provisioning: 'provisioning',
@@ -36,7 +37,8 @@ export function register(program: Command): void {
     .option('--ordering-key <key>', 'Pub/Sub ordering key')
     .option('--project <id>', 'publish to this real Google Cloud project (Application Default Credentials) instead of the local emulator')
     .option('--no-validate', 'send the payload even if it does not validate (rehearses dead-lettering)')
-    .action(async (kind: string, opts: { file?: string; data?: string; attribute: string[]; orderingKey?: string; project?: string; validate: boolean }, cmd: Command) => {
+    .option('--dry-run', 'provisioning only: print the plan against the current state, publish nothing')
+    .action(async (kind: string, opts: { file?: string; data?: string; attribute: string[]; orderingKey?: string; project?: string; validate: boolean; dryRun?: boolean }, cmd: Command) => {
       const global = globalOptions(cmd);
       const flow = KINDS[kind];
       if (!flow) throw new CliError(`unknown kind "${kind}"`, `use one of: ${Object.keys(KINDS).join(', ')}`);
@@ -52,6 +54,12 @@ export function register(program: Command): void {
       if (opts.validate) {
         // Same decoder as the function, so what passes here passes there.
         FLOWS[flow].decode({ data, attributes, messageId: 'cli-validate', publishTime: new Date(), mode: 'push' });
+      }
+      if (opts.dryRun) {
+        if (flow !== 'provisioning') throw new CliError('--dry-run is available for provisioning requests only');
+        const plan = await dryRunProvisioning(global.dataDir, data, opts.project);
+        printResult(global, { dryRun: true, plan }, () => describePlan(plan));
+        return;
       }
       const topic = TOPICS[flow];
       let pubsub: PubSub;

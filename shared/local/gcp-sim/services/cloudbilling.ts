@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Router, SimRequest, SimResponse } from '../router.ts';
 import type { SimService } from '../service.ts';
 import { invalid, notFound } from '../errors.ts';
-import { pageSize, paginate } from './page-token.ts';
+import { pageSize, paginate } from './monitoring/page-token.ts';
 
 export const DEFAULT_BILLING_SEED = fileURLToPath(new URL('../seed/billing-catalog.json', import.meta.url));
 

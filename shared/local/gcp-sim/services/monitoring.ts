@@ -6,11 +6,11 @@
 import type { Router, SimRequest, SimResponse } from '../router.ts';
 import type { SimContext, SimService } from '../service.ts';
 import { invalid, SimError } from '../errors.ts';
-import { wantsIntEnums } from './enum-encoding.ts';
+import { wantsIntEnums } from './monitoring/enum-encoding.ts';
 import { matchesFilter, parseSeriesFilter } from './monitoring/filter.ts';
 import { parseCreateRequest, parseTimestamp } from './monitoring/write.ts';
 import { LIST_VIEW, METRIC_KIND, VALUE_TYPE, seriesKey, type StoredSeries } from './monitoring/types.ts';
-import { pageSize, paginate } from './page-token.ts';
+import { pageSize, paginate } from './monitoring/page-token.ts';
 
 const UNSUPPORTED_LIST_PARAMS = ['aggregation.', 'secondaryAggregation.', 'orderBy'];
 

@@ -10,6 +10,7 @@ import { v1 } from '@google-cloud/pubsub';
 import { SimError } from '../errors.ts';
 import type { Router, SimRequest, SimResponse } from '../router.ts';
 import type { SimService } from '../service.ts';
+import type { SubscriptionStats } from '../../pubsub/broker.ts';
 import type { PubsubEmulator } from '../../pubsub/emulator.ts';
 import { validatePublish, type IncomingMessage } from '../../pubsub/publish-validation.ts';
 import { PubsubError } from '../../pubsub/status.ts';
@@ -21,6 +22,8 @@ const GRPC_TO_HTTP: Record<number, number> = {
 };
 
 interface Backend {
+  /** Per-subscription counts when the emulator runs in this process (none over gRPC). */
+  stats(): SubscriptionStats[] | undefined;
   publish(topic: string, messages: IncomingMessage[]): Promise<string[]>;
   getTopic(name: string): Promise<TopicConfig>;
   createTopic(topic: Partial<TopicConfig>): Promise<TopicConfig>;
@@ -31,6 +34,7 @@ interface Backend {
 
 class InProcessBackend implements Backend {
   constructor(private readonly emulator: PubsubEmulator) {}
+  stats() { return this.emulator.stats(); }
   async publish(topic: string, messages: IncomingMessage[]) {
     return this.emulator.broker.publish(topic, messages);
   }
@@ -45,6 +49,7 @@ class InProcessBackend implements Backend {
 class GrpcBackend implements Backend {
   private client: v1.PublisherClient | undefined;
   constructor(private readonly host: string) {}
+  stats() { return undefined; }
   private publisher(): v1.PublisherClient {
     if (!this.client) {
       const [servicePath, port] = this.host.split(':');
@@ -132,12 +137,18 @@ export class PubsubSim implements SimService {
   }
 
   snapshot(): unknown {
-    // The emulator owns (and persists) Pub/Sub state; gcp-sim only reports what passed through it.
-    return { published: this.published };
+    // The emulator owns (and persists) Pub/Sub state; this is a read-only view for the admin endpoint.
+    return { publishedViaRest: this.published, subscriptions: this.backend.stats() ?? null };
   }
 
   summary(): Record<string, number> {
-    return { published: this.published };
+    const stats = this.backend.stats();
+    if (!stats) return { publishedViaRest: this.published };
+    return {
+      publishedViaRest: this.published,
+      subscriptions: stats.length,
+      unackedMessages: stats.reduce((n, s) => n + s.unacked, 0),
+    };
   }
 
   close(): Promise<void> {

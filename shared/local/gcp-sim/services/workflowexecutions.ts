@@ -7,8 +7,8 @@
 import type { Router, SimRequest, SimResponse } from '../router.ts';
 import type { SimService } from '../service.ts';
 import { invalid, notFound, SimError } from '../errors.ts';
-import { wantsIntEnums } from './enum-encoding.ts';
-import { pageSize, paginate } from './page-token.ts';
+import { wantsIntEnums } from './monitoring/enum-encoding.ts';
+import { pageSize, paginate } from './monitoring/page-token.ts';
 import { ExecutionBackendError, type ExecutionBackend, type WorkflowRef } from './workflowexecutions/backend.ts';
 import { CALL_LOG_LEVEL, EXECUTION_VIEW, executionJson, executionName } from './workflowexecutions/wire.ts';
 

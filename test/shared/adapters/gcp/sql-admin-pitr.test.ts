@@ -42,11 +42,11 @@ describe('PITR clone through the adapter', () => {
     const window = await admin.getLatestRecoveryTime('meta');
     expect(window.getTime()).toBe(clock.now().getTime());
     const tooOld = await admin.cloneInstance('meta', { destinationInstanceName: 'too-old', pointInTime: new Date(clock.now().getTime() - 4 * DAY) })
-      .catch((e: unknown) => e as Error);
+      .then(() => { throw new Error('expected the clone to be refused'); }, (e: unknown) => e as Error);
     expect(isPermanent(tooOld)).toBe(true);
     expect(tooOld.message).toContain("A successful backup that's required for carrying out the CLONE operation can't be found");
     const future = await admin.cloneInstance('meta', { destinationInstanceName: 'future', pointInTime: new Date(clock.now().getTime() + 60_000) })
-      .catch((e: unknown) => e as Error);
+      .then(() => { throw new Error('expected the clone to be refused'); }, (e: unknown) => e as Error);
     expect(isPermanent(future)).toBe(true);
     expect(future.message).toContain('after the latest recovery time');
     expect(await admin.getInstance('too-old')).toBeNull();
@@ -59,7 +59,7 @@ describe('PITR clone through the adapter', () => {
     });
     expect(started.status).toBe(200);
     const err = await admin.cloneInstance('meta', { destinationInstanceName: 'meta-second', pointInTime: new Date(clock.now().getTime() - 60_000) })
-      .catch((e: unknown) => e as Error);
+      .then(() => { throw new Error('expected the clone to be refused'); }, (e: unknown) => e as Error);
     expect(isTransient(err)).toBe(true);
     expect(err.message).toContain('Operation failed because another operation was already in progress.');
     clock.advance(45_000);

@@ -82,6 +82,26 @@ describe('stackctl build (functions archive)', () => {
     }
   });
 
+  it('ships every file the code opens with new URL(…, import.meta.url), next to the code that opens it', () => {
+    for (const [name, data] of files) {
+      if (!name.endsWith('.js')) continue;
+      for (const m of data.toString('utf8').matchAll(/new URL\(\s*["'`](\.{1,2}\/[^"'`]+)["'`]\s*,\s*import\.meta\.url\s*\)/g)) {
+        const target = join(dirname(name), m[1]).split('\\').join('/');
+        expect(files.has(target), `${name} opens ${m[1]}, which is not in the archive`).toBe(true);
+      }
+    }
+  });
+
+  it('copies assets of a fixture entry so the bundled code can read them', async () => {
+    const out = join(work, 'assets');
+    const built = await buildFunctionsArchive({ repoRoot: repo, entry: 'test/shared/local/build/fixtures/assets/entry.ts', outDir: out });
+    const archived = readZip(readFileSync(built.archivePath));
+    expect([...archived.keys()].sort()).toEqual(['greeting.txt', 'index.js', 'package.json', 'rules.yaml']);
+    const probe = "const m = await import('./index.js'); console.log(JSON.stringify([m.greeting, m.rulesText()]));";
+    const printed = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: out, encoding: 'utf8', timeout: 30_000 });
+    expect(JSON.parse(printed)).toEqual(['hello from an asset', 'rules: []\n']);
+  });
+
   it('state-store and publisher adapters are lazy chunks, not loaded at cold start', () => {
     const entry = files.get('index.js')!.toString('utf8');
     expect(entry).not.toMatch(/from "better-sqlite3"/);

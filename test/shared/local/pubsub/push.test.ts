@@ -108,4 +108,22 @@ describe('push delivery', () => {
     await sub.close();
     expect(received.length).toBe(before);
   });
+
+  it('holds push delivery while paused and delivers once resumed', async () => {
+    const paused = await startPubsubEmulator({ port: 0, pausePush: true });
+    const client = pubsubClient(paused.host);
+    try {
+      const [topic] = await client.createTopic('paused-topic');
+      await topic.createSubscription('paused-sub', { pushConfig: { pushEndpoint: `${baseUrl}/paused` } });
+      const id = await topic.publishMessage({ data: Buffer.from('{}') });
+      expect(paused.stats()[0]).toMatchObject({ unacked: 1, leased: 0, consumers: 0 });
+      expect(received.some((r) => r.path === '/paused')).toBe(false);
+      paused.resumePush();
+      await waitFor(() => paused.stats()[0]!.unacked === 0, 'the resumed push');
+      expect(received.filter((r) => r.path === '/paused').map((r) => r.body.message.messageId)).toEqual([id]);
+    } finally {
+      await client.close();
+      await paused.close();
+    }
+  });
 });

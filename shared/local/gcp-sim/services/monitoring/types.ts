@@ -1,5 +1,5 @@
 /** Stored shape of a simulated time series and the enums of monitoring v3. */
-import { EnumType } from '../enum-encoding.ts';
+import { EnumType } from './enum-encoding.ts';
 
 export const METRIC_KIND = new EnumType('google.api.MetricDescriptor.MetricKind', {
   METRIC_KIND_UNSPECIFIED: 0, GAUGE: 1, DELTA: 2, CUMULATIVE: 3,

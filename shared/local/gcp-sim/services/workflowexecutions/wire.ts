@@ -1,5 +1,5 @@
 /** Execution resource JSON (https://cloud.google.com/workflows/docs/reference/executions/rest/v1/projects.locations.workflows.executions). */
-import { EnumType } from '../enum-encoding.ts';
+import { EnumType } from '../monitoring/enum-encoding.ts';
 import type { BackendExecution, WorkflowRef } from './backend.ts';
 
 export const EXECUTION_STATE = new EnumType('google.cloud.workflows.executions.v1.Execution.State', {

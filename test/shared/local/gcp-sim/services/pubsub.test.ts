@@ -93,6 +93,13 @@ describe.each([['in-process', 0], ['over gRPC', 1]])('gcp-sim pubsub (%s)', (lab
   });
 });
 
+describe('summary', () => {
+  it('reports subscription backlog when the emulator runs in-process, and only REST traffic over gRPC', () => {
+    expect(services[0]!.summary()).toEqual({ publishedViaRest: 2, subscriptions: 2, unackedMessages: 0 });
+    expect(services[1]!.summary()).toEqual({ publishedViaRest: 2 });
+  });
+});
+
 describe('route ids', () => {
   it('registers Google discovery method ids for fault injection', () => {
     expect(sims[0]!.router.routes.map((r) => r.id)).toEqual(expect.arrayContaining([

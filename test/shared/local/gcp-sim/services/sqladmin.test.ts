@@ -3,6 +3,9 @@
  * encodings, operations in virtual time, one operation per instance, point-in-time recovery,
  * backup schedule and pagination, and the export into the Storage simulator.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGcpSim, type GcpSim } from '../../../../../shared/local/gcp-sim/server.ts';
 import { SqlAdminSim, type SqlAdminSimOptions } from '../../../../../shared/local/gcp-sim/services/sqladmin.ts';
@@ -263,5 +266,37 @@ describe('SqlAdminSim backups, databases, users, export, state', () => {
     expect(restored.writes(P, 'db').map((w) => w.entry)).toEqual(['kept']);
     expect(restored.summary()).toMatchObject({ instances: 1, users: 1, backupRuns: 7 });
     expect(() => restored.restore({ instances: [] })).toThrow(/backupRuns/);
+  });
+
+  it('a failed clone operation ends DONE with error and leaves no destination behind', async () => {
+    const { call, clock, sql } = await boot();
+    sql.failNextOperation({ instance: 'db', operationType: 'CLONE', code: 'ERROR_RDBMS', message: 'clone failed in the simulator' });
+    const op = await call('POST', `/v1/projects/${P}/instances/db/clone`, { cloneContext: { destinationInstanceName: 'db-x' } });
+    expect((await call('GET', `/v1/projects/${P}/instances/db-x`)).body.state).toBe('PENDING_CREATE');
+    clock.advance(OP_MS);
+    const done = await call('GET', `/v1/projects/${P}/operations/${op.body.name}`);
+    expect(done.body.error).toEqual({ kind: 'sql#operationErrors', errors: [{ kind: 'sql#operationError', code: 'ERROR_RDBMS', message: 'clone failed in the simulator' }] });
+    expect((await call('GET', `/v1/projects/${P}/instances/db-x`)).status).toBe(404);
+  });
+
+  it('survives a restart through the server\'s persist file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sqladmin-sim-'));
+    try {
+      const clock = new VirtualClock(START);
+      const file = join(dir, 'state.json');
+      const first = new SqlAdminSim({ seedInstances: [{ project: P, name: 'db' }] });
+      sim = await startGcpSim({ services: [first], clock, operationDurationMs: 0, persistFile: file });
+      first.recordWrite(P, 'db', 'persisted');
+      await fetch(`${sim.url}/v1/projects/${P}/instances/db/databases`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'kept' }) });
+      await sim.close();
+      const second = new SqlAdminSim();
+      sim = await startGcpSim({ services: [second], clock, operationDurationMs: 0, persistFile: file });
+      expect(second.writes(P, 'db').map((w) => w.entry)).toEqual(['persisted']);
+      expect(second.summary()).toMatchObject({ instances: 1, databases: 1, backupRuns: 7 });
+    } finally {
+      await sim?.close();
+      sim = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

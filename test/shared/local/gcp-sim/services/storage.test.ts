@@ -17,7 +17,7 @@ describe('gcp-sim Cloud Storage JSON API v1', () => {
     const res = await fetch(`${sim.url}${path}`, {
       method,
       headers: { authorization: 'Bearer t', ...(body !== undefined && !Buffer.isBuffer(body) && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: raw,
+      body: raw === undefined || typeof raw === 'string' ? raw : new Uint8Array(raw),
     });
     const bytes = Buffer.from(await res.arrayBuffer());
     let json: any;

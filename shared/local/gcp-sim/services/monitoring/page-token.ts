@@ -1,5 +1,8 @@
-/** Opaque page tokens for list methods: an offset bound to the query it came from. */
-import { invalid } from '../errors.ts';
+/**
+ * Opaque page tokens for list methods: an offset bound to the query it came from.
+ * Lives with the Monitoring sim; the Billing Catalog and Workflow Executions sims use it too.
+ */
+import { invalid } from '../../errors.ts';
 
 export function encodePageToken(offset: number, query: string): string {
   return Buffer.from(JSON.stringify({ o: offset, q: query })).toString('base64url');

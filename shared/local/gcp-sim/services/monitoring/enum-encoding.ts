@@ -2,9 +2,10 @@
  * Enum fields on the REST surface: google-gax sends `$alt=json;enum-encoding=int` and then
  * expects integers back; other callers (curl, the workflow engine's connectors) get names.
  * Requests may carry either form.
+ * Lives with the Monitoring sim; the Billing Catalog and Workflow Executions sims use it too.
  */
-import type { SimRequest } from '../router.ts';
-import { invalid } from '../errors.ts';
+import type { SimRequest } from '../../router.ts';
+import { invalid } from '../../errors.ts';
 
 export function wantsIntEnums(req: SimRequest): boolean {
   return /enum-encoding=int/.test(req.query.get('$alt') ?? '');

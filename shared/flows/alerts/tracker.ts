@@ -1,0 +1,107 @@
+/**
+ * The execution follower: remediation runs hand their work to a workflow execution
+ * (`refs.execution`) and stay `executing` or `awaiting-approval`; this polls those executions and
+ * ends each run when its execution ends (SUCCEEDED → succeeded, FAILED → failed with the error,
+ * CANCELLED → cancelled), releasing the target's lock. While an execution is ACTIVE it renews the
+ * lock, so one in-flight remediation per target holds for as long as the execution runs.
+ *
+ * The local stack runs `startExecutionFollower`; `followExecutionsOnce` is one pass (tests, or a
+ * scheduled job in production).
+ */
+import { executionOutcome } from '../../domain/remediation/execution-outcome.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Run, StateStore } from '../../ports/state-store.ts';
+import type { Workflows } from '../../ports/workflows.ts';
+import { isPermanent } from '../../runtime/errors.ts';
+import type { Logger } from '../../runtime/logger.ts';
+import { finishRemediation } from './finish.ts';
+import { lockKey } from './guard-state.ts';
+
+export interface FollowerOptions {
+  store: StateStore;
+  workflows: Workflows;
+  clock: Clock;
+  logger: Logger;
+  /** Lock TTL set on each renewal; comfortably longer than the polling interval. */
+  leaseTtlMs?: number;
+  /** Most runs looked at per pass. */
+  batchSize?: number;
+}
+
+export interface FollowResult {
+  checked: number;
+  finished: Array<{ runId: string; execution: string; status: string }>;
+  errors: Array<{ runId: string; error: string }>;
+}
+
+const DEFAULT_LEASE_TTL_MS = 3 * 60 * 60 * 1000;
+
+export async function followExecutionsOnce(options: FollowerOptions): Promise<FollowResult> {
+  const { store, workflows, clock, logger } = options;
+  const batch = options.batchSize ?? 200;
+  const runs = [
+    ...await store.listRuns({ flow: 'alerts', status: 'executing', limit: batch }),
+    ...await store.listRuns({ flow: 'alerts', status: 'awaiting-approval', limit: batch }),
+  ].filter((r) => r.refs?.execution);
+  const result: FollowResult = { checked: runs.length, finished: [], errors: [] };
+  for (const run of runs) {
+    try {
+      const ended = await followRun(run, options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS, store, workflows, clock);
+      if (ended) result.finished.push({ runId: run.id, execution: run.refs!.execution!, status: ended });
+    } catch (err) {
+      result.errors.push({ runId: run.id, error: (err as Error).message });
+      logger.warn({ runId: run.id, execution: run.refs?.execution, err: (err as Error).message }, 'could not follow execution; will try again');
+    }
+  }
+  return result;
+}
+
+async function followRun(run: Run, leaseTtlMs: number, store: StateStore, workflows: Workflows, clock: Clock): Promise<string | undefined> {
+  const name = run.refs!.execution!;
+  let execution;
+  try {
+    execution = await workflows.getExecution(name);
+  } catch (err) {
+    if (!isPermanent(err)) throw err;
+    // The execution is gone (e.g. the local engine restarted): the run cannot end any other way.
+    const ended = await finishRemediation(store, clock, run, {
+      outcome: { status: 'failed', reason: `execution ${name} can no longer be read: ${(err as Error).message}`, countsAsFailure: false },
+      executionState: 'UNAVAILABLE', actor: 'execution-follower',
+    });
+    return ended?.status;
+  }
+  const outcome = executionOutcome(execution.state, execution.result, execution.error);
+  if (!outcome) {
+    const target = run.refs?.target;
+    if (target) await store.renewLease(lockKey(target), run.id, leaseTtlMs);
+    if (run.refs?.executionState !== execution.state) await store.updateRun(run.id, { refs: { ...run.refs, executionState: execution.state } });
+    return undefined;
+  }
+  const ended = await finishRemediation(store, clock, run, {
+    outcome, executionState: execution.state, result: execution.result, actor: 'execution-follower',
+  });
+  return ended?.status;
+}
+
+/** Polls every `intervalMs` (real time) until stopped; a pass never overlaps the next. */
+export function startExecutionFollower(options: FollowerOptions & { intervalMs: number }): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    if (stopped) return;
+    current = followExecutionsOnce(options)
+      .catch((err: unknown) => options.logger.error({ err: (err as Error).message }, 'execution follower pass failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, options.intervalMs);
+      });
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await current;
+    },
+  };
+}
