@@ -175,6 +175,8 @@ module "control_plane" {
   budget_currency           = var.budget_currency
   budget_thresholds         = var.budget_thresholds
   argocd_url                = var.argocd_url
+  zenml_health_url          = var.zenml_health_url
+  app_secret_ids            = { "zenml-db-connection" = module.security.secret_ids["zenml-db-connection"] }
   log_level                 = var.log_level
   workflow_env              = var.workflow_env
   deletion_protection       = var.deletion_protection

@@ -337,6 +337,17 @@ variable "argocd_url" {
   }
 }
 
+variable "zenml_health_url" {
+  type        = string
+  description = "ZenML server health endpoint checked by the pitr-restore workflow (empty: not configured)."
+  default     = ""
+
+  validation {
+    condition     = var.zenml_health_url == "" || can(regex("^https?://[^\\s/]+", var.zenml_health_url))
+    error_message = "zenml_health_url must be empty or an http(s):// URL."
+  }
+}
+
 variable "log_level" {
   type        = string
   description = "Log level of the control plane functions."

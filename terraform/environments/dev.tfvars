@@ -42,6 +42,7 @@ budget_amount      = 300
 budget_currency    = "USD"
 budget_thresholds  = [0.5, 0.9, 1.0]
 
-argocd_url   = "https://argocd.dev.internal.example.com"
-log_level    = "debug"
-workflow_env = {}
+argocd_url       = "https://argocd.dev.internal.example.com"
+zenml_health_url = "https://zenml.dev.internal.example.com/health"
+log_level        = "debug"
+workflow_env     = {}

@@ -43,6 +43,7 @@ budget_amount      = 2500
 budget_currency    = "USD"
 budget_thresholds  = [0.5, 0.75, 0.9, 1.0]
 
-argocd_url   = "https://argocd.internal.example.com"
-log_level    = "info"
-workflow_env = {}
+argocd_url       = "https://argocd.internal.example.com"
+zenml_health_url = "https://zenml.ml.example.com/health"
+log_level        = "info"
+workflow_env     = {}

@@ -565,6 +565,16 @@ export function checkRemediationLabels(tree: TfTree, expectations: RemediationEx
           problems.push(`${where}: label ${key} = ${JSON.stringify(labels[key])}, the ${exp.remediation} rule expects ${JSON.stringify(value)}`);
         }
       }
+      for (const [key, values] of Object.entries(exp.allowedLabels)) {
+        if (isLiteral(labels[key]) && !values.includes(String(labels[key]))) {
+          problems.push(`${where}: label ${key} = ${JSON.stringify(labels[key])}, the ${exp.remediation} rule accepts only ${values.join(', ')}`);
+        }
+      }
+      for (const [key, pattern] of Object.entries(exp.labelPatterns)) {
+        if (isLiteral(labels[key]) && !new RegExp(pattern).test(String(labels[key]))) {
+          problems.push(`${where}: label ${key} = ${JSON.stringify(labels[key])} does not match the ${exp.remediation} rule's /${pattern}/`);
+        }
+      }
     }
   }
   return problems;

@@ -31,19 +31,46 @@ export interface RemediationExpectation {
   labelKeys: string[];
   /** Label values the rule requires literally (e.g. app = zenml-server). */
   fixedLabels: Record<string, string>;
+  /** Label values the rule accepts from a list ({in: [...]}). */
+  allowedLabels: Record<string, string[]>;
+  /** Label values the rule matches with a regular expression ({regex: ...}). */
+  labelPatterns: Record<string, string>;
   source: string;
+}
+
+type Condition = { kind: 'equals'; value: string } | { kind: 'in'; values: string[] } | { kind: 'regex'; pattern: string } | { kind: 'exists' } | { kind: 'absent' };
+
+/**
+ * One label condition of a rule, in the operators of shared/domain/remediation/rules.ts:
+ * "value" or {equals}, {in: [..]}, {regex}, {exists: true|false}. A placeholder string
+ * (`*`, a template) only requires the key.
+ */
+function condition(value: unknown): Condition | undefined {
+  if (typeof value === 'string' || typeof value === 'number') {
+    const s = String(value);
+    return s === '' || s === '*' || /[{}$<>]/.test(s) ? { kind: 'exists' } : { kind: 'equals', value: s };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const op = value as Record<string, unknown>;
+  if (typeof op.equals === 'string' || typeof op.equals === 'number') return { kind: 'equals', value: String(op.equals) };
+  if (Array.isArray(op.in)) return { kind: 'in', values: op.in.map(String) };
+  if (typeof op.regex === 'string') return { kind: 'regex', pattern: op.regex };
+  if (op.exists === true) return { kind: 'exists' };
+  if (op.exists === false) return { kind: 'absent' };
+  return undefined;
 }
 
 /**
  * The labels the default remediation rules match on. Read from the rules file when it
- * exists: any object with a `remediation` label value, next to its sibling labels; a
- * sibling value that looks like a placeholder (`*`, `${…}`, `{…}`, empty) is a key only.
+ * exists: every object whose `remediation` condition is an exact value, with the
+ * conditions on its sibling keys (the policy_user_labels of a rule's match).
  */
 export function remediationExpectations(rulesFile: string | undefined): RemediationExpectation[] {
   if (!rulesFile) {
+    const source = 'built-in default (no rules file)';
     return [
-      { remediation: 'redeploy', labelKeys: ['app'], fixedLabels: { app: 'zenml-server' }, source: 'built-in default (no rules file)' },
-      { remediation: 'pitr-restore', labelKeys: ['instance'], fixedLabels: {}, source: 'built-in default (no rules file)' },
+      { remediation: 'redeploy', labelKeys: ['app'], fixedLabels: { app: 'zenml-server' }, allowedLabels: {}, labelPatterns: {}, source },
+      { remediation: 'pitr-restore', labelKeys: ['instance'], fixedLabels: {}, allowedLabels: {}, labelPatterns: {}, source },
     ];
   }
   const doc = parseYaml(readFileSync(rulesFile, 'utf8')) as unknown;
@@ -52,20 +79,31 @@ export function remediationExpectations(rulesFile: string | undefined): Remediat
     if (Array.isArray(node)) return node.forEach(visit);
     if (!node || typeof node !== 'object') return;
     const obj = node as Record<string, unknown>;
-    if (typeof obj.remediation === 'string') {
-      const exp = found.get(obj.remediation) ?? { remediation: obj.remediation, labelKeys: [], fixedLabels: {}, source: rulesFile };
-      for (const [k, v] of Object.entries(obj)) {
-        if (k === 'remediation' || (typeof v !== 'string' && typeof v !== 'number')) continue;
-        if (!exp.labelKeys.includes(k)) exp.labelKeys.push(k);
-        const s = String(v);
-        if (s !== '' && s !== '*' && !/[{}$<>]/.test(s)) exp.fixedLabels[k] = s;
+    const remediation = 'remediation' in obj ? condition(obj.remediation) : undefined;
+    if (remediation?.kind === 'equals') {
+      const exp = found.get(remediation.value) ?? {
+        remediation: remediation.value,
+        labelKeys: [],
+        fixedLabels: {},
+        allowedLabels: {},
+        labelPatterns: {},
+        source: rulesFile,
+      };
+      for (const [key, raw] of Object.entries(obj)) {
+        if (key === 'remediation') continue;
+        const c = condition(raw);
+        if (!c || c.kind === 'absent') continue;
+        if (!exp.labelKeys.includes(key)) exp.labelKeys.push(key);
+        if (c.kind === 'equals') exp.fixedLabels[key] = c.value;
+        if (c.kind === 'in') exp.allowedLabels[key] = c.values;
+        if (c.kind === 'regex') exp.labelPatterns[key] = c.pattern;
       }
-      found.set(obj.remediation, exp);
+      found.set(remediation.value, exp);
     }
     Object.values(obj).forEach(visit);
   };
   visit(doc);
-  if (found.size === 0) throw new Error(`${rulesFile}: no rule with a "remediation" label was found`);
+  if (found.size === 0) throw new Error(`${rulesFile}: no rule matches a literal "remediation" label`);
   return [...found.values()];
 }
 

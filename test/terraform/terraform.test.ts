@@ -219,14 +219,25 @@ describe('terraform tree: consistency with the code', () => {
   it(`the default remediation rules' labels match the example alert policies (rules: ${rulesFile ?? 'built-in default labels'})`, async () => {
     expect(checks.checkRemediationLabels(real, remediationExpectations(rulesFile))).toEqual([]);
     const fixtureRules = remediationExpectations(join(fixtures, 'remediation-rules.yaml'));
-    expect(fixtureRules.map((r) => r.remediation)).toEqual(['redeploy', 'pitr-restore']);
+    expect(fixtureRules.map((r) => [r.remediation, r.labelKeys])).toEqual([
+      ['redeploy', ['app', 'tier']],
+      ['pitr-restore', ['instance', 'env']],
+    ]);
     const broken = checks.checkRemediationLabels(await fixture('remediation'), fixtureRules);
-    expect(broken).toEqual(expect.arrayContaining([
-      'main.tf: google_monitoring_alert_policy.uptime: label app = "mlflow-server", the redeploy rule expects "zenml-server"',
-      'main.tf: google_monitoring_alert_policy.unknown: remediation "reboot-everything" matches no default remediation rule',
+    expect(broken.sort()).toEqual([
+      'main.tf: google_monitoring_alert_policy.corruption: label "instance" required by the pitr-restore rule is missing',
+      'main.tf: google_monitoring_alert_policy.corruption: label env = "staging" does not match the pitr-restore rule\'s /^(dev|prod)$/',
       'main.tf: google_monitoring_alert_policy.unknown: has no notification_channels, so no incident reaches the control plane',
-      'no alert policy is labelled remediation = "pitr-restore" (rule from ' + join(fixtures, 'remediation-rules.yaml') + ')',
-    ]));
+      'main.tf: google_monitoring_alert_policy.unknown: remediation "reboot-everything" matches no default remediation rule',
+      'main.tf: google_monitoring_alert_policy.uptime: label app = "mlflow-server", the redeploy rule expects "zenml-server"',
+      'main.tf: google_monitoring_alert_policy.uptime: label tier = "bronze", the redeploy rule accepts only gold, silver',
+    ].sort());
+  });
+
+  it('extracts the label keys of the real rules file (or of the built-in defaults when there is none)', () => {
+    const expectations = remediationExpectations(rulesFile);
+    expect(expectations.map((e) => e.remediation).sort()).toEqual(['pitr-restore', 'redeploy']);
+    expect(Object.fromEntries(expectations.map((e) => [e.remediation, e.labelKeys]))).toEqual({ redeploy: ['app'], 'pitr-restore': ['instance'] });
   });
 });
 

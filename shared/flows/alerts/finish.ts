@@ -25,7 +25,7 @@ export interface FinishInput {
 /** Returns the updated run, or null when another writer ended it first. */
 export async function finishRemediation(store: StateStore, clock: Clock, run: Run, input: FinishInput): Promise<Run | null> {
   const now = clock.now();
-  const refs = { ...(run.refs ?? {}), executionState: input.executionState, ...(input.extraRefs ?? {}) };
+  const refs: Record<string, string> = { ...(run.refs ?? {}), executionState: input.executionState, ...(input.extraRefs ?? {}) };
   let updated: Run;
   try {
     updated = await store.updateRun(run.id, {

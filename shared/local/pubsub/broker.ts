@@ -175,14 +175,18 @@ export class Broker {
       orderingKey: m.orderingKey,
       publishTimeMs,
     }));
-    const subNames = [...(this.subscriptionsByTopic.get(topic.name) ?? [])];
-    const fanout = subNames.flatMap((subscription) => stored.map((message) => ({ subscription, message })));
-    this.options.store.addMessages(fanout, this.nextMessageId);
-    for (const name of subNames) {
+    // A filtered-out message is acknowledged for that subscription on arrival, as Pub/Sub does.
+    const targets = [...(this.subscriptionsByTopic.get(topic.name) ?? [])].map((name) => {
       const sub = this.subscriptions.get(name)!;
-      for (const m of stored) sub.enqueue(m, 0, publishTimeMs);
+      return { sub, messages: stored.filter((m) => sub.accepts(m)) };
+    });
+    const fanout = targets.flatMap(({ sub, messages: ms }) => ms.map((message) => ({ subscription: sub.config.name, message })));
+    this.options.store.addMessages(fanout, this.nextMessageId);
+    for (const { sub, messages: ms } of targets) {
+      if (ms.length === 0) continue;
+      for (const m of ms) sub.enqueue(m, 0, publishTimeMs);
       this.scheduleRetention(sub);
-      this.scheduleDispatch(name);
+      this.scheduleDispatch(sub.config.name);
     }
     return stored.map((m) => m.messageId);
   }

@@ -3,6 +3,7 @@
  * service (ack deadline 10–600 s, retention 10 min–7 days, max delivery attempts 5–100,
  * backoff 0–600 s). Errors name the offending field.
  */
+import { compileFilter } from './filter.ts';
 import { parseSubscriptionName, parseTopicName } from './names.ts';
 import { invalidArgument, unimplemented } from './status.ts';
 import { DELETED_TOPIC, durationMs, msToDuration, type Duration, type PushConfig, type SubscriptionConfig, type TopicConfig } from './types.ts';
@@ -99,7 +100,8 @@ export function normalizeSubscription(input: Partial<SubscriptionConfig>, topicE
     }
     deadLetterPolicy = { deadLetterTopic: dlt.name, maxDeliveryAttempts: attempts };
   }
-  if (input.filter) throw unimplemented(`filter: subscription filters are not supported by this emulator (got "${input.filter}").`);
+  const filter = typeof input.filter === 'string' ? input.filter : '';
+  compileFilter(filter);
   for (const field of ['bigqueryConfig', 'cloudStorageConfig', 'bigtableConfig'] as const) {
     const v = input[field] as Record<string, unknown> | null | undefined;
     if (v && Object.values(v).some((x) => x !== '' && x != null && x !== false && x !== 0 && x !== 'STATE_UNSPECIFIED')) {
@@ -116,7 +118,7 @@ export function normalizeSubscription(input: Partial<SubscriptionConfig>, topicE
     labels: labels(input.labels, 'labels'),
     enableMessageOrdering: Boolean(input.enableMessageOrdering),
     expirationPolicy: input.expirationPolicy ?? null,
-    filter: '',
+    filter,
     deadLetterPolicy,
     retryPolicy,
     detached: false,

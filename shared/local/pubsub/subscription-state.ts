@@ -8,6 +8,7 @@
  *     └── delayed ◀───┘ (retry backoff; immediate without a retry policy)
  *   waiting: an ordered message whose key already has an unacked predecessor.
  */
+import { compileFilter, type AttributePredicate } from './filter.ts';
 import type { StoredMessage, SubscriptionConfig } from './types.ts';
 
 export type PendingState = 'ready' | 'waiting' | 'delayed' | 'leased';
@@ -49,7 +50,18 @@ export class SubscriptionState {
   private readonly activeKeys = new Set<string>();
   private roundRobin = 0;
 
+  private compiledFilter: { source: string; matches: AttributePredicate } | undefined;
+
   constructor(public config: SubscriptionConfig) {}
+
+  /** Whether a published message belongs to this subscription (its filter, if any). */
+  accepts(message: StoredMessage): boolean {
+    if (!this.config.filter) return true;
+    if (this.compiledFilter?.source !== this.config.filter) {
+      this.compiledFilter = { source: this.config.filter, matches: compileFilter(this.config.filter) };
+    }
+    return this.compiledFilter.matches(message.attributes);
+  }
 
   private ordered(p: Pending): boolean {
     return this.config.enableMessageOrdering && p.message.orderingKey !== '';

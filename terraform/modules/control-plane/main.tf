@@ -143,13 +143,51 @@ resource "google_service_account" "workflows" {
   project      = var.project_id
   account_id   = "${var.name_prefix}-cp-workflows"
   display_name = "Control plane: workflows"
-  description  = "Runs the recovery workflows (Cloud SQL clone/restore, secret versions, logs)."
+  description  = "Runs the recovery workflows (Cloud SQL clone/patch, app secret versions, child executions, logs)."
 }
 
+# What workflows/*.yaml call: sqladmin instances.get/clone/patch/getLatestRecoveryTime,
+# workflowexecutions run (redeploy as a child of pitr-restore), and call logs.
 resource "google_project_iam_member" "workflows" {
-  for_each = toset(["roles/cloudsql.admin", "roles/secretmanager.secretVersionAdder", "roles/logging.logWriter"])
+  for_each = toset(["roles/cloudsql.admin", "roles/workflows.invoker", "roles/logging.logWriter"])
 
   project = var.project_id
   role    = each.value
   member  = google_service_account.workflows.member
+}
+
+# pitr-restore reads, adds and disables versions of the apps' database secret; redeploy
+# reads the Argo CD token. Granted on those secrets only.
+resource "google_secret_manager_secret_iam_member" "workflows_app_secrets" {
+  for_each = {
+    for pair in setproduct(keys(var.app_secret_ids), ["roles/secretmanager.secretAccessor", "roles/secretmanager.secretVersionManager"]) :
+    "${pair[0]}/${pair[1]}" = > { secret = var.app_secret_ids[pair[0]], role = pair[1] }
+  }
+
+  project   = var.project_id
+  secret_id = each.value.secret
+  role      = each.value.role
+  member    = google_service_account.workflows.member
+}
+
+# The Argo CD API token; its value is added out of band (gcloud secrets versions add).
+resource "google_secret_manager_secret" "argocd_token" {
+  project   = var.project_id
+  secret_id = "argocd-token"
+  labels    = local.labels
+
+  replication {
+    user_managed {
+      replicas {
+        location = var.region
+      }
+    }
+  }
+}
+
+resource "google_secret_manager_secret_iam_member" "workflows_argocd_token" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.argocd_token.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.workflows.member
 }

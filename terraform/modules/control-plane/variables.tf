@@ -252,6 +252,28 @@ variable "argocd_url" {
   }
 }
 
+variable "zenml_health_url" {
+  type        = string
+  description = "ZenML server health endpoint the pitr-restore workflow checks after repointing (empty: not configured)."
+  default     = ""
+
+  validation {
+    condition     = var.zenml_health_url == "" || can(regex("^https?://[^\\s/]+", var.zenml_health_url))
+    error_message = "zenml_health_url must be empty or an http(s):// URL."
+  }
+}
+
+variable "app_secret_ids" {
+  type        = map(string)
+  description = "Secrets of the apps that the recovery workflows repoint, by short name (security module output secret_ids); the workflows identity may read, add and disable their versions."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for id in values(var.app_secret_ids) : can(regex("^projects/[^/]+/secrets/[A-Za-z0-9_-]+$", id))])
+    error_message = "app_secret_ids values must be secret IDs such as projects/P/secrets/zenml-db-connection."
+  }
+}
+
 variable "log_level" {
   type        = string
   description = "Log level of the functions."

@@ -9,8 +9,12 @@ resource "google_workflows_workflow" "this" {
   call_log_level  = "LOG_ERRORS_ONLY"
   labels          = local.labels
   user_env_vars = merge(
-    { EVENTS_TOPIC = google_pubsub_topic.flow["events"].id },
+    {
+      EVENTS_TOPIC        = google_pubsub_topic.flow["events"].id
+      ARGOCD_TOKEN_SECRET = google_secret_manager_secret.argocd_token.secret_id
+    },
     var.argocd_url == "" ? {} : { ARGOCD_URL = var.argocd_url },
+    var.zenml_health_url == "" ? {} : { ZENML_HEALTH_URL = var.zenml_health_url },
     var.workflow_env,
   )
   source_contents = file("${local.workflows_dir}/${each.value.file}")

@@ -95,7 +95,7 @@ resource "google_secret_manager_secret" "this" {
   for_each = toset(var.secret_ids)
 
   project   = var.project_id
-  secret_id = "${var.name_prefix}-${each.key}"
+  secret_id = each.key
   labels    = var.labels
 
   replication {

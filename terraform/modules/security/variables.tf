@@ -90,8 +90,8 @@ variable "workload_service_accounts" {
 
 variable "secret_ids" {
   type        = list(string)
-  description = "Secret Manager secrets to create (values are added out of band, never through Terraform)."
-  default     = ["zenml-server-jwt-secret", "mlflow-tracking-password"]
+  description = "Secret Manager secrets to create, named as the code and the workflows read them (values are added out of band, never through Terraform). zenml-db-connection is the apps' database connection that pitr-restore repoints."
+  default     = ["zenml-db-connection", "zenml-server-jwt-secret", "mlflow-tracking-password"]
 
   validation {
     condition     = alltrue([for s in var.secret_ids : can(regex("^[A-Za-z0-9_-]{1,255}$", s))])
@@ -103,6 +103,7 @@ variable "secret_accessors" {
   type        = map(list(string))
   description = "For each secret id, the workload service account keys (of workload_service_accounts) that may read it."
   default = {
+    zenml-db-connection      = ["zenml", "mlflow"]
     zenml-server-jwt-secret  = ["zenml"]
     mlflow-tracking-password = ["mlflow"]
   }

@@ -3,6 +3,7 @@ import { register as start } from './start.ts';
 import { register as publish } from './publish.ts';
 import { register as records } from './records.ts';
 import { register as status } from './status.ts';
+import { register as demo } from './demo.ts';
 import { register as emulator } from './emulator.ts';
 import { register as build } from './build.ts';
 import { register as workflow } from './workflow.ts';
@@ -14,6 +15,7 @@ export const commandModules: Array<(program: Command) => void> = [
   publish,
   records,
   status,
+  demo,
   emulator,
   build,
   workflow,
