@@ -32,6 +32,9 @@ export interface InterpreterHooks {
 /** Where an error was first raised, for the execution's error context. */
 export const errorOrigin = new WeakMap<WorkflowError, { step: string; routine: string }>();
 
+/** "Execution duration: 1 year" (Workflows limits): no single wait can be longer. */
+const MAX_EXECUTION_SECONDS = 365 * 24 * 3600;
+
 interface ResolvedRetry {
   maxRetries: number;
   backoff: Backoff;
@@ -438,6 +441,9 @@ export class Interpreter {
 
   /** Sleeps on the injected clock; a cancellation interrupts the wait. */
   async sleep(seconds: number): Promise<void> {
+    if (seconds > MAX_EXECUTION_SECONDS) {
+      throw tagged('ValueError', `a wait of ${seconds} seconds is longer than the maximum execution duration of one year`);
+    }
     const ms = Math.max(0, seconds * 1000);
     const signal = this.hooks.signal;
     if (!signal) return this.ctx.clock.sleep(ms);

@@ -12,7 +12,7 @@ import {
 } from './model.ts';
 import { isSyncExpression } from './expr/index.ts';
 import { compileExpression, compileTemplate, isSyncTemplate, parseTarget, TemplateError, type Template } from './template.ts';
-import { isMap, newMap, type WfMap, type WfValue } from './values.ts';
+import { isMap, newMap, toJsonText, typeName, type WfMap, type WfValue } from './values.ts';
 import { validateProgram } from './validate.ts';
 
 export interface ValidationIssue {
@@ -78,6 +78,16 @@ export function loadWorkflow(sourceText: string, sourceName = 'workflow', option
     if (ctx.issues.length === 0) return program;
   }
   throw new WorkflowValidationError(sourceName, ctx.issues);
+}
+
+/** A short rendering of a YAML value for error messages (bigint-safe). */
+function describeNode(v: WfValue | undefined): string {
+  if (v === undefined) return 'nothing';
+  try {
+    return toJsonText(v).slice(0, 80);
+  } catch {
+    return typeName(v);
+  }
 }
 
 /** YAML → workflow values: ints stay exact (bigint), maps lose their prototype. */
@@ -279,7 +289,7 @@ class LoadContext {
   call(base: { name: string; where: string; next?: string }, body: WfMap, where: string): Step | undefined {
     const fn = body.call;
     if (typeof fn !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(fn)) {
-      this.issue(`${where}.call`, base.name, `"call" must name a function or subworkflow, got ${JSON.stringify(fn)}`);
+      this.issue(`${where}.call`, base.name, `"call" must name a function or subworkflow, got ${describeNode(fn)}`);
       return undefined;
     }
     let args: (readonly [string, Template])[] | undefined;
@@ -386,7 +396,7 @@ class LoadContext {
     }
     let continueAll = false;
     if ('exception_policy' in node) {
-      if (node.exception_policy !== 'continueAll') this.issue(`${where}.exception_policy`, step, `unsupported exception_policy ${JSON.stringify(node.exception_policy)}; the only policy is continueAll`);
+      if (node.exception_policy !== 'continueAll') this.issue(`${where}.exception_policy`, step, `unsupported exception_policy ${describeNode(node.exception_policy)}; the only policy is continueAll`);
       continueAll = true;
     }
     let concurrencyLimit: Template | undefined;

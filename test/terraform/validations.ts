@@ -62,6 +62,7 @@ export const rootValidations: Record<string, Validator> = {
   budget_currency: re(/^[A-Z]{3}$/),
   budget_thresholds: (v) => Array.isArray(v) && v.length > 0 && v.every((t) => num(t) && t > 0 && t <= 10),
   argocd_url: (v) => v === '' || re(/^https:\/\/[^\s/]+/)(v),
+  zenml_health_url: (v) => v === '' || re(/^https?:\/\/[^\s/]+/)(v),
   log_level: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   workflow_env: (v) => !!v && typeof v === 'object' && Object.keys(v).every((k) => /^[A-Z][A-Z0-9_]*$/.test(k)),
 };

@@ -70,7 +70,7 @@ export interface WorkflowStack {
   api(method: string, path: string, body?: unknown): Promise<any>;
   secretVersions(secret: string): Promise<Array<{ name: string; state: string }>>;
   secretPayload(secret: string, version?: string): Promise<string>;
-  /** gcp-sim state without the parts that change by merely looking or reporting (operations, Pub/Sub counters). */
+  /** gcp-sim state without what changes by time passing, looking or reporting (operations, backup cursor, Pub/Sub counters). */
   stableState(): unknown;
   close(): Promise<void>;
 }
@@ -189,6 +189,8 @@ export async function startWorkflowStack(): Promise<WorkflowStack> {
     stableState: () => {
       const state = structuredClone(sim.state()) as Record<string, any>;
       delete state.sqladmin.operations;
+      // The sim's cursor of how far it has run automated backups moves with the clock alone.
+      for (const i of state.sqladmin.instances as Array<Record<string, unknown>>) delete i.automatedBackupsUntil;
       delete state.pubsub;
       delete state.workflowexecutions;
       return state;

@@ -69,7 +69,7 @@ export function circuitDecision(breaker: BreakerState | null, now: Date, policy:
 
 export function startsInLastHour(rate: RateState | null, now: Date): RateState['starts'] {
   const since = now.getTime() - HOUR_MS;
-  return (rate?.starts ?? []).filter((s) => Date.parse(s.at) > since);
+  return (rate?.starts ?? []).filter((s) => Date.parse(s.at) > since).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
 export function rateLimitDecision(rate: RateState | null, now: Date, limitPerHour: number, runId: string) {

@@ -51,7 +51,7 @@ export function httpBuiltins(): Map<string, Builtin> {
 function specFromArgs(method: string, args: ReadonlyMap<string, WfValue>, fn: string): HttpRequestSpec {
   const auth = args.get('auth');
   if (auth !== undefined && auth !== null && !isMap(auth)) throw tagged('TypeError', `${fn}: "auth" must be a map with a "type" of OIDC or OAuth2`);
-  if (isMap(auth) && auth.type !== 'OIDC' && auth.type !== 'OAuth2') throw tagged('ValueError', `${fn}: auth.type must be "OIDC" or "OAuth2", got ${JSON.stringify(auth.type)}`);
+  if (isMap(auth) && auth.type !== 'OIDC' && auth.type !== 'OAuth2') throw tagged('ValueError', `${fn}: auth.type must be "OIDC" or "OAuth2", got ${typeof auth.type === 'string' ? `"${auth.type}"` : typeName(auth.type ?? null)}`);
   return {
     method,
     url: reqString(args, 'url', fn),

@@ -161,7 +161,7 @@ resource "google_project_iam_member" "workflows" {
 resource "google_secret_manager_secret_iam_member" "workflows_app_secrets" {
   for_each = {
     for pair in setproduct(keys(var.app_secret_ids), ["roles/secretmanager.secretAccessor", "roles/secretmanager.secretVersionManager"]) :
-    "${pair[0]}/${pair[1]}" = > { secret = var.app_secret_ids[pair[0]], role = pair[1] }
+    "${pair[0]}/${pair[1]}" => { secret = var.app_secret_ids[pair[0]], role = pair[1] }
   }
 
   project   = var.project_id

@@ -6,13 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { PubSub } from '@google-cloud/pubsub';
+import type { PubSub } from '@google-cloud/pubsub';
 import { emulatorPubsubOptions } from '../../../adapters/local/pubsub-options.ts';
 import { FLOWS } from '../../../flows/definitions.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
 import { globalOptions, printResult, CliError } from '../output.ts';
 import { requireRunningStack } from '../local-state.ts';
-import { describePlan, dryRunProvisioning } from '../dry-run.ts';
 
 const KINDS: Record<string, FlowName> = {
   provisioning: 'provisioning',
@@ -57,11 +56,13 @@ export function register(program: Command): void {
       }
       if (opts.dryRun) {
         if (flow !== 'provisioning') throw new CliError('--dry-run is available for provisioning requests only');
+        const { describePlan, dryRunProvisioning } = await import('../dry-run.ts');
         const plan = await dryRunProvisioning(global.dataDir, data, opts.project);
         printResult(global, { dryRun: true, plan }, () => describePlan(plan));
         return;
       }
       const topic = TOPICS[flow];
+      const { PubSub } = await import('@google-cloud/pubsub');
       let pubsub: PubSub;
       let target: string;
       if (opts.project) {

@@ -1,6 +1,5 @@
 /** `runs`, `audit`, `dead-letters` (+ `replay`): read the local state store. */
 import type { Command } from 'commander';
-import { PubSub } from '@google-cloud/pubsub';
 import { emulatorPubsubOptions } from '../../../adapters/local/pubsub-options.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
 import type { Run, RunStatus, AuditRecord, DeadLetter } from '../../../ports/state-store.ts';
@@ -113,6 +112,7 @@ export function register(program: Command): void {
       const global = globalOptions(cmd);
       const stack = requireRunningStack(global.dataDir);
       const store = openLocalStore(global.dataDir);
+      const { PubSub } = await import('@google-cloud/pubsub');
       const pubsub = new PubSub(emulatorPubsubOptions(stack.projectId, stack.endpoints.pubsubEmulator));
       try {
         const record = await store.getDeadLetter(id);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startStack } from '../../stack/stack.ts';
 import { globalOptions } from '../output.ts';
 import { banner } from '../banner.ts';
 
@@ -13,6 +12,7 @@ export function register(program: Command): void {
       const global = globalOptions(cmd);
       const clockSpeed = Number(opts.clockSpeed);
       if (!(clockSpeed > 0 && clockSpeed <= 10_000)) throw new Error(`--clock-speed must be a number in (0, 10000], got ${opts.clockSpeed}`);
+      const { startStack } = await import('../../stack/stack.ts');
       const stack = await startStack({ dataDir: global.dataDir, clockSpeed, logLevel: opts.logLevel });
       process.stdout.write(global.json ? `${JSON.stringify({ ready: true, ...stack.info })}\n` : banner(stack.info));
       await new Promise<void>((resolve) => {

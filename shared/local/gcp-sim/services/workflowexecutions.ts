@@ -5,7 +5,7 @@
  * answered 501 UNIMPLEMENTED, saying so.
  */
 import type { Router, SimRequest, SimResponse } from '../router.ts';
-import type { SimService } from '../service.ts';
+import type { SimContext, SimService } from '../service.ts';
 import { invalid, notFound, SimError } from '../errors.ts';
 import { wantsIntEnums } from './monitoring/enum-encoding.ts';
 import { pageSize, paginate } from './monitoring/page-token.ts';
@@ -27,7 +27,8 @@ export class WorkflowExecutionsSim implements SimService {
 
   constructor(private readonly backend?: ExecutionBackend) {}
 
-  register(router: Router): void {
+  register(router: Router, ctx: SimContext): void {
+    this.backend?.attach?.({ clock: ctx.clock, baseUrl: () => ctx.baseUrl() });
     router.add('POST', PARENT, 'workflowexecutions.projects.locations.workflows.executions.create', (req) => this.guard(req, () => this.create(req)));
     router.add('GET', PARENT, 'workflowexecutions.projects.locations.workflows.executions.list', (req) => this.guard(req, () => this.list(req)));
     router.add('GET', `${PARENT}/{execution}`, 'workflowexecutions.projects.locations.workflows.executions.get', (req) => this.guard(req, () => this.get(req)));

@@ -4,6 +4,13 @@
  * The local engine (shared/workflow-engine) is adapted to this interface where the stack is
  * assembled; with no backend the sim answers 501.
  */
+import type { Clock } from '../../../../ports/clock.ts';
+
+/** What the hosting gcp-sim tells its backend when it registers: its clock and its own URL. */
+export interface BackendContext {
+  clock: Clock;
+  baseUrl(): string;
+}
 export interface WorkflowRef {
   project: string;
   location: string;
@@ -39,6 +46,8 @@ export interface CreateExecutionInput {
 }
 
 export interface ExecutionBackend {
+  /** Called once when the sim registers, before any request. */
+  attach?(ctx: BackendContext): void;
   /** Starts an execution; throws ExecutionBackendError('NOT_FOUND') when the workflow is unknown. */
   create(workflow: WorkflowRef, input: CreateExecutionInput): Promise<BackendExecution>;
   get(workflow: WorkflowRef, id: string): Promise<BackendExecution | undefined>;

@@ -2,12 +2,15 @@
  * ExecutionBackend on the local workflow engine: executions run in-process in a
  * WorkflowExecutionManager; a workflow `w` is deployed from `<workflowsDir>/w.yaml` (or .yml)
  * on first use and redeployed when the file changes, the way Terraform deploys the same files.
+ * Unless told otherwise, the engine runs on the hosting gcp-sim's clock and its `googleapis.*`
+ * connectors call that same gcp-sim (with the local stack's fake token).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOCAL_TOKEN } from '../../../../adapters/local/local-auth.ts';
 import { WorkflowExecutionManager, WorkflowValidationError, type ExecutionRecord, type ManagerOptions } from '../../../../workflow-engine/index.ts';
-import { ExecutionBackendError, type BackendExecution, type CreateExecutionInput, type ExecutionBackend, type WorkflowRef } from './backend.ts';
+import { ExecutionBackendError, type BackendContext, type BackendExecution, type CreateExecutionInput, type ExecutionBackend, type WorkflowRef } from './backend.ts';
 
 export interface EngineBackendOptions extends ManagerOptions {
   /** Directory holding `<workflow>.yaml`; default `workflows` under the working directory. */
@@ -21,7 +24,8 @@ interface Deployed { mtimeMs: number; revisionId: string }
 const WORKFLOW_ID = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
 
 export class EngineExecutionBackend implements ExecutionBackend {
-  readonly manager: WorkflowExecutionManager;
+  private engine?: WorkflowExecutionManager;
+  private host?: BackendContext;
   private readonly dir: string;
   private readonly deployed = new Map<string, Deployed>();
   private readonly revisions = new Map<string, string>();
@@ -29,8 +33,25 @@ export class EngineExecutionBackend implements ExecutionBackend {
   private readonly argumentTexts = new Map<string, string>();
 
   constructor(private readonly options: EngineBackendOptions = {}) {
-    this.manager = new WorkflowExecutionManager(options);
     this.dir = options.workflowsDir ?? 'workflows';
+  }
+
+  attach(ctx: BackendContext): void {
+    this.host = ctx;
+  }
+
+  /** The engine's manager, made on first use so it can pick up the hosting sim's clock and URL. */
+  get manager(): WorkflowExecutionManager {
+    if (!this.engine) {
+      const host = this.host;
+      this.engine = new WorkflowExecutionManager({
+        ...this.options,
+        clock: this.options.clock ?? host?.clock,
+        connectorBaseUrl: this.options.connectorBaseUrl ?? host?.baseUrl(),
+        tokenProvider: this.options.tokenProvider ?? (host ? async () => LOCAL_TOKEN : undefined),
+      });
+    }
+    return this.engine;
   }
 
   async create(ref: WorkflowRef, input: CreateExecutionInput): Promise<BackendExecution> {
@@ -68,8 +89,8 @@ export class EngineExecutionBackend implements ExecutionBackend {
     return { workflows: this.deployed.size, executions: all.length, active: all.filter((r) => r.state === 'ACTIVE').length };
   }
 
-  close(): Promise<void> {
-    return this.manager.close();
+  async close(): Promise<void> {
+    await this.engine?.close();
   }
 
   private deploy(ref: WorkflowRef): string {
