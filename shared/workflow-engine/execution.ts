@@ -11,9 +11,9 @@ import { CallbackHost } from './builtins/callback-host.ts';
 import type { BuiltinContext, ExecutionIdentity } from './builtins/types.ts';
 import { callConnector, connectorParamOrder } from './connectors/index.ts';
 import { tagged, toWorkflowError, WorkflowError } from './errors.ts';
-import { ExecutionCancelled } from './flow.ts';
+import { errorOrigin, ExecutionCancelled } from './flow.ts';
 import { History, type LogEntry, type StepRecord } from './history.ts';
-import { errorOrigin, Interpreter } from './interpreter.ts';
+import { Interpreter } from './interpreter.ts';
 import type { WorkflowProgram } from './model.ts';
 import { fromJs, sizeInBytes, toJs, toJsonText, type WfValue } from './values.ts';
 
@@ -120,9 +120,10 @@ export async function runWorkflow(program: WorkflowProgram, argument: unknown = 
     tokenProvider: options.tokenProvider,
     signal: options.signal,
   };
-  let interp: Interpreter | undefined;
-  const sleep = (seconds: number): Promise<void> => (interp as Interpreter).sleep(seconds);
-  interp = new Interpreter(program, ctx, {
+  // Builtins sleep through the interpreter (so cancellation interrupts them); it exists by the time they run.
+  const holder: { interp?: Interpreter } = {};
+  const sleep = (seconds: number): Promise<void> => (holder.interp as Interpreter).sleep(seconds);
+  const interp = new Interpreter(program, ctx, {
     builtins: createBuiltins(sleep),
     connector: (name, args) => callConnector(name, args, ctx, sleep),
     connectorParams: connectorParamOrder,
@@ -130,6 +131,7 @@ export async function runWorkflow(program: WorkflowProgram, argument: unknown = 
     onStep: options.onStep,
     signal: options.signal,
   });
+  holder.interp = interp;
 
   const finish = (outcome: ExecutionOutcome, extra: { value?: WfValue; errorValue?: WfValue } = {}): ExecutionResult => ({
     ...outcome,
@@ -137,7 +139,7 @@ export async function runWorkflow(program: WorkflowProgram, argument: unknown = 
     executionId: identity.executionId,
     startTime,
     endTime: clock.now().toISOString(),
-    stepsExecuted: interp?.steps ?? 0,
+    stepsExecuted: interp.steps,
     history: history.records,
     logs,
   });

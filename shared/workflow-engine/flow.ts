@@ -1,4 +1,5 @@
 /** How control leaves a step or a steps list, besides falling through to the next step (`null`). */
+import type { WorkflowError } from './errors.ts';
 import type { WfValue } from './values.ts';
 
 export type Flow =
@@ -43,3 +44,6 @@ export interface Thread {
   readonly depth: number;
   readonly branch?: string;
 }
+
+/** Where an error was first raised (step and routine), for the execution's error context. */
+export const errorOrigin = new WeakMap<WorkflowError, { step: string; routine: string }>();

@@ -26,31 +26,56 @@ export interface LogEntry {
   payload: unknown;
 }
 
+/** A record as kept while running: times as epoch ms, formatted only when read. */
+export interface RawStepRecord {
+  step: string;
+  kind: StepKind;
+  routine: string;
+  where: string;
+  branch?: string;
+  start: number;
+  end: number;
+  state: 'SUCCEEDED' | 'FAILED';
+  next?: string;
+  error?: string;
+}
+
+export function formatRecord(r: RawStepRecord): StepRecord {
+  const out: StepRecord = {
+    step: r.step, kind: r.kind, routine: r.routine, where: r.where,
+    startedAt: new Date(r.start).toISOString(), endedAt: new Date(r.end).toISOString(), state: r.state,
+  };
+  if (r.branch !== undefined) out.branch = r.branch;
+  if (r.next !== undefined) out.next = r.next;
+  if (r.error !== undefined) out.error = r.error;
+  return out;
+}
+
 /** Keeps the last `max` records (older ones are dropped, and counted) so a 100,000-step run stays bounded. */
 export class History {
-  private buffer: StepRecord[] = [];
+  private buffer: RawStepRecord[] = [];
   private droppedCount = 0;
   constructor(private readonly max = 10_000) {}
 
-  add(r: StepRecord): void {
+  add(r: RawStepRecord): void {
     this.buffer.push(r);
     // Trim in batches so recording stays O(1) amortised.
-    if (this.buffer.length >= this.max * 2) {
-      this.droppedCount += this.buffer.length - this.max;
-      this.buffer = this.buffer.slice(-this.max);
-    }
+    if (this.buffer.length >= this.max * 2) this.trim();
+  }
+
+  private trim(): void {
+    if (this.buffer.length <= this.max) return;
+    this.droppedCount += this.buffer.length - this.max;
+    this.buffer = this.buffer.slice(-this.max);
   }
 
   get records(): StepRecord[] {
-    if (this.buffer.length > this.max) {
-      this.droppedCount += this.buffer.length - this.max;
-      this.buffer = this.buffer.slice(-this.max);
-    }
-    return this.buffer;
+    this.trim();
+    return this.buffer.map(formatRecord);
   }
 
   get dropped(): number {
-    void this.records;
+    this.trim();
     return this.droppedCount;
   }
 }

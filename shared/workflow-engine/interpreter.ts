@@ -5,12 +5,13 @@
  */
 import { WorkflowError, tagged, toWorkflowError } from './errors.ts';
 import { evaluate, evaluateSync, type EvalScope } from './expr/index.ts';
-import { BREAK, CONTINUE, ExecutionCancelled, nextFlow, type Flow, type Thread } from './flow.ts';
-import type { History, StepRecord } from './history.ts';
+import { BREAK, CONTINUE, errorOrigin, ExecutionCancelled, nextFlow, type Flow, type Thread } from './flow.ts';
+import { formatRecord, type History, type RawStepRecord, type StepRecord } from './history.ts';
 import type {
   CallStep, ForSpec, ForStep, RetrySpec, Step, StepList, Subworkflow, SwitchStep, TryStep, WorkflowProgram,
 } from './model.ts';
 import { runParallel } from './parallel.ts';
+import { BLOCKING_FUNCTIONS } from './validate.ts';
 import { backoffDelay, DEFAULT_BACKOFF, DEFAULT_MAX_RETRIES, makeBackoff, makeMaxRetries, POLICY_PREDICATE, PREDICATES, type Backoff } from './retry.ts';
 import { Frame, MemoryMeter } from './scope.ts';
 import { stdlib } from './stdlib/index.ts';
@@ -28,9 +29,6 @@ export interface InterpreterHooks {
   onStep?: (record: StepRecord) => void;
   signal?: AbortSignal;
 }
-
-/** Where an error was first raised, for the execution's error context. */
-export const errorOrigin = new WeakMap<WorkflowError, { step: string; routine: string }>();
 
 /** "Execution duration: 1 year" (Workflows limits): no single wait can be longer. */
 const MAX_EXECUTION_SECONDS = 365 * 24 * 3600;
@@ -144,7 +142,7 @@ export class Interpreter {
     if (++this.stepsExecuted > this.program.limits.maxStepsPerExecution) {
       throw tagged('ResourceLimitError', `the execution ran more than ${this.program.limits.maxStepsPerExecution} steps (step "${step.name}")`);
     }
-    const startedAt = this.ctx.clock.now().toISOString();
+    const start = this.ctx.clock.now().getTime();
     let flow: Flow;
     try {
       flow = await this.execBody(step, frame, thread);
@@ -152,24 +150,22 @@ export class Interpreter {
       if (raw instanceof ExecutionCancelled) throw raw;
       const err = toWorkflowError(raw);
       if (!errorOrigin.has(err)) errorOrigin.set(err, { step: step.name, routine: thread.routine });
-      this.record(step, thread, startedAt, 'FAILED', undefined, err);
+      this.record(step, thread, start, 'FAILED', null, err);
       throw err;
     }
-    this.record(step, thread, startedAt, 'SUCCEEDED', flow);
+    this.record(step, thread, start, 'SUCCEEDED', flow);
     return flow;
   }
 
-  private record(step: Step, thread: Thread, startedAt: string, state: 'SUCCEEDED' | 'FAILED', flow?: Flow, err?: WorkflowError): void {
-    const next = !flow ? undefined : flow.t === 'jump' ? flow.to : flow.t;
-    const record: StepRecord = {
-      step: step.name, kind: step.kind, routine: thread.routine, where: step.where, startedAt,
-      endedAt: this.ctx.clock.now().toISOString(), state,
+  private record(step: Step, thread: Thread, start: number, state: 'SUCCEEDED' | 'FAILED', flow: Flow, err?: WorkflowError): void {
+    const record: RawStepRecord = {
+      step: step.name, kind: step.kind, routine: thread.routine, where: step.where, start, end: this.ctx.clock.now().getTime(), state,
     };
     if (thread.branch !== undefined) record.branch = thread.branch;
-    if (next !== undefined) record.next = next;
+    if (flow) record.next = flow.t === 'jump' ? flow.to : flow.t;
     if (err) record.error = err.message;
     this.hooks.history.add(record);
-    this.hooks.onStep?.(record);
+    this.hooks.onStep?.(formatRecord(record));
   }
 
   /** Runs a step's own body; used for named steps and for bodies embedded in try/switch. */
@@ -298,6 +294,7 @@ export class Interpreter {
       if (args.length > sub.params.length) throw tagged('TypeError', `subworkflow "${name}" takes ${sub.params.length} arguments but ${args.length} were given`);
       return this.runRoutine(sub, new Map(args.map((a, i) => [sub.params[i].name, a])), thread.depth);
     }
+    if (BLOCKING_FUNCTIONS.has(name)) throw tagged('TypeError', `${name} is a blocking call and cannot be used inside an expression; call it from a call step`);
     const builtin = this.hooks.builtins.get(name);
     const params = builtin?.params ?? (name.startsWith('googleapis.') ? this.hooks.connectorParams(name) : undefined);
     if (params) {

@@ -119,6 +119,18 @@ export class WorkflowExecutionManager {
     return entry.done;
   }
 
+  /** The active callbacks of an execution (events.create_callback_endpoint), for callbacks.list; only while it runs. */
+  listCallbacks(id: string): ReturnType<CallbackHost['list']> {
+    const record = this.get(id);
+    if (!record || record.state !== 'ACTIVE') return [];
+    return this.callbacks.list(`/v1/${record.name}`);
+  }
+
+  /** Base URL of the callback server (undefined until an execution creates its first callback). */
+  get callbackBaseUrl(): string | undefined {
+    return this.callbacks.url;
+  }
+
   /** Cancels what still runs and stops the callback server. */
   async close(): Promise<void> {
     for (const e of this.executions.values()) if (e.record.state === 'ACTIVE') e.controller.abort();

@@ -6,9 +6,8 @@
  * UnhandledBranchError listing each failed branch (at most 100) with its error.
  */
 import { tagged, toWorkflowError } from './errors.ts';
-import { BREAK, ExecutionCancelled, type Flow, type Thread } from './flow.ts';
+import { BREAK, errorOrigin, ExecutionCancelled, type Flow, type Thread } from './flow.ts';
 import type { Interpreter } from './interpreter.ts';
-import { errorOrigin } from './interpreter.ts';
 import type { ParallelStep } from './model.ts';
 import { Frame } from './scope.ts';
 import { evalTemplate } from './template.ts';

@@ -34,29 +34,27 @@ export class Frame {
   ) {}
 
   lookup(name: string): WfValue | undefined {
-    for (let f: Frame | null = this; f; f = f.parent) {
-      const v = f.vars.get(name);
-      if (v !== undefined) return v;
-      if (f.kind === 'routine') return undefined;
-    }
-    return undefined;
+    const v = this.vars.get(name);
+    if (v !== undefined) return v;
+    return this.kind === 'routine' || !this.parent ? undefined : this.parent.lookup(name);
   }
 
   /** Assigns where the variable lives (subject to the branch rule), else creates it in this frame. */
   assign(name: string, value: WfValue): void {
-    let crossedBranch: Frame | null = null;
-    for (let f: Frame | null = this; f; f = f.parent) {
-      if (f.vars.has(name)) {
-        if (crossedBranch && !crossedBranch.shared.has(name)) {
-          throw tagged('TypeError', `variable "${name}" belongs to the parent scope of a parallel step and is not listed in "shared"`);
-        }
-        f.setOwn(name, value);
-        return;
+    if (!this.tryAssignExisting(name, value, null)) this.setOwn(name, value);
+  }
+
+  /** Updates `name` in this frame or an enclosing one; false when no frame of the routine has it. */
+  private tryAssignExisting(name: string, value: WfValue, crossedBranch: Frame | null): boolean {
+    if (this.vars.has(name)) {
+      if (crossedBranch && !crossedBranch.shared.has(name)) {
+        throw tagged('TypeError', `variable "${name}" belongs to the parent scope of a parallel step and is not listed in "shared"`);
       }
-      if (f.kind === 'routine') break;
-      if (f.kind === 'branch' && !crossedBranch) crossedBranch = f;
+      this.setOwn(name, value);
+      return true;
     }
-    this.setOwn(name, value);
+    if (this.kind === 'routine' || !this.parent) return false;
+    return this.parent.tryAssignExisting(name, value, crossedBranch ?? (this.kind === 'branch' ? this : null));
   }
 
   /** Binds in this very frame (params, loop variables). */

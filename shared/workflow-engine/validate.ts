@@ -3,7 +3,9 @@
  * step-name uniqueness within a subworkflow, subworkflow references, and the parallel-branch write rule
  * (a branch may only assign parent variables listed in `shared`).
  */
+import type { Ast } from './expr/index.ts';
 import { PREDEFINED_PREDICATES, type ForSpec, type Step, type StepList, type Subworkflow, type WorkflowProgram } from './model.ts';
+import type { Template } from './template.ts';
 
 type Report = (where: string, step: string | undefined, reason: string) => void;
 
@@ -27,6 +29,71 @@ export function validateProgram(program: WorkflowProgram, report: Report): void 
     checkJumps(sub.body, { lists: [], inLoop: false }, report);
     checkCalls(program, sub, report);
     checkParallelWrites(sub, report);
+    checkBlockingInExpressions(sub, report);
+  }
+}
+
+/**
+ * "Blocking calls such as HTTP calls, sys.sleep and sys.log" cannot be used inside an expression; they must be
+ * run from a call step (Expressions reference).
+ */
+export const BLOCKING_FUNCTIONS: ReadonlySet<string> = new Set([
+  'http.get', 'http.post', 'http.put', 'http.patch', 'http.delete', 'http.request',
+  'sys.sleep', 'sys.sleep_until', 'sys.log', 'events.await_callback',
+]);
+
+function checkBlockingInExpressions(sub: Subworkflow, report: Report): void {
+  walkSteps(sub.body, (step) => {
+    for (const t of templatesOf(step)) {
+      for (const name of calledNames(t)) {
+        if (BLOCKING_FUNCTIONS.has(name)) report(step.where, step.name, `${name} is a blocking call and cannot be used inside an expression; call it from a call step`);
+      }
+    }
+  });
+}
+
+function templatesOf(step: Step): Template[] {
+  switch (step.kind) {
+    case 'assign': return step.assignments.flatMap((a) => [a.value, ...a.target.path.filter((p): p is Ast => typeof p !== 'string').map(astTemplate)]);
+    case 'call': return (step.args ?? []).map(([, t]) => t);
+    case 'switch': return step.cases.map((c) => c.condition);
+    case 'for': return [step.loop.in, step.loop.range].filter((t): t is Template => t !== undefined);
+    case 'parallel': return [step.concurrencyLimit, step.loop?.in, step.loop?.range].filter((t): t is Template => t !== undefined);
+    case 'try': return step.retry?.kind === 'custom' ? [step.retry.maxRetries, step.retry.initialDelay, step.retry.maxDelay, step.retry.multiplier].filter((t): t is Template => t !== undefined) : [];
+    case 'raise': case 'return': return [step.value];
+    default: return [];
+  }
+}
+
+function astTemplate(ast: Ast): Template {
+  return { k: 'expr', ast, sync: false, src: '' };
+}
+
+function calledNames(t: Template, out: string[] = []): string[] {
+  switch (t.k) {
+    case 'const': break;
+    case 'expr': astCalls(t.ast, out); break;
+    case 'list': for (const i of t.items) calledNames(i, out); break;
+    case 'map':
+      for (const e of t.entries) {
+        if (typeof e.key !== 'string') astCalls(e.key, out);
+        calledNames(e.value, out);
+      }
+      break;
+  }
+  return out;
+}
+
+function astCalls(ast: Ast, out: string[]): void {
+  switch (ast.kind) {
+    case 'call': out.push(ast.name); for (const a of ast.args) astCalls(a, out); break;
+    case 'member': astCalls(ast.object, out); break;
+    case 'index': astCalls(ast.object, out); astCalls(ast.index, out); break;
+    case 'unary': astCalls(ast.operand, out); break;
+    case 'binary': astCalls(ast.left, out); astCalls(ast.right, out); break;
+    case 'list': for (const i of ast.items) astCalls(i, out); break;
+    case 'map': for (const e of ast.entries) { astCalls(e.key, out); astCalls(e.value, out); } break;
+    default: break;
   }
 }
 

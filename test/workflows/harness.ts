@@ -116,7 +116,8 @@ export async function startWorkflowStack(): Promise<WorkflowStack> {
 
   const events: PublishedEvent[] = [];
   const requests: SentRequest[] = [];
-  let stack!: WorkflowStack;
+  // The fetch needs the stack (for onEvent), which needs the servers the fetch is handed to.
+  const self: { stack?: WorkflowStack } = {};
   const recordingFetch: typeof fetch = async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
     const body = typeof init?.body === 'string' ? init.body : init?.body instanceof Uint8Array ? Buffer.from(init.body).toString('utf8') : '';
@@ -125,7 +126,7 @@ export async function startWorkflowStack(): Promise<WorkflowStack> {
     if (response.ok && (init?.method ?? 'GET') === 'POST') {
       for (const event of decodePublish(url, body, clock.now().toISOString())) {
         events.push(event);
-        await stack.onEvent?.(event);
+        await self.stack?.onEvent?.(event);
       }
     }
     return response;
@@ -172,7 +173,7 @@ export async function startWorkflowStack(): Promise<WorkflowStack> {
     instance: INSTANCE, instanceConnectionName: `${PROJECT}:us-central1:${INSTANCE}`, database: 'zenml', user: 'zenml', ipType: 'PRIVATE',
   }));
 
-  stack = {
+  const stack: WorkflowStack = {
     clock, sim, emulator, sql, argocd, engine, health, events, requests,
     fault: (rule) => { sim.faults.add(rule); },
     run: (workflow, argument) => runWorkflow(program(workflow), argument, {
@@ -202,6 +203,7 @@ export async function startWorkflowStack(): Promise<WorkflowStack> {
       await emulator.close();
     },
   };
+  self.stack = stack;
   return stack;
 }
 

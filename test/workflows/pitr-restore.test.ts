@@ -99,6 +99,18 @@ describe('pitr-restore.yaml', () => {
     expect(stack.events[1]!.data.cause).toBe('rejected');
   });
 
+  it('ignores a malformed approval answer and keeps waiting for a real one', async () => {
+    stack.onEvent = async (event) => {
+      if (event.kind !== 'ApprovalRequested') return;
+      for (const body of [{ approve: 'yes' }, { approved: true, approver: 'test@example.com' }]) {
+        await fetch(String(event.data.callbackUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      }
+    };
+    const run = await stack.run('pitr-restore', incidentArgs());
+    expect(resultOf(run).status).toBe('restored');
+    expect(run.logs.some((l) => JSON.stringify(l.payload).includes('ignored a malformed approval answer'))).toBe(true);
+  });
+
   it('an approval timeout ends cleanly with nothing changed', async () => {
     const before = stack.stableState();
     const result = resultOf(await stack.run('pitr-restore', incidentArgs({ approvalTimeoutSeconds: 600 })));

@@ -3,21 +3,23 @@
  * Writes go out in batches of at most 200 series (the API's limit), each with one point;
  * reads follow pagination to the end.
  */
-import { MetricServiceClient } from '@google-cloud/monitoring';
+import { MetricServiceClient, type protos } from '@google-cloud/monitoring';
 import type { Clock } from '../../ports/clock.ts';
 import type { MetricPoint, Metrics, TimeSeries, TimeSeriesQuery } from '../../ports/metrics.ts';
-import { ValidationError } from '../../runtime/errors.ts';
+import { PermanentError, ValidationError } from '../../runtime/errors.ts';
 import { gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
 import { callApi } from './common/errors.ts';
 
 const MAX_SERIES_PER_CREATE = 200;
+/** Bound on pages followed by one list call (100,000 points each at the default page size). */
+const MAX_PAGES = 1000;
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export class GcpMetrics implements Metrics {
   private readonly client = lazy(() => new MetricServiceClient(gaxClientOptions(this.config) as ConstructorParameters<typeof MetricServiceClient>[0]));
 
   /** `_clock` keeps the adapters' common constructor shape; these calls have no operation to wait for. */
-  constructor(private readonly config: GcpEndpointConfig, _clock: Clock) {}
+  constructor(private readonly config: GcpEndpointConfig, _clock: Clock, private readonly options: { pageSize?: number } = {}) {}
 
   async write(points: MetricPoint[]): Promise<void> {
     points.forEach((p, i) => validatePoint(p, `points[${i}]`));
@@ -44,25 +46,46 @@ export class GcpMetrics implements Metrics {
       throw new ValidationError([{ path: 'start', message: `must be earlier than end (${query.start.toISOString()} >= ${query.end.toISOString()})` }], 'time series query');
     }
     const filter = buildFilter(query);
-    const [series] = await callApi('monitoring.timeSeries.list', () => this.client().listTimeSeries({
+    const request = {
       name: `projects/${this.config.projectId}`,
       filter,
       interval: { startTime: toTimestamp(query.start), endTime: toTimestamp(query.end) },
-      view: 'FULL',
-    }, { autoPaginate: true }));
-    return series.map((s) => ({
-      metricType: s.metric?.type ?? '',
-      metricLabels: { ...(s.metric?.labels ?? {}) },
-      resourceType: s.resource?.type ?? '',
-      resourceLabels: { ...(s.resource?.labels ?? {}) },
-      points: (s.points ?? []).map((p) => {
-        const end = fromTimestamp(p.interval!.endTime!);
-        const start = p.interval?.startTime ? fromTimestamp(p.interval.startTime) : undefined;
-        // A GAUGE point's interval is the single instant `end`; only real intervals carry a start.
-        return { ...(start && start.getTime() !== end.getTime() ? { start } : {}), end, value: pointValue(p.value) };
-      }),
-    }));
+      view: 'FULL' as const,
+      ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
+    };
+    const series: protos.google.monitoring.v3.ITimeSeries[] = [];
+    let pageToken = '';
+    for (let pages = 0; ; pages++) {
+      if (pages >= MAX_PAGES) throw new PermanentError(`monitoring.timeSeries.list: more than ${MAX_PAGES} pages for ${filter}; narrow the query`, { where: 'monitoring.timeSeries.list' });
+      const [page, , response] = await callApi('monitoring.timeSeries.list', () => this.client().listTimeSeries({ ...request, ...(pageToken ? { pageToken } : {}) }, { autoPaginate: false }));
+      series.push(...page);
+      pageToken = response?.nextPageToken ?? '';
+      if (!pageToken) break;
+    }
+    // page_size counts points, so one series can arrive in pieces over several pages: join them.
+    const joined = new Map<string, TimeSeries>();
+    for (const s of series.map(fromWire)) {
+      const key = JSON.stringify([s.metricType, sortEntries(s.metricLabels), s.resourceType, sortEntries(s.resourceLabels)]);
+      const seen = joined.get(key);
+      if (seen) seen.points.push(...s.points); else joined.set(key, s);
+    }
+    return [...joined.values()];
   }
+}
+
+function fromWire(s: protos.google.monitoring.v3.ITimeSeries): TimeSeries {
+  return {
+    metricType: s.metric?.type ?? '',
+    metricLabels: { ...(s.metric?.labels ?? {}) },
+    resourceType: s.resource?.type ?? '',
+    resourceLabels: { ...(s.resource?.labels ?? {}) },
+    points: (s.points ?? []).map((p) => {
+      const end = fromTimestamp(p.interval!.endTime!);
+      const start = p.interval?.startTime ? fromTimestamp(p.interval.startTime) : undefined;
+      // A GAUGE point's interval is the single instant `end`; only real intervals carry a start.
+      return { ...(start && start.getTime() !== end.getTime() ? { start } : {}), end, value: pointValue(p.value) };
+    }),
+  };
 }
 
 function validatePoint(p: MetricPoint, at: string): void {

@@ -32,9 +32,11 @@ export class GcpObjectStore implements ObjectStore {
 
   constructor(config: GcpEndpointConfig, _clock: Clock, options: GcpObjectStoreOptions = {}) {
     this.resumableThreshold = options.resumableThresholdBytes ?? DEFAULT_RESUMABLE_THRESHOLD;
+    // Built now so a bad endpoint configuration fails at construction, not as a retried call.
+    const clientOptions = storageOptions(config);
     this.storage = lazy(async () => {
       const { Storage: Client } = await import('@google-cloud/storage');
-      return withLocalAuth(new Client(storageOptions(config)), config);
+      return withLocalAuth(new Client(clientOptions), config);
     });
   }
 

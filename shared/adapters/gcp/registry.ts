@@ -33,9 +33,11 @@ export class GcpRegistry implements Registry {
 
   constructor(private readonly config: GcpEndpointConfig, private readonly clock: Clock, options: GcpRegistryOptions = {}) {
     this.wait = { timeoutMs: 10 * 60_000, initialDelayMs: 500, maxDelayMs: 10_000, ...options.wait };
+    // Built now so a bad endpoint configuration fails at construction, not as a retried call.
+    const clientOptions = gaxClientOptions(config);
     this.client = lazy(async () => {
       const { ArtifactRegistryClient: Client } = await import('@google-cloud/artifact-registry');
-      return new Client(gaxClientOptions(config) as ConstructorParameters<typeof Client>[0]);
+      return new Client(clientOptions as ConstructorParameters<typeof Client>[0]);
     });
   }
 

@@ -25,9 +25,11 @@ export class GcpSecrets implements Secrets {
   private readonly client: () => Promise<SecretManagerServiceClient>;
 
   constructor(private readonly config: GcpEndpointConfig, _clock: Clock) {
+    // Built now so a bad endpoint configuration fails at construction, not as a retried call.
+    const clientOptions = gaxClientOptions(config);
     this.client = lazy(async () => {
       const { SecretManagerServiceClient: Client } = await import('@google-cloud/secret-manager');
-      return new Client(gaxClientOptions(config) as ConstructorParameters<typeof Client>[0]);
+      return new Client(clientOptions as ConstructorParameters<typeof Client>[0]);
     });
   }
 

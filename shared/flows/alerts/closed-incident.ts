@@ -7,7 +7,7 @@
  */
 import type { EventOfKind } from '../../events/index.ts';
 import type { Run } from '../../ports/state-store.ts';
-import { isPermanent } from '../../runtime/errors.ts';
+import { isPermanent, TransientError } from '../../runtime/errors.ts';
 import type { ActContext, ActOutcome } from '../../runtime/flow.ts';
 import type { AlertsDeps } from './deps.ts';
 import { finishRemediation } from './finish.ts';
@@ -26,6 +26,10 @@ export async function actClosedIncident(event: IncidentEvent, ctx: ActContext<Al
   const { store } = ctx.deps;
   const open = await store.getRunByKey(`alerts:${event.incident.incident_id}:open`);
   if (!open) return resolved('incident closed; no open notification was recorded for it, so nothing was started');
+  if (open.status === 'received' || open.status === 'running' || open.status === 'retrying') {
+    // Decide after the open notification is: it may be about to start (or cancel-worthy) work.
+    throw new TransientError(`the open notification of incident ${event.incident.incident_id} (run ${open.id}) is still being processed; will retry`, { where: open.id });
+  }
   const refs: Record<string, string> = { remediationRun: open.id, ...(open.refs?.execution ? { execution: open.refs.execution } : {}) };
   const execution = open.refs?.execution;
 

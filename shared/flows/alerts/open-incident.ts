@@ -7,18 +7,19 @@
  *   2. pure guardrail verdict over the state snapshot (maintenance, in flight, cooldown, breaker, rate)
  *   3. reserve a rate slot (CAS; idempotent per run), start the execution, record it as a run step
  *   4. extend the lease to the in-flight TTL, write the in-flight record and the cooldown
- * A redelivered attempt finds the `start-execution` step and does not start a second execution.
+ * A redelivered or overlapping attempt of the same run finds the execution it started (start-once.ts)
+ * and only redoes the bookkeeping; it never starts a second execution.
  */
 import type { EventOfKind } from '../../events/index.ts';
-import { cooldownAfterStart, evaluateGuardrails, rateLimitDecision, withStart, type GuardrailVerdict, type InFlightState, type RateState } from '../../domain/remediation/guardrails.ts';
+import { cooldownAfterStart, evaluateGuardrails, rateLimitDecision, withStart, type CooldownState, type GuardrailVerdict, type InFlightState, type RateState } from '../../domain/remediation/guardrails.ts';
 import { planRemediation, type RemediationPlan } from '../../domain/remediation/plan.ts';
 import { RulesFileError, type RulesFile } from '../../domain/remediation/rules.ts';
 import { TemplateError } from '../../domain/remediation/template.ts';
-import type { Execution } from '../../ports/workflows.ts';
 import { PermanentError, TransientError } from '../../runtime/errors.ts';
 import type { ActContext, ActOutcome } from '../../runtime/flow.ts';
 import type { AlertsDeps } from './deps.ts';
 import { GUARD_NAMESPACES, lockKey, RATE_KEY, readTargetState, updateValue } from './guard-state.ts';
+import { startedExecution, startOnce, StartInProgressError } from './start-once.ts';
 
 type IncidentEvent = EventOfKind<'MonitoringIncident'>;
 
@@ -63,25 +64,27 @@ export async function actOpenIncident(event: IncidentEvent, ctx: ActContext<Aler
   }
   if (!planned.matched) return suppressed(planned.reason, undefined, { guardrail: 'no-rule' });
   const plan = planned.plan;
-  await ctx.recordStep({ name: 'match', status: 'succeeded', detail: `rule ${plan.rule} → ${plan.workflow} on ${plan.target} (${plan.mode})` });
+  if (!ctx.run.steps.some((step) => step.name === 'match')) {
+    await ctx.recordStep({ name: 'match', status: 'succeeded', detail: `rule ${plan.rule} → ${plan.workflow} on ${plan.target} (${plan.mode})` });
+  }
 
   if (plan.mode === 'dry-run') return dryRun(plan, ctx);
 
   const lock = lockKey(plan.target);
   const runId = ctx.run.id;
-  const previousStart = ctx.run.steps.find((s) => s.name === START_STEP && s.status === 'succeeded')?.detail;
+  const previous = await startedExecution(store, runId);
   const acquired = await store.acquireLease(lock, runId, ctx.deps.config.lockTtlMs);
-  const state = await readTargetState(store, plan.target);
-  if (!acquired && !previousStart) {
-    if (state.inFlight && state.inFlight.runId !== runId) {
-      return verdictOutcome(evaluateGuardrails({ ...snapshotBase(plan, ctx), ...state }), plan);
+  let execution = previous;
+  if (!execution) {
+    const state = await readTargetState(store, plan.target);
+    if (!acquired) {
+      // Without the lock this run cannot act, but a guardrail that already says no (a remediation in
+      // flight, a cooldown, a window) says so regardless of who is deciding right now.
+      const verdict = evaluateGuardrails({ ...snapshotBase(plan, ctx), ...state, inFlight: state.inFlight?.runId === runId ? null : state.inFlight });
+      if (!verdict.proceed && verdict.guardrail !== 'rate-limit') return verdictOutcome(verdict, plan);
+      throw new TransientError(`${plan.target} is locked by a run that is still deciding; will retry`, { where: lock });
     }
-    throw new TransientError(`${plan.target} is locked by a run that is still deciding; will retry`, { where: lock });
-  }
-
-  let started: Execution | undefined;
-  try {
-    if (!previousStart) {
+    try {
       const verdict = evaluateGuardrails({ ...snapshotBase(plan, ctx), ...state, inFlight: null });
       if (!verdict.proceed) {
         await store.releaseLease(lock, runId);
@@ -92,30 +95,34 @@ export async function actOpenIncident(event: IncidentEvent, ctx: ActContext<Aler
         await store.releaseLease(lock, runId);
         return verdictOutcome(evaluateGuardrails({ ...snapshotBase(plan, ctx), ...state, inFlight: null, rate: rate.state }), plan);
       }
-      started = await ctx.flowDeps.workflows.startExecution(plan.workflow, plan.args);
-      await ctx.recordStep({ name: START_STEP, status: 'succeeded', detail: started.name });
+      execution = await startOnce({ store, workflows: ctx.flowDeps.workflows, now: ctx.deps.clock.now(), staleAfterMs: ctx.deps.config.lockTtlMs }, runId, plan.workflow, plan.args);
+    } catch (err) {
+      // Another attempt of this same run holds the lease (same owner) and is starting: leave it alone.
+      if (!(err instanceof StartInProgressError) && !(await startedExecution(store, runId))) await store.releaseLease(lock, runId);
+      throw err;
     }
-  } catch (err) {
-    await store.releaseLease(lock, runId);
-    throw err;
+    await ctx.recordStep({ name: START_STEP, status: 'succeeded', detail: execution.name });
   }
-  const execution = started?.name ?? previousStart!;
   const now = ctx.deps.clock.now();
-  await store.renewLease(lock, runId, plan.policy.inFlightLeaseMs);
-  const inFlight: InFlightState = { runId, execution, workflow: plan.workflow, since: now.toISOString() };
-  await updateValue(store, GUARD_NAMESPACES.inFlight, plan.target, () => ({ value: inFlight, result: undefined }));
-  await updateValue(store, GUARD_NAMESPACES.cooldown, plan.target, () => ({ value: cooldownAfterStart(now, plan.policy.cooldownMs, runId, execution), result: undefined }));
-
+  await store.acquireLease(lock, runId, plan.policy.inFlightLeaseMs);
+  const inFlight: InFlightState = { runId, execution: execution.name, workflow: plan.workflow, since: now.toISOString() };
+  await updateValue<InFlightState, void>(store, GUARD_NAMESPACES.inFlight, plan.target, (current) => (
+    current && current.runId === runId && current.execution === execution.name ? { result: undefined } : { value: inFlight, result: undefined }
+  ));
+  await updateValue<CooldownState, void>(store, GUARD_NAMESPACES.cooldown, plan.target, (current) => (
+    current && current.runId === runId ? { result: undefined } : { value: cooldownAfterStart(now, plan.policy.cooldownMs, runId, execution.name), result: undefined }
+  ));
   const awaiting = plan.mode === 'approval';
-  const reason = awaiting
-    ? `started ${plan.workflow} execution ${execution} on ${plan.target}; it waits for approval (stackctl approve|reject ${execution})`
-    : `started ${plan.workflow} execution ${execution} on ${plan.target}`;
+  const resumed = previous ? ' (an earlier attempt of this run started it; not started again)' : '';
+  const reason = (awaiting
+    ? `started ${plan.workflow} execution ${execution.name} on ${plan.target}; it waits for approval (stackctl approve|reject ${execution.name})`
+    : `started ${plan.workflow} execution ${execution.name} on ${plan.target}`) + resumed;
   return {
     status: awaiting ? 'awaiting-approval' : 'executing',
     reason,
     result: { plan },
-    refs: { execution, executionState: started?.state ?? 'ACTIVE', target: plan.target, rule: plan.rule, workflow: plan.workflow, lock },
-    statusEvent: { kind: 'RemediationStarted', rule: plan.rule, remediationTarget: plan.target, workflow: plan.workflow, mode: plan.mode, execution, args: plan.args },
+    refs: { execution: execution.name, executionState: execution.state, target: plan.target, rule: plan.rule, workflow: plan.workflow, lock },
+    statusEvent: { kind: 'RemediationStarted', rule: plan.rule, remediationTarget: plan.target, workflow: plan.workflow, mode: plan.mode, execution: execution.name, args: plan.args },
   };
 }
 

@@ -10,8 +10,10 @@
  */
 import { executionOutcome } from '../../domain/remediation/execution-outcome.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { Publisher } from '../../ports/publisher.ts';
 import type { Run, StateStore } from '../../ports/state-store.ts';
 import type { Workflows } from '../../ports/workflows.ts';
+import { TOPICS } from '../../events/topics.ts';
 import { isPermanent } from '../../runtime/errors.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { finishRemediation } from './finish.ts';
@@ -22,8 +24,10 @@ export interface FollowerOptions {
   workflows: Workflows;
   clock: Clock;
   logger: Logger;
-  /** Lock TTL set on each renewal; comfortably longer than the polling interval. */
+  /** Lock TTL set on each renewal when the run does not carry its rule's; longer than the polling interval. */
   leaseTtlMs?: number;
+  /** When given, each run that ends is reported on cp-events as RemediationFinished. */
+  publisher?: Publisher;
   /** Most runs looked at per pass. */
   batchSize?: number;
 }
@@ -47,7 +51,10 @@ export async function followExecutionsOnce(options: FollowerOptions): Promise<Fo
   for (const run of runs) {
     try {
       const ended = await followRun(run, options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS, store, workflows, clock);
-      if (ended) result.finished.push({ runId: run.id, execution: run.refs!.execution!, status: ended });
+      if (ended) {
+        result.finished.push({ runId: run.id, execution: run.refs!.execution!, status: ended.status });
+        if (options.publisher) await publishFinished(options.publisher, ended, clock);
+      }
     } catch (err) {
       result.errors.push({ runId: run.id, error: (err as Error).message });
       logger.warn({ runId: run.id, execution: run.refs?.execution, err: (err as Error).message }, 'could not follow execution; will try again');
@@ -56,7 +63,7 @@ export async function followExecutionsOnce(options: FollowerOptions): Promise<Fo
   return result;
 }
 
-async function followRun(run: Run, leaseTtlMs: number, store: StateStore, workflows: Workflows, clock: Clock): Promise<string | undefined> {
+async function followRun(run: Run, leaseTtlMs: number, store: StateStore, workflows: Workflows, clock: Clock): Promise<Run | undefined> {
   const name = run.refs!.execution!;
   let execution;
   try {
@@ -68,19 +75,32 @@ async function followRun(run: Run, leaseTtlMs: number, store: StateStore, workfl
       outcome: { status: 'failed', reason: `execution ${name} can no longer be read: ${(err as Error).message}`, countsAsFailure: false },
       executionState: 'UNAVAILABLE', actor: 'execution-follower',
     });
-    return ended?.status;
+    return ended ?? undefined;
   }
   const outcome = executionOutcome(execution.state, execution.result, execution.error);
   if (!outcome) {
     const target = run.refs?.target;
-    if (target) await store.renewLease(lockKey(target), run.id, leaseTtlMs);
+    if (target) await store.renewLease(lockKey(target), run.id, planLeaseMs(run) ?? leaseTtlMs);
     if (run.refs?.executionState !== execution.state) await store.updateRun(run.id, { refs: { ...run.refs, executionState: execution.state } });
     return undefined;
   }
   const ended = await finishRemediation(store, clock, run, {
     outcome, executionState: execution.state, result: execution.result, actor: 'execution-follower',
   });
-  return ended?.status;
+  return ended ?? undefined;
+}
+
+function planLeaseMs(run: Run): number | undefined {
+  const ms = (run.result as { plan?: { policy?: { inFlightLeaseMs?: unknown } } } | undefined)?.plan?.policy?.inFlightLeaseMs;
+  return typeof ms === 'number' && ms > 0 ? ms : undefined;
+}
+
+async function publishFinished(publisher: Publisher, run: Run, clock: Clock): Promise<void> {
+  await publisher.publish(TOPICS.events, {
+    apiVersion: 'stackctl/v1', kind: 'RemediationFinished', flow: 'alerts', runId: run.id, key: run.key, target: run.target,
+    status: run.status, at: clock.now().toISOString(), execution: run.refs?.execution, executionState: run.refs?.executionState,
+    remediationTarget: run.refs?.target, ...(run.error ? { error: run.error.message } : {}),
+  }, { flow: 'alerts', kind: 'RemediationFinished' });
 }
 
 /** Polls every `intervalMs` (real time) until stopped; a pass never overlaps the next. */

@@ -54,6 +54,7 @@ export class Broker {
   private readonly pushWorkers = new Map<string, PushWorker>();
   private readonly subscriptionsByTopic = new Map<string, Set<string>>();
   private readonly dispatchQueued = new Set<string>();
+  private readonly subscriptionListeners = new Map<string, Set<() => void>>();
   private dispatchScheduled = false;
   private readonly wakeUp: WakeUp;
   private readonly ackPrefix = randomBytes(4).toString('hex');
@@ -257,8 +258,6 @@ export class Broker {
     this.subscriptionListeners.delete(n);
   }
 
-  private readonly subscriptionListeners = new Map<string, Set<() => void>>();
-
   /** Lets a stream learn that its subscription was deleted. Returns an unsubscribe function. */
   onSubscriptionDeleted(name: string, fn: () => void): () => void {
     let set = this.subscriptionListeners.get(name);
@@ -318,7 +317,9 @@ export class Broker {
         roomBytes -= p.bytes;
       }
       if (batch.length > 0) consumer.deliver(batch);
-      if (!sub.hasReady()) break;
+      if (!sub.hasReady()) return;
+      // A full batch with room left: continue on the next macrotask instead of starving other work.
+      if (batch.length === MAX_BATCH) this.scheduleDispatch(name);
     }
   }
 
@@ -376,7 +377,7 @@ export class Broker {
         this.wakeUp.at(p.leaseExpiresAt);
       }
     }
-    this.redeliverOrDeadLetter(sub, failed, now, 'nack');
+    this.redeliverOrDeadLetter(sub, failed, now);
   }
 
   /** A nack from a push worker (non-2xx, network error, timeout). */
@@ -384,7 +385,7 @@ export class Broker {
     const sub = this.subscriptions.get(name);
     const p = sub?.leased.get(ackId);
     if (!sub || !p) return;
-    this.redeliverOrDeadLetter(sub, [p], this.now(), 'nack');
+    this.redeliverOrDeadLetter(sub, [p], this.now());
   }
 
   private backoffMs(sub: SubscriptionState, attempts: number): number {
@@ -403,7 +404,7 @@ export class Broker {
     return Math.min(max, min * 2 ** Math.max(0, Math.min(30, attempts - 1)));
   }
 
-  private redeliverOrDeadLetter(sub: SubscriptionState, failed: Pending[], now: number, reason: 'nack' | 'expired'): void {
+  private redeliverOrDeadLetter(sub: SubscriptionState, failed: Pending[], now: number): void {
     if (failed.length === 0) return;
     const name = sub.config.name;
     const dlp = sub.config.deadLetterPolicy;
@@ -426,7 +427,8 @@ export class Broker {
     }
     this.options.store.updateAttempts(name, attemptUpdates);
     if (deadLettered.length > 0) this.deadLetter(sub, deadLettered);
-    if (reason === 'expired' || attemptUpdates.length > 0) this.scheduleDispatch(name);
+    // Requeued messages, freed capacity and (ordering) the next message of a dead-lettered key.
+    this.scheduleDispatch(name);
   }
 
   private deadLetter(sub: SubscriptionState, messages: Pending[]): void {
@@ -461,7 +463,7 @@ export class Broker {
         if (p.leaseExpiresAt <= now) expired.push(p);
         else next = Math.min(next, p.leaseExpiresAt);
       }
-      this.redeliverOrDeadLetter(sub, expired, now, 'expired');
+      this.redeliverOrDeadLetter(sub, expired, now);
       if (sub.releaseDue(now) > 0) this.scheduleDispatch(sub.config.name);
       for (const p of sub.delayed) next = Math.min(next, p.availableAt);
       const retention = durationMs(sub.config.messageRetentionDuration);

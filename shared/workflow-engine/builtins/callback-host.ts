@@ -41,6 +41,23 @@ export class CallbackHost {
     server?.closeAllConnections();
   }
 
+  /** Base URL of the callback server once started; a callback's URL is `${url}/v1/${callback name}`. */
+  get url(): string | undefined {
+    return this.baseUrl;
+  }
+
+  /**
+   * The endpoints created under `path` (an execution's `/v1/projects/…/executions/{id}`), ordered by id, for
+   * Workflow Executions callbacks.list: how many steps wait on each, and the payloads queued for none.
+   */
+  list(path: string): Array<{ name: string; method: string; waiters: number; availablePayloads: string[] }> {
+    const prefix = `${path}/callbacks/`;
+    return [...this.endpoints.entries()]
+      .filter(([id]) => id.startsWith(prefix))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, e]) => ({ name: id.replace(/^\/v1\//, ''), method: e.method, waiters: e.waiters.length, availablePayloads: e.queue.map((q) => JSON.stringify(q)) }));
+  }
+
   /** Registers an endpoint and returns its URL. */
   create(path: string, method: string): string {
     if (!this.baseUrl) throw new Error('callback host not started');

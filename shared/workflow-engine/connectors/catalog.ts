@@ -4,7 +4,9 @@
  * https://<service>.googleapis.com/, which args fill the path (`{x}` one segment, `{+x}` may contain slashes),
  * which go to the query string, and whether a `body` is sent. `lro` says how a long-running result is awaited.
  */
-export type LroKind = 'sqladmin' | 'google';
+/** Cloud SQL Admin returns `sql#operation` resources polled through operations.get. (No covered method returns a
+ * google.longrunning.Operation, so that form has no table entry yet.) */
+export type LroKind = 'sqladmin';
 
 export interface ConnectorMethod {
   readonly service: string;

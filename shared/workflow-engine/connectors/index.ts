@@ -2,7 +2,7 @@
  * `googleapis.*` connector calls: build the REST request from the method table, send it (gcp-sim locally, the
  * real API with a bearer token in production), and block on long-running operations the way connectors do:
  * poll with `connector_params.polling_policy` (initial_delay 1 s, multiplier 1.25, max_delay 60 s by default) on
- * the injected clock until done, at most `connector_params.timeout` seconds (default 1800) → TimeoutError; a
+ * the injected clock until done (Cloud SQL `sql#operation`: GET projects/{p}/operations/{op} until status DONE), at most `connector_params.timeout` seconds (default 1800) → TimeoutError; a
  * failed operation raises OperationError with the operation attached; `skip_polling: true` returns at once.
  */
 import { tagged } from '../errors.ts';
@@ -140,11 +140,7 @@ export async function awaitOperation(
   const deadline = started + cp.timeoutSeconds * 1000;
   let op = first;
   let delay = cp.initialDelay;
-  const isDone = (o: WfValue): boolean => {
-    if (!isMap(o)) return true;
-    if (m.lro === 'sqladmin') return o.kind !== 'sql#operation' || o.status === 'DONE';
-    return !('done' in o) || o.done === true;
-  };
+  const isDone = (o: WfValue): boolean => !isMap(o) || o.kind !== 'sql#operation' || o.status === 'DONE';
   while (!isDone(op)) {
     const now = ctx.clock.now().getTime();
     if (now >= deadline) {
@@ -156,30 +152,16 @@ export async function awaitOperation(
     delay = Math.min(delay * cp.multiplier, cp.maxDelay);
     op = await pollOnce(name, m, args, op as WfMap, ctx);
   }
-  if (!isMap(op)) return op;
-  if (m.lro === 'sqladmin' && op.kind === 'sql#operation') {
-    if (isMap(op.error)) throw operationError(name, op, sqlErrorMessage(op.error));
-    return op;
-  }
-  if ('done' in op) {
-    if (isMap(op.error)) throw operationError(name, op, typeof op.error.message === 'string' ? op.error.message : 'operation failed');
-    return op.response ?? null;
-  }
+  if (isMap(op) && isMap(op.error)) throw operationError(name, op, sqlErrorMessage(op.error));
   return op;
 }
 
 async function pollOnce(name: string, m: ConnectorMethod, args: ReadonlyMap<string, WfValue>, op: WfMap, ctx: BuiltinContext): Promise<WfValue> {
   const headers = await authHeaders(ctx);
-  let url: string;
-  if (m.lro === 'sqladmin') {
-    const project = args.get('project') ?? op.targetProject;
-    if (typeof project !== 'string' || typeof op.name !== 'string') throw tagged('ValueError', `${name}: cannot poll an operation without a project and an operation name`);
-    const prefix = m.path.startsWith('sql/v1beta4/') ? 'sql/v1beta4' : 'v1';
-    url = `${baseUrlFor(m.service, ctx)}/${prefix}/projects/${encodeSegment(project, false)}/operations/${encodeSegment(op.name, false)}`;
-  } else {
-    if (typeof op.name !== 'string') throw tagged('ValueError', `${name}: cannot poll an operation without a name`);
-    url = `${baseUrlFor(m.service, ctx)}/${m.path.split('/')[0]}/${encodeSegment(op.name, true)}`;
-  }
+  const project = args.get('project') ?? op.targetProject;
+  if (typeof project !== 'string' || typeof op.name !== 'string') throw tagged('ValueError', `${name}: cannot poll an operation without a project and an operation name`);
+  const prefix = m.path.startsWith('sql/v1beta4/') ? 'sql/v1beta4' : 'v1';
+  const url = `${baseUrlFor(m.service, ctx)}/${prefix}/projects/${encodeSegment(project, false)}/operations/${encodeSegment(op.name, false)}`;
   const response = await sendHttp({ method: 'GET', url, headers }, ctx);
   return isMap(response) ? (response.body ?? null) : null;
 }

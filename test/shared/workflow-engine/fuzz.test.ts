@@ -147,17 +147,17 @@ function checkResult(r: ExecutionResult | 'invalid', text: string): void {
 }
 
 describe('fuzz: the engine never fails with a JavaScript exception', () => {
-  it('1500 generated workflows', async () => {
+  it('1000 generated workflows', async () => {
     const outcomes = { invalid: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0 };
-    for (let n = 0; n < 1500; n++) {
+    for (let n = 0; n < 1000; n++) {
       const text = generated();
       const r = await exercise(text);
       checkResult(r, text);
       outcomes[r === 'invalid' ? 'invalid' : r.state]++;
     }
     // The generator must reach all three outcomes, or it is not exercising the interpreter.
-    expect(outcomes.SUCCEEDED).toBeGreaterThan(50);
-    expect(outcomes.FAILED).toBeGreaterThan(50);
+    expect(outcomes.SUCCEEDED).toBeGreaterThan(30);
+    expect(outcomes.FAILED).toBeGreaterThan(30);
     expect(outcomes.invalid).toBeGreaterThan(10);
   }, 60_000);
 

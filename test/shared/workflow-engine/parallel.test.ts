@@ -205,4 +205,63 @@ describe('parallel', () => {
                   raise: \${out}
 `)).value).toMatchObject({ branches: [{ id: 'b1' }] });
   });
+
+  it('nests two levels deep; shared variables pass through both levels; branches may call subworkflows', async () => {
+    expect(await result(`
+main:
+  steps:
+    - init:
+        assign:
+          - seen: []
+    - outer:
+        parallel:
+          shared: [seen]
+          concurrency_limit: 1
+          branches:
+            - a:
+                steps:
+                  - inner:
+                      parallel:
+                        shared: [seen]
+                        concurrency_limit: 1
+                        for:
+                          value: v
+                          in: [1, 2]
+                          steps:
+                            - note:
+                                assign:
+                                  - seen: \${list.concat(seen, label("a", v))}
+            - b:
+                steps:
+                  - noteB:
+                      assign:
+                        - seen: \${list.concat(seen, label("b", 0))}
+    - r:
+        return: \${seen}
+label:
+  params: [prefix, n]
+  steps:
+    - r:
+        return: \${prefix + string(n)}
+`)).toEqual(['a1', 'a2', 'b0']);
+  });
+
+  it('records the branch id of each step in the history', async () => {
+    const r = await run(`
+- p:
+    parallel:
+      branches:
+        - left:
+            steps:
+              - l:
+                  assign:
+                    - x: 1
+        - right:
+            steps:
+              - rr:
+                  assign:
+                    - x: 2
+`);
+    expect(r.history.filter((h) => h.branch).map((h) => [h.step, h.branch])).toEqual([['l', 'left'], ['rr', 'right']]);
+  });
 });

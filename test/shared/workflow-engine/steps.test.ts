@@ -491,3 +491,17 @@ sub:
     expect(r.logs).toEqual([expect.objectContaining({ severity: 'WARNING', payload: { a: 1 } })]);
   });
 });
+
+describe('sources', () => {
+  it('accepts JSON workflow source, as Cloud Workflows does', async () => {
+    expect(await result(JSON.stringify({ main: { params: ['a'], steps: [{ r: { return: '${a + 1}' } }] } }), 41)).toBe(42);
+  });
+
+  it('keeps YAML ints as int and 2.0 as double', async () => {
+    expect(await result(`
+- r:
+    return: \${[type(2), type(2.0), 7 / 2, 7 // 2]}
+`)).toEqual(['int', 'double', 3.5, 3]);
+  });
+});
+

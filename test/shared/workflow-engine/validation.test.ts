@@ -192,4 +192,25 @@ ${leaf.replace(/^ {28}/gm, '                                        ')}
     result: 5
 `).map((i) => i.step)).toEqual(['a', 'b', 'c']);
   });
+
+  it('refuses blocking calls (http.*, sys.sleep, sys.log, events.await_callback) inside expressions', () => {
+    expect(issues(`
+- a:
+    assign:
+      - r: \${http.get("https://example.com")}
+`)[0]).toMatchObject({ step: 'a', reason: expect.stringMatching(/http.get is a blocking call and cannot be used inside an expression/) });
+    expect(issues(`
+- s:
+    switch:
+      - condition: \${sys.log("x") == null}
+        next: end
+`)[0].reason).toMatch(/sys.log is a blocking call/);
+    expect(() => loadWorkflow(`
+- a:
+    assign:
+      - t: \${sys.now()}
+      - e: \${sys.get_env("GOOGLE_CLOUD_PROJECT_ID")}
+`)).not.toThrow();
+  });
 });
+

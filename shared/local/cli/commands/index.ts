@@ -4,10 +4,12 @@ import { register as publish } from './publish.ts';
 import { register as records } from './records.ts';
 import { register as status } from './status.ts';
 import { register as demo } from './demo.ts';
+import { register as bench } from './bench.ts';
 import { register as emulator } from './emulator.ts';
 import { register as build } from './build.ts';
 import { register as workflow } from './workflow.ts';
 import { register as sim } from './sim.ts';
+import { register as approvals } from './approvals.ts';
 
 /** Every command module registers itself here; keep one line per module. */
 export const commandModules: Array<(program: Command) => void> = [
@@ -16,8 +18,10 @@ export const commandModules: Array<(program: Command) => void> = [
   records,
   status,
   demo,
+  bench,
   emulator,
   build,
   workflow,
   sim,
+  approvals,
 ];

@@ -29,6 +29,7 @@ export class ArtifactRegistrySim implements SimService {
   private repositories = new Map<string, StoredRepository>();
   private operations = new Map<string, StoredOperation>();
   private ctx!: SimContext;
+  private nextFailure: { code: number; message: string } | undefined;
 
   register(router: Router, ctx: SimContext): void {
     this.ctx = ctx;
@@ -51,6 +52,7 @@ export class ArtifactRegistrySim implements SimService {
     for (const op of this.operations.values()) {
       if (op.done || op.doneAt > now) continue;
       op.done = true;
+      if (op.error) continue;
       if (op.kind === 'create') this.repositories.set(op.repository.name, op.repository);
       else this.repositories.delete(op.repository.name);
     }
@@ -69,6 +71,10 @@ export class ArtifactRegistrySim implements SimService {
       doneAt: this.ctx.clock.now().getTime() + this.ctx.operationDurationMs,
       done: false,
     };
+    if (this.nextFailure) {
+      op.error = this.nextFailure;
+      this.nextFailure = undefined;
+    }
     this.operations.set(op.name, op);
     if (this.operations.size > MAX_OPERATIONS) {
       for (const [name, old] of this.operations) {
@@ -145,6 +151,15 @@ export class ArtifactRegistrySim implements SimService {
     const op = this.operations.get(name);
     if (!op) throw new SimError(404, `Operation ${name} not found.`, 'NOT_FOUND');
     return { body: operationJson(op, this.intEnums(req)) };
+  }
+
+  /**
+   * Test hook: the next create or delete operation ends with this google.rpc.Status (gRPC code,
+   * e.g. 9 FAILED_PRECONDITION or 13 INTERNAL) instead of taking effect.
+   */
+  failNextOperation(error: { code: number; message: string } = { code: 13, message: 'Internal error encountered.' }): void {
+    if (!Number.isInteger(error.code) || error.code < 1 || error.code > 16) throw new Error(`failNextOperation: code must be a gRPC status code 1-16, got ${error.code}`);
+    this.nextFailure = { ...error };
   }
 
   snapshot(): ArtifactRegistrySnapshot {

@@ -9,7 +9,7 @@ import { invalid, SimError } from '../errors.ts';
 import { wantsIntEnums } from './monitoring/enum-encoding.ts';
 import { matchesFilter, parseSeriesFilter } from './monitoring/filter.ts';
 import { parseCreateRequest, parseTimestamp } from './monitoring/write.ts';
-import { LIST_VIEW, METRIC_KIND, VALUE_TYPE, seriesKey, type StoredSeries } from './monitoring/types.ts';
+import { LIST_VIEW, METRIC_KIND, VALUE_TYPE, seriesKey, type StoredPoint, type StoredSeries } from './monitoring/types.ts';
 import { pageSize, paginate } from './monitoring/page-token.ts';
 
 const UNSUPPORTED_LIST_PARAMS = ['aggregation.', 'secondaryAggregation.', 'orderBy'];
@@ -64,22 +64,36 @@ export class MonitoringSim implements SimService {
       .map((s) => ({ s, points: s.points.filter((p) => inInterval(p.endMs)) }))
       .filter((x) => x.points.length > 0)
       .sort((a, b) => seriesKey(a.s).localeCompare(seriesKey(b.s)));
+    // page_size counts Points in the FULL view and TimeSeries in the HEADERS view, so a long
+    // series may continue on the next page (its header repeated, as the API does).
     const size = pageSize(req.query.get('pageSize'), 100_000, 100_000);
     const queryId = JSON.stringify([project, rawFilter, startMs, endMs, headersOnly]);
-    const { page, nextPageToken } = paginate(matched, req.query.get('pageToken'), size, queryId);
-    const timeSeries = page.map(({ s, points }) => ({
-      metric: { type: s.metricType, labels: s.metricLabels },
-      resource: { type: s.resourceType, labels: s.resourceLabels },
-      metricKind: METRIC_KIND.encode(s.metricKind, asInt),
-      valueType: VALUE_TYPE.encode(s.valueType, asInt),
-      ...(headersOnly ? {} : {
-        points: [...points].reverse().map((p) => ({
-          interval: { startTime: new Date(p.startMs).toISOString(), endTime: new Date(p.endMs).toISOString() },
-          value: p.value,
-        })),
-      }),
-      ...(s.unit ? { unit: s.unit } : {}),
-    }));
+    const units: Array<{ seriesIndex: number; point?: StoredPoint }> = matched.flatMap((m, seriesIndex) => (headersOnly
+      ? [{ seriesIndex }]
+      : [...m.points].reverse().map((point) => ({ seriesIndex, point }))));
+    const { page, nextPageToken } = paginate(units, req.query.get('pageToken'), size, queryId);
+    const grouped = new Map<number, StoredPoint[]>();
+    for (const unit of page) {
+      const list = grouped.get(unit.seriesIndex) ?? [];
+      if (unit.point) list.push(unit.point);
+      grouped.set(unit.seriesIndex, list);
+    }
+    const timeSeries = [...grouped].map(([index, points]) => {
+      const s = matched[index]!.s;
+      return {
+        metric: { type: s.metricType, labels: s.metricLabels },
+        resource: { type: s.resourceType, labels: s.resourceLabels },
+        metricKind: METRIC_KIND.encode(s.metricKind, asInt),
+        valueType: VALUE_TYPE.encode(s.valueType, asInt),
+        ...(headersOnly ? {} : {
+          points: points.map((p) => ({
+            interval: { startTime: new Date(p.startMs).toISOString(), endTime: new Date(p.endMs).toISOString() },
+            value: p.value,
+          })),
+        }),
+        ...(s.unit ? { unit: s.unit } : {}),
+      };
+    });
     return { body: { timeSeries, ...(nextPageToken ? { nextPageToken } : {}) } };
   }
 

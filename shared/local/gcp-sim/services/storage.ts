@@ -45,15 +45,19 @@ export class StorageSim implements SimService {
 
   register(router: Router, ctx: SimContext): void {
     this.ctx = ctx;
-    router.add('POST', '/storage/v1/b', 'storage.buckets.insert', (r) => this.insertBucket(r));
-    router.add('GET', '/storage/v1/b', 'storage.buckets.list', (r) => this.listBuckets(r));
-    router.add('GET', '/storage/v1/b/{bucket}', 'storage.buckets.get', (r) => ({ body: bucketJson(this.bucket(r.params.bucket!).bucket, ctx.baseUrl()) }));
-    router.add('PATCH', '/storage/v1/b/{bucket}', 'storage.buckets.patch', (r) => this.patchBucket(r));
-    router.add('DELETE', '/storage/v1/b/{bucket}', 'storage.buckets.delete', (r) => this.deleteBucket(r));
-    router.add('GET', '/storage/v1/b/{bucket}/o', 'storage.objects.list', (r) => this.listObjectsRoute(r));
-    router.add('GET', '/storage/v1/b/{bucket}/o/{object=**}', 'storage.objects.get', (r) => this.getObjectRoute(r));
+    // With STORAGE_EMULATOR_HOST set, @google-cloud/storage uses that URL itself as the JSON API
+    // base (no /storage/v1), so the JSON routes answer under both prefixes.
+    for (const api of ['/storage/v1', '']) {
+      router.add('POST', `${api}/b`, 'storage.buckets.insert', (r) => this.insertBucket(r));
+      router.add('GET', `${api}/b`, 'storage.buckets.list', (r) => this.listBuckets(r));
+      router.add('GET', `${api}/b/{bucket}`, 'storage.buckets.get', (r) => ({ body: bucketJson(this.bucket(r.params.bucket!).bucket, ctx.baseUrl()) }));
+      router.add('PATCH', `${api}/b/{bucket}`, 'storage.buckets.patch', (r) => this.patchBucket(r));
+      router.add('DELETE', `${api}/b/{bucket}`, 'storage.buckets.delete', (r) => this.deleteBucket(r));
+      router.add('GET', `${api}/b/{bucket}/o`, 'storage.objects.list', (r) => this.listObjectsRoute(r));
+      router.add('GET', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.get', (r) => this.getObjectRoute(r));
+      router.add('DELETE', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.delete', (r) => this.deleteObjectRoute(r));
+    }
     router.add('GET', '/download/storage/v1/b/{bucket}/o/{object=**}', 'storage.objects.get', (r) => this.getObjectRoute(r, true));
-    router.add('DELETE', '/storage/v1/b/{bucket}/o/{object=**}', 'storage.objects.delete', (r) => this.deleteObjectRoute(r));
     router.add('POST', '/upload/storage/v1/b/{bucket}/o', 'storage.objects.insert', (r) => this.upload(r));
     router.add('PUT', '/upload/storage/v1/b/{bucket}/o', 'storage.objects.insert', (r) => this.resumeUpload(r));
     router.add('DELETE', '/upload/storage/v1/b/{bucket}/o', 'storage.objects.insert', (r) => this.cancelUpload(r));

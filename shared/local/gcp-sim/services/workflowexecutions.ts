@@ -18,7 +18,7 @@ const PARENT = '/v1/projects/{project}/locations/{location}/workflows/{workflow}
 /** "The size limit is 32KB" (Execution.argument). */
 const MAX_ARGUMENT_BYTES = 32 * 1024;
 const DEFAULT_PAGE_SIZE = 100;
-const MAX_PAGE_SIZE = { BASIC: 1000, FULL: 100 } as const;
+const MAX_PAGE_SIZE = { BASIC: 10_000, FULL: 100 } as const;
 const ID = /^[a-zA-Z0-9_-]+$/;
 
 export class WorkflowExecutionsSim implements SimService {
@@ -33,6 +33,8 @@ export class WorkflowExecutionsSim implements SimService {
     router.add('GET', PARENT, 'workflowexecutions.projects.locations.workflows.executions.list', (req) => this.guard(req, () => this.list(req)));
     router.add('GET', `${PARENT}/{execution}`, 'workflowexecutions.projects.locations.workflows.executions.get', (req) => this.guard(req, () => this.get(req)));
     router.add('POST', `${PARENT}/{execution}:cancel`, 'workflowexecutions.projects.locations.workflows.executions.cancel', (req) => this.guard(req, () => this.cancel(req)));
+    router.add('GET', `${PARENT}/{execution}/callbacks`, 'workflowexecutions.projects.locations.workflows.executions.callbacks.list', (req) => this.guard(req, () => this.listCallbacks(req)));
+    router.add('POST', `${PARENT}/{execution}/callbacks/{callback}`, 'workflowexecutions.projects.locations.workflows.executions.callbacks.send', (req) => this.guard(req, () => this.sendCallback(req)));
   }
 
   private async guard(req: SimRequest, handle: () => Promise<SimResponse>): Promise<SimResponse> {
@@ -68,7 +70,7 @@ export class WorkflowExecutionsSim implements SimService {
       }
       argumentJson = body.argument;
     }
-    const labels = body.labels === undefined ? undefined : body.labels as Record<string, string>;
+    const labels = parseLabels(body.labels);
     const callLogLevel = CALL_LOG_LEVEL.parse(body.callLogLevel, 'execution.call_log_level') ?? 'CALL_LOG_LEVEL_UNSPECIFIED';
     const created = await this.backend!.create(ref, { argument, argumentJson, labels, callLogLevel });
     this.callLogLevels.set(executionName(ref, created.id), callLogLevel);
@@ -109,6 +111,35 @@ export class WorkflowExecutionsSim implements SimService {
     return { body: this.json(ref, cancelled, 'FULL', req) };
   }
 
+  /** callbacks.list: "active callbacks that belong to the execution … ordered by callback ID"; waiters is an int64 (a string). */
+  private async listCallbacks(req: SimRequest): Promise<SimResponse> {
+    const ref = this.ref(req);
+    const id = this.executionId(req);
+    if (!this.backend!.listCallbacks) throw new SimError(501, 'this gcp-sim workflow backend does not list callbacks.', 'UNIMPLEMENTED');
+    const callbacks = await this.backend!.listCallbacks(ref, id);
+    if (!callbacks) throw notFound(`Execution ${executionName(ref, id)}`);
+    const size = pageSize(req.query.get('pageSize'), 100, 100);
+    const { page, nextPageToken } = paginate(callbacks, req.query.get('pageToken'), size, JSON.stringify([ref, id, 'callbacks']));
+    return {
+      body: {
+        callbacks: page.map((c) => ({ name: c.name, method: c.method, waiters: String(c.waiters), ...(c.availablePayloads.length ? { availablePayloads: c.availablePayloads } : {}) })),
+        ...(nextPageToken ? { nextPageToken } : {}),
+      },
+    };
+  }
+
+  /** A callback's URL on the API endpoint (as in Cloud Workflows), forwarded to the engine's callback server. */
+  private async sendCallback(req: SimRequest): Promise<SimResponse> {
+    const ref = this.ref(req);
+    const id = this.executionId(req);
+    const callback = req.params.callback!;
+    if (!ID.test(callback)) throw invalid(`Invalid callback id "${callback}".`);
+    if (!this.backend!.sendCallback) throw new SimError(501, 'this gcp-sim workflow backend does not accept callbacks.', 'UNIMPLEMENTED');
+    const sent = await this.backend!.sendCallback(ref, id, callback, { body: req.body, contentType: req.headers['content-type'] });
+    if (!sent) throw notFound(`Callback ${executionName(ref, id)}/callbacks/${callback}`);
+    return { status: sent.status, raw: Buffer.from(sent.body), headers: { 'content-type': 'application/json' } };
+  }
+
   private executionId(req: SimRequest): string {
     const id = req.params.execution!;
     if (!ID.test(id)) throw invalid(`Invalid execution id "${id}".`);
@@ -131,4 +162,14 @@ export class WorkflowExecutionsSim implements SimService {
   summary(): Record<string, number> {
     return this.backend?.summary?.() ?? {};
   }
+}
+
+/** Execution.labels: a map of string to string. */
+function parseLabels(raw: unknown): Record<string, string> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid("Invalid value at 'execution.labels': expected a map of string to string.");
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof v !== 'string') throw invalid(`Invalid value at 'execution.labels[${JSON.stringify(k)}]' (TYPE_STRING), ${JSON.stringify(v)}`);
+  }
+  return raw as Record<string, string>;
 }

@@ -108,6 +108,18 @@ describe('GcpMetrics against gcp-sim through MetricServiceClient', () => {
     expect(only[0]!.points).toEqual([{ start: new Date(T0 - 120_000), end: new Date(T0 - 60_000), value: 5 }]);
   });
 
+  it('joins a series that the API split over several pages', async () => {
+    const m = 'custom.googleapis.com/t5/paged';
+    await metrics.write([1, 2, 3, 4, 5].map((i) => point({ metricType: m, value: i, endTime: new Date(T0 - 10_000 + i * 1000) })));
+    await metrics.write([point({ metricType: m, metricLabels: { instance: 'other' }, value: 9 })]);
+    recorded = [];
+    const paged = new GcpMetrics(config, clock, { pageSize: 2 });
+    const series = await paged.list({ metricType: m, start: new Date(T0 - 3600_000), end: new Date(T0) });
+    expect(recorded.length).toBe(3);
+    expect(series).toHaveLength(2);
+    expect(series.find((s) => s.metricLabels.instance === 'zenml-db')!.points.map((p) => p.value)).toEqual([5, 4, 3, 2, 1]);
+  });
+
   it('rejects bad points and queries before any request', async () => {
     await expect(metrics.write([point({ value: 1.5 })])).rejects.toBeInstanceOf(ValidationError);
     await expect(metrics.write([point({ metricKind: 'CUMULATIVE' })])).rejects.toThrow(/startTime/);

@@ -131,3 +131,9 @@ describe('GcpObjectStore against gcp-sim through @google-cloud/storage', () => {
     expect((await store.getObject('auth-bucket', 'big.bin'))?.length).toBe(4096);
   });
 });
+
+describe('GcpObjectStore configuration', () => {
+  it('refuses a non-loopback simulator URL when constructed', () => {
+    expect(() => new GcpObjectStore({ projectId: 'p', region: 'r', simulatorUrl: 'http://example.com' }, new VirtualClock())).toThrow('simulatorUrl must be a loopback address');
+  });
+});

@@ -65,6 +65,22 @@ describe('GcpRegistry against gcp-sim through @google-cloud/artifact-registry', 
     expect(err.message).toContain('the repository already exists');
   });
 
+  it('classifies an operation that ends in error by its status code', async () => {
+    const ar = sim.service<ArtifactRegistrySim>('artifactregistry');
+    ar.failNextOperation({ code: 9, message: 'Repository cannot be created in this location.' });
+    const precondition = await failure(registry.createRepository({ id: 'team-a', location: 'europe-west1', format: 'DOCKER', labels: {} }));
+    expect(isPermanent(precondition)).toBe(true);
+    expect(precondition.message).toContain('Repository cannot be created in this location.');
+    expect(await registry.getRepository('europe-west1', 'team-a')).toBeNull();
+    ar.failNextOperation({ code: 13, message: 'Internal error encountered.' });
+    const internal = await failure(registry.createRepository({ id: 'team-a', location: 'europe-west1', format: 'DOCKER', labels: {} }));
+    expect(isTransient(internal)).toBe(true);
+    await registry.createRepository({ id: 'team-a', location: 'europe-west1', format: 'DOCKER', labels: {} });
+    ar.failNextOperation({ code: 14, message: 'Backend unavailable.' });
+    expect(isTransient(await failure(registry.deleteRepository('europe-west1', 'team-a')))).toBe(true);
+    expect(await registry.getRepository('europe-west1', 'team-a')).not.toBeNull();
+  });
+
   it('gives up waiting after the bounded timeout with a transient error', async () => {
     const slow = await startGcpSim({ services: [new ArtifactRegistrySim()], clock, operationDurationMs: 3_600_000 });
     try {
@@ -81,5 +97,11 @@ describe('GcpRegistry against gcp-sim through @google-cloud/artifact-registry', 
     expect((await failure(registry.createRepository({ id: 'Team_A', location: 'europe-west1', format: 'DOCKER', labels: {} }))).message).toContain('repository id "Team_A" is invalid');
     expect((await failure(registry.listRepositories('Europe West'))).message).toContain('location "Europe West" is invalid');
     expect(sim.summary().artifactregistry).toMatchObject({ operations: 0 });
+  });
+});
+
+describe('GcpRegistry configuration', () => {
+  it('refuses a non-loopback simulator URL when constructed', () => {
+    expect(() => new GcpRegistry({ projectId: 'p', region: 'r', simulatorUrl: 'http://192.168.1.2:80' }, new VirtualClock())).toThrow('simulatorUrl must be a loopback address');
   });
 });

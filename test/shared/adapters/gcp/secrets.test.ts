@@ -134,3 +134,9 @@ describe('GcpSecrets against gcp-sim through @google-cloud/secret-manager', () =
     expect(await client()).toBe(await client());
   });
 });
+
+describe('GcpSecrets configuration', () => {
+  it('refuses a non-loopback simulator URL when constructed', () => {
+    expect(() => new GcpSecrets({ projectId: 'p', region: 'r', simulatorUrl: 'http://10.0.0.1:8080' }, new VirtualClock())).toThrow('simulatorUrl must be a loopback address');
+  });
+});

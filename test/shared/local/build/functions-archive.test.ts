@@ -25,6 +25,18 @@ let work: string;
 let result: BuildResult;
 let files: Map<string, Buffer>;
 
+/** Archive paths of the files the bundled code opens with new URL('./x', import.meta.url). */
+function assetReferences(): string[] {
+  const out: string[] = [];
+  for (const [name, data] of files) {
+    if (!name.endsWith('.js')) continue;
+    for (const m of data.toString('utf8').matchAll(/new URL\(\s*["'`](\.{1,2}\/[^"'`]+)["'`]\s*,\s*import\.meta\.url\s*\)/g)) {
+      out.push(join(dirname(name), m[1]).split('\\').join('/'));
+    }
+  }
+  return out;
+}
+
 function allCode(): string {
   return [...files].filter(([n]) => n.endsWith('.js')).map(([, d]) => d.toString('utf8')).join('\n');
 }
@@ -48,8 +60,11 @@ describe('stackctl build (functions archive)', () => {
     const names = [...files.keys()];
     expect(names).toContain('index.js');
     expect(names).toContain('package.json');
-    // Everything else is a lazily loaded chunk of the same bundle.
-    for (const name of names.filter((n) => n !== 'index.js' && n !== 'package.json')) expect(name).toMatch(/^chunks\/[\w-]+\.js$/);
+    // Everything else is a lazily loaded chunk of the same bundle or a file the code opens.
+    const assets = new Set(assetReferences());
+    for (const name of names.filter((n) => n !== 'index.js' && n !== 'package.json')) {
+      expect(/^chunks\/[\w-]+\.js$/.test(name) || assets.has(name), `${name} is neither a chunk nor an asset the code opens`).toBe(true);
+    }
   });
 
   it('package.json: ESM, main is the bundle, Node 20, only runtime dependencies the bundle imports', () => {
@@ -83,13 +98,7 @@ describe('stackctl build (functions archive)', () => {
   });
 
   it('ships every file the code opens with new URL(…, import.meta.url), next to the code that opens it', () => {
-    for (const [name, data] of files) {
-      if (!name.endsWith('.js')) continue;
-      for (const m of data.toString('utf8').matchAll(/new URL\(\s*["'`](\.{1,2}\/[^"'`]+)["'`]\s*,\s*import\.meta\.url\s*\)/g)) {
-        const target = join(dirname(name), m[1]).split('\\').join('/');
-        expect(files.has(target), `${name} opens ${m[1]}, which is not in the archive`).toBe(true);
-      }
-    }
+    for (const target of assetReferences()) expect(files.has(target), `the code opens ${target}, which is not in the archive`).toBe(true);
   });
 
   it('copies assets of a fixture entry so the bundled code can read them', async () => {

@@ -96,4 +96,25 @@ describe('deadlines and backoff', () => {
     expect(await pullNow(sub)).toHaveLength(0);
     expect(emulator.stats()[0]!.unacked).toBe(0);
   });
+
+  it('releases the next message of an ordering key once its predecessor is dead-lettered', async () => {
+    await raw.publisher.createTopic({ name: topicPath('clocked-dlq') });
+    await raw.subscriber.createSubscription({ name: subscriptionPath('clocked-dlq-sub'), topic: topicPath('clocked-dlq') });
+    const sub = await setup({ enableMessageOrdering: true, deadLetterPolicy: { deadLetterTopic: topicPath('clocked-dlq'), maxDeliveryAttempts: 5 } });
+    const [res] = await raw.publisher.publish({
+      topic: topicPath('clocked'),
+      messages: [{ data: Buffer.from('first'), orderingKey: 'k' }, { data: Buffer.from('second'), orderingKey: 'k' }],
+    });
+    const [firstId, secondId] = res.messageIds!;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const got = await pullNow(sub);
+      expect(got.map((r) => [r.message!.messageId, r.deliveryAttempt])).toEqual([[firstId, attempt]]);
+      await raw.subscriber.modifyAckDeadline({ subscription: sub, ackIds: [got[0]!.ackId!], ackDeadlineSeconds: 0 });
+    }
+    const next = await pullNow(sub);
+    expect(next.map((r) => [r.message!.messageId, r.deliveryAttempt])).toEqual([[secondId, 1]]);
+    const dead = await pullNow(subscriptionPath('clocked-dlq-sub'));
+    expect(dead.map((r) => r.message!.data!.toString())).toEqual(['first']);
+    expect(dead[0]!.message!.orderingKey).toBe('k');
+  });
 });

@@ -99,6 +99,7 @@ main:
 `, null, { clock });
     expect(f.tags).toEqual(['TimeoutError']);
     expect(clock.now().getTime() - start).toBe(3_600_000);
+    expect(clock.sleeps.every((ms) => ms <= 1000)).toBe(true);
   });
 
   it('awaiting something that is not a callback raises TypeError', async () => {

@@ -76,4 +76,27 @@ describe('sys.*', () => {
       severity: LOUD
 `)).tags).toContain('ValueError');
   });
+
+  it('sys.sleep_until waits until the given time on the clock', async () => {
+    const clock = new RecordingClock();
+    expect(await result(`
+- s:
+    call: sys.sleep_until
+    args:
+      time: "2026-01-01T01:00:00Z"
+- r:
+    return: \${sys.now()}
+`, null, { clock })).toBe(Date.parse('2026-01-01T01:00:00Z') / 1000);
+    expect(clock.sleeps).toEqual([3_600_000]);
+  });
+
+  it('refuses a single wait longer than the one-year execution limit', async () => {
+    expect((await failure(`
+- s:
+    call: sys.sleep
+    args:
+      seconds: 40000000
+`)).tags).toContain('ValueError');
+  });
 });
+

@@ -33,6 +33,8 @@ export interface StoredOperation {
   /** Clock time (ms) at which the operation is done. */
   doneAt: number;
   done: boolean;
+  /** google.rpc.Status the operation ends with instead of a response (set by failNextOperation). */
+  error?: { code: number; message: string };
 }
 
 const REPOSITORY_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -90,7 +92,9 @@ export function repositoryJson(repo: StoredRepository, intEnums: boolean): Recor
 
 export function operationJson(op: StoredOperation, intEnums: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = { name: op.name, metadata: { '@type': METADATA_TYPE }, done: op.done };
-  if (op.done) {
+  if (op.done && op.error) {
+    out.error = op.error;
+  } else if (op.done) {
     out.response = op.kind === 'create' ? { '@type': REPOSITORY_TYPE, ...repositoryJson(op.repository, intEnums) } : { '@type': EMPTY_TYPE };
   }
   return out;

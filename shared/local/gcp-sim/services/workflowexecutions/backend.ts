@@ -56,6 +56,18 @@ export interface ExecutionBackend {
   /** Cancels an ACTIVE execution; undefined when it does not exist. */
   cancel(workflow: WorkflowRef, id: string): Promise<BackendExecution | undefined>;
   summary?(): Record<string, number>;
+  /** The active callbacks of an execution (callbacks.list); undefined when the execution does not exist. */
+  listCallbacks?(workflow: WorkflowRef, id: string): Promise<BackendCallback[] | undefined>;
+  /** Delivers an HTTP callback (a request to a callback's URL); undefined when there is no such callback. */
+  sendCallback?(workflow: WorkflowRef, id: string, callback: string, request: { body: Buffer; contentType?: string }): Promise<{ status: number; body: string } | undefined>;
+}
+
+/** Callback (Workflow Executions v1): `name` is projects/…/executions/{id}/callbacks/{callback}. */
+export interface BackendCallback {
+  name: string;
+  method: string;
+  waiters: number;
+  availablePayloads: string[];
 }
 
 export class ExecutionBackendError extends Error {

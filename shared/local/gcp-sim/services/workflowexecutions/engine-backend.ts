@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_TOKEN } from '../../../../adapters/local/local-auth.ts';
 import { WorkflowExecutionManager, WorkflowValidationError, type ExecutionRecord, type ManagerOptions } from '../../../../workflow-engine/index.ts';
-import { ExecutionBackendError, type BackendContext, type BackendExecution, type CreateExecutionInput, type ExecutionBackend, type WorkflowRef } from './backend.ts';
+import { ExecutionBackendError, type BackendCallback, type BackendContext, type BackendExecution, type CreateExecutionInput, type ExecutionBackend, type WorkflowRef } from './backend.ts';
 
 export interface EngineBackendOptions extends ManagerOptions {
   /** Directory holding `<workflow>.yaml`; default `workflows` under the working directory. */
@@ -84,8 +84,27 @@ export class EngineExecutionBackend implements ExecutionBackend {
     return this.toBackend(record);
   }
 
+  async listCallbacks(ref: WorkflowRef, id: string): Promise<BackendCallback[] | undefined> {
+    const record = this.manager.get(id);
+    if (!record || record.workflowId !== ref.workflow) return undefined;
+    return this.manager.listCallbacks(id);
+  }
+
+  /** Callback URLs are served by the engine's callback server; the API's URL for a callback forwards there. */
+  async sendCallback(ref: WorkflowRef, id: string, callback: string, request: { body: Buffer; contentType?: string }): Promise<{ status: number; body: string } | undefined> {
+    const known = (await this.listCallbacks(ref, id))?.find((c) => c.name.endsWith(`/callbacks/${callback}`));
+    const base = this.manager.callbackBaseUrl;
+    if (!known || !base) return undefined;
+    const response = await fetch(`${base}/v1/${known.name}`, {
+      method: known.method,
+      headers: request.contentType ? { 'content-type': request.contentType } : {},
+      body: known.method === 'GET' || known.method === 'HEAD' ? undefined : new Uint8Array(request.body),
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
   summary(): Record<string, number> {
-    const all = this.manager.list();
+    const all = this.engine?.list() ?? [];
     return { workflows: this.deployed.size, executions: all.length, active: all.filter((r) => r.state === 'ACTIVE').length };
   }
 

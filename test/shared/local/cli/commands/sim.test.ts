@@ -38,6 +38,23 @@ describe('startStandaloneSim', () => {
   });
 });
 
+describe('startStandaloneSim with --pubsub-emulator', () => {
+  it('adds the Pub/Sub REST bridge to that emulator', async () => {
+    const { startPubsubEmulator } = await import('../../../../../shared/local/pubsub/emulator.ts');
+    const emulator = await startPubsubEmulator();
+    const { sim, close } = await startStandaloneSim({ port: 0, projectId: 'demo-project', workflowsDir: dir, pubsubEmulatorHost: emulator.host });
+    try {
+      expect(Object.keys(sim.summary())).toContain('pubsub');
+      const created = await fetch(`${sim.url}/v1/projects/demo-project/topics/bridge-test`, { method: 'PUT', headers: auth, body: '{}' });
+      expect(created.status).toBe(200);
+      expect(emulator.topics().map((t) => t.name)).toContain('projects/demo-project/topics/bridge-test');
+    } finally {
+      await close();
+      await emulator.close();
+    }
+  });
+});
+
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, ['bin/stackctl.js', ...args], { cwd: process.cwd(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

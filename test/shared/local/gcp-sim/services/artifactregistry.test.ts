@@ -100,6 +100,17 @@ describe('gcp-sim Artifact Registry v1 (REST)', () => {
     expect((await call('GET', `${PARENT}/operations/unknown`)).status).toBe(404);
   });
 
+  it('can end the next operation in error, without effect', async () => {
+    sim.service<ArtifactRegistrySim>('artifactregistry').failNextOperation({ code: 9, message: 'nope' });
+    const op = await create('fails');
+    clock.advance(4000);
+    const done = await call('GET', opPath(op.json.name));
+    expect(done.json).toMatchObject({ done: true, error: { code: 9, message: 'nope' } });
+    expect(done.json.response).toBeUndefined();
+    expect((await call('GET', `${PARENT}/repositories/fails`)).status).toBe(404);
+    expect(() => sim.service<ArtifactRegistrySim>('artifactregistry').failNextOperation({ code: 99, message: 'x' })).toThrow('gRPC status code');
+  });
+
   it('snapshots, restores and summarises, including running operations', async () => {
     await create('snap');
     const ar = sim.service<ArtifactRegistrySim>('artifactregistry');

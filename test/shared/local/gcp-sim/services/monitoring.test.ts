@@ -172,17 +172,37 @@ describe('MonitoringSim timeSeries.list', () => {
     const headers = await list({ filter: `metric.type = "${m}"`, ...window, view: 'HEADERS' });
     expect(headers.json.timeSeries).toHaveLength(3);
     expect(headers.json.timeSeries.every((s: any) => s.points === undefined)).toBe(true);
-    const first = await list({ filter: `metric.type = "${m}"`, ...window, pageSize: '2' });
+    const first = await list({ filter: `metric.type = "${m}"`, ...window, view: 'HEADERS', pageSize: '2' });
     expect(first.json.timeSeries).toHaveLength(2);
     expect(typeof first.json.nextPageToken).toBe('string');
-    const second = await list({ filter: `metric.type = "${m}"`, ...window, pageSize: '2', pageToken: first.json.nextPageToken });
+    const second = await list({ filter: `metric.type = "${m}"`, ...window, view: 'HEADERS', pageSize: '2', pageToken: first.json.nextPageToken });
     expect(second.json.timeSeries).toHaveLength(1);
     expect(second.json.nextPageToken).toBeUndefined();
-    const foreign = await list({ filter: `metric.type = "${m}" AND metric.labels.app = "zenml"`, ...window, pageToken: first.json.nextPageToken });
+    const foreign = await list({ filter: `metric.type = "${m}" AND metric.labels.app = "zenml"`, ...window, view: 'HEADERS', pageToken: first.json.nextPageToken });
     expect(foreign.status).toBe(400);
     const ints = await call('GET', `/v3/projects/p1/timeSeries?${new URLSearchParams({ filter: `metric.type = "${m}"`, ...window, view: '0' })}&$alt=json%3Benum-encoding=int`);
     expect(ints.json.timeSeries[0].metricKind).toBe(1);
     expect(ints.json.timeSeries[0].valueType).toBe(2);
+  });
+
+  it('counts points per page in the FULL view, continuing a long series on the next page', async () => {
+    const long = 'custom.googleapis.com/list/long';
+    for (let i = 0; i < 5; i++) {
+      expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [series(long, {}, T0 - 10_000 + i * 1000, { int64Value: String(i) })] })).status).toBe(200);
+    }
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const r = await list({ filter: `metric.type = "${long}"`, ...window, pageSize: '2', ...(token ? { pageToken: token } : {}) });
+      expect(r.json.timeSeries).toHaveLength(1);
+      expect(r.json.timeSeries[0].points.length).toBeLessThanOrEqual(2);
+      seen.push(...r.json.timeSeries[0].points.map((p: any) => p.value.int64Value));
+      token = r.json.nextPageToken;
+      pages++;
+    } while (token && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(['4', '3', '2', '1', '0']);
   });
 
   it('explains what is wrong with a filter it cannot read', async () => {

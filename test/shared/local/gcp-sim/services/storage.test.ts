@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Storage } from '@google-cloud/storage';
 import { crc32cBase64 } from '../../../../../shared/adapters/gcp/secrets/crc32c.ts';
@@ -214,6 +217,7 @@ describe('gcp-sim Cloud Storage JSON API v1', () => {
     expect(storage.getObject('inproc', 'exports/db.sql')?.toString()).toBe('dump');
     expect(storage.getObject('inproc', 'nope')).toBeUndefined();
     expect(storage.listObjects('inproc', 'exports/').map((o) => o.name)).toEqual(['exports/db.sql']);
+    expect([storage.hasBucket('inproc'), storage.hasBucket('missing')]).toEqual([true, false]);
     expect((await call('GET', '/storage/v1/b/inproc/o/exports%2Fdb.sql?alt=media')).bytes.toString()).toBe('dump');
     expect(() => storage.putObject('missing', 'x', Buffer.from('x'))).toThrow('The specified bucket does not exist.');
   });
@@ -243,5 +247,41 @@ describe('gcp-sim Cloud Storage JSON API v1', () => {
     expect(storage.getObject('snap', 'f')?.toString()).toBe('x');
     const next = await media('snap', 'g', 'y');
     expect(BigInt(next.json.generation)).toBeGreaterThan(BigInt(snap.buckets[0]!.objects[0]!.generation));
+  });
+
+  it('survives a restart through the persist file, bytes included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gcp-sim-storage-'));
+    try {
+      const file = join(dir, 'state.json');
+      const first = await startGcpSim({ services: [new StorageSim()], clock, persistFile: file });
+      await fetch(`${first.url}/storage/v1/b?project=p1`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'persisted' }) });
+      first.service<StorageSim>('storage').putObject('persisted', 'bin', Buffer.from([0, 1, 2, 255]));
+      await first.close();
+      const second = await startGcpSim({ services: [new StorageSim()], clock, persistFile: file });
+      try {
+        const res = await fetch(`${second.url}/storage/v1/b/persisted/o/bin?alt=media`, { headers: { authorization: 'Bearer t' } });
+        expect(Buffer.from(await res.arrayBuffer())).toEqual(Buffer.from([0, 1, 2, 255]));
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves a client configured only by STORAGE_EMULATOR_HOST (JSON API without the /storage/v1 prefix)', async () => {
+    const saved = process.env.STORAGE_EMULATOR_HOST;
+    process.env.STORAGE_EMULATOR_HOST = sim.url;
+    try {
+      const client = new Storage({ projectId: 'p1', retryOptions: { autoRetry: false } });
+      client.interceptors.push({ request: (o: any) => ({ ...o, headers: { ...o.headers, Authorization: 'Bearer t' } }) });
+      await client.createBucket('emulator-host');
+      await client.bucket('emulator-host').file('f.txt').save('via env', { resumable: false });
+      const [files] = await client.bucket('emulator-host').getFiles();
+      expect(files.map((f) => f.name)).toEqual(['f.txt']);
+      expect((await client.bucket('emulator-host').file('f.txt').download())[0].toString()).toBe('via env');
+    } finally {
+      if (saved === undefined) delete process.env.STORAGE_EMULATOR_HOST; else process.env.STORAGE_EMULATOR_HOST = saved;
+    }
   });
 });

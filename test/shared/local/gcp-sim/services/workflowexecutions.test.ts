@@ -10,6 +10,11 @@ const dir = mkdtempSync(join(tmpdir(), 'wfx-sim-'));
 writeFileSync(join(dir, 'add.yaml'), 'main:\n  params: [args]\n  steps:\n    - done:\n        return: ${args.x + 1}\n');
 writeFileSync(join(dir, 'boom.yaml'), 'main:\n  steps:\n    - fail:\n        raise:\n          code: 42\n          message: boom\n');
 writeFileSync(join(dir, 'slow.yaml'), 'main:\n  steps:\n    - wait:\n        call: sys.sleep\n        args:\n          seconds: 600\n    - done:\n        return: late\n');
+writeFileSync(join(dir, 'parent.yaml'), [
+  'main:', '  steps:', '    - start:', '        call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.create',
+  '        args:', '          parent: projects/p1/locations/us-central1/workflows/add', '          body:', '            argument: \'{"x": 9}\'',
+  '        result: child', '    - done:', '        return: ${child.name}', '',
+].join('\n'));
 writeFileSync(join(dir, 'broken.yaml'), 'main:\n  steps:\n    - bad:\n        nonsense: true\n');
 
 const BASE = '/v1/projects/p1/locations/us-central1/workflows';
@@ -126,12 +131,24 @@ describe('WorkflowExecutionsSim on the local workflow engine', () => {
     expect(objectArg.json.error.message).toContain('JSON-encoded string');
     const huge = await call(sim, 'POST', `${BASE}/add/executions`, { argument: JSON.stringify({ s: 'x'.repeat(33 * 1024) }) });
     expect(huge.json.error.message).toContain('32KB');
+    const labels = await call(sim, 'POST', `${BASE}/add/executions`, { labels: { team: 7 } });
+    expect(labels.json.error.message).toContain('execution.labels["team"]');
     expect((await call(sim, 'GET', `${BASE}/add/executions/does-not-exist`)).status).toBe(404);
+  });
+
+  it('runs googleapis.* connectors against the hosting gcp-sim', async () => {
+    const created = await call(sim, 'POST', `${BASE}/parent/executions`, {});
+    const done = await settled(created.json.name);
+    expect(done.state, JSON.stringify(done.error)).toBe('SUCCEEDED');
+    const childName = JSON.parse(done.result) as string;
+    expect(childName).toMatch(/^projects\/p1\/locations\/us-central1\/workflows\/add\/executions\//);
+    const child = await settled(childName);
+    expect(JSON.parse(child.result)).toBe(10);
   });
 
   it('summarises deployed workflows and executions', () => {
     const s = sim.summary().workflowexecutions!;
-    expect(s.workflows).toBe(3);
+    expect(s.workflows).toBe(4);
     expect(s.executions).toBeGreaterThanOrEqual(4);
   });
 });

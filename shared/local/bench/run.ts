@@ -1,0 +1,61 @@
+/** Runs the benchmarks in one process, one after the other, so their ratios are comparable. */
+import { cpus } from 'node:os';
+import { measureHandlerOverhead, type OverheadResult } from './handler-overhead.ts';
+
+export interface BenchmarkResults {
+  at: string;
+  machine: { node: string; cpus: number; model: string };
+  pubsub?: { messages: number; seconds: number; perSecond: number };
+  handler?: OverheadResult;
+  interpreter?: Record<string, unknown>;
+  coldStart?: Record<string, unknown>;
+  errors: Record<string, string>;
+}
+
+export async function runBenchmarks(options: { quick: boolean; only?: Set<string>; progress?: (message: string) => void }): Promise<BenchmarkResults> {
+  const want = (name: string) => !options.only || options.only.has(name);
+  const say = options.progress ?? (() => undefined);
+  const results: BenchmarkResults = {
+    at: new Date().toISOString(),
+    machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
+    errors: {},
+  };
+  const attempt = async (name: string, work: () => Promise<void>) => {
+    if (!want(name)) return;
+    say(`running ${name}…`);
+    try {
+      await work();
+    } catch (err) {
+      results.errors[name] = (err as Error).message;
+    }
+  };
+  await attempt('pubsub', async () => {
+    const { measurePubsubThroughput } = await import('../pubsub/bench.ts');
+    results.pubsub = await measurePubsubThroughput({ messages: options.quick ? 2_000 : 20_000 });
+  });
+  await attempt('handler', async () => {
+    results.handler = await measureHandlerOverhead(options.quick ? 500 : 2_000);
+  });
+  await attempt('interpreter', async () => {
+    const mod = await import('../../workflow-engine/bench.ts' as string) as { benchInterpreter: () => Promise<Record<string, unknown>> };
+    results.interpreter = await mod.benchInterpreter();
+  });
+  await attempt('coldstart', async () => {
+    const { measureColdStart } = await import('./cold-start.ts');
+    results.coldStart = await measureColdStart(options.quick ? 3 : 7) as unknown as Record<string, unknown>;
+  });
+  return results;
+}
+
+export function formatBenchmarks(r: BenchmarkResults): string {
+  const lines = [`benchmarks on ${r.machine.model} (${r.machine.cpus} cores), node ${r.machine.node}`];
+  if (r.pubsub) lines.push(`  Pub/Sub emulator      ${r.pubsub.perSecond.toFixed(0)} msg/s publish→receive+ack (${r.pubsub.messages} messages in ${r.pubsub.seconds.toFixed(2)} s, real client both ways)`);
+  if (r.handler) {
+    lines.push(`  handler runtime       ${r.handler.inProcess.runtimeUsPerMessage} µs/message in process vs no-op ${r.handler.inProcess.noopUsPerMessage} µs: ratio ${r.handler.inProcess.ratio}`);
+    lines.push(`                        ${r.handler.http.runtimeUsPerMessage} µs/message over functions-framework HTTP vs no-op ${r.handler.http.noopUsPerMessage} µs: ratio ${r.handler.http.ratio}`);
+  }
+  if (r.interpreter) lines.push(`  workflow interpreter  ${JSON.stringify(r.interpreter)}`);
+  if (r.coldStart) lines.push(`  cold start            ${JSON.stringify(r.coldStart)}`);
+  for (const [name, message] of Object.entries(r.errors)) lines.push(`  ${name}: not measured (${message})`);
+  return lines.join('\n');
+}
