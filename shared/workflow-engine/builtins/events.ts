@@ -1,15 +1,16 @@
 /**
  * events.create_callback_endpoint(http_callback_method = "POST") → {url}, and
  * events.await_callback(callback, timeout = 43200) → {http_request: {body, headers, method, query, url},
- * received_time, type: "HTTP"}; the timeout runs on the injected clock and raises TimeoutError.
+ * received_time, type: "HTTP"}; the timeout runs on the injected clock and raises TimeoutError, and once the
+ * callback is in no part of it is left to move a virtual clock later (./wait.ts).
  */
 import { tagged } from '../errors.ts';
-import { isMap, newMap, type WfMap } from '../values.ts';
+import { isMap, newMap } from '../values.ts';
 import { optNumber, optString } from './args.ts';
 import type { Builtin } from './types.ts';
+import { awaitWithTimeout } from './wait.ts';
 
 const DEFAULT_TIMEOUT_SECONDS = 43200;
-const SLICE_MS = 1000;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
 
 export function eventsBuiltins(sleep: (seconds: number) => Promise<void>): Map<string, Builtin> {
@@ -41,21 +42,12 @@ export function eventsBuiltins(sleep: (seconds: number) => Promise<void>): Map<s
       const host = await ctx.callbacks();
       const wait = host.wait(callback.url);
       if (!wait) throw tagged('ValueError', `events.await_callback: ${callback.url} is not a callback endpoint of this execution`);
-      // Wait in slices of at most a second of clock time: the Clock port cannot cancel a sleep, and a whole
-      // 12-hour sleep left pending after the callback arrived would keep a real-time process alive.
-      let event: WfMap | undefined;
-      void wait.event.then((e) => { event = e; });
-      const deadline = ctx.clock.now().getTime() + timeout * 1000;
-      while (event === undefined) {
-        const left = deadline - ctx.clock.now().getTime();
-        if (left <= 0) break;
-        await Promise.race([wait.event, sleep(Math.min(left, SLICE_MS) / 1000)]);
-      }
-      if (event === undefined) {
+      const got = await awaitWithTimeout(wait.event, timeout, ctx.clock, sleep);
+      if (got === undefined) {
         wait.cancel();
         throw tagged('TimeoutError', `events.await_callback: no callback received within ${timeout} seconds`);
       }
-      return event;
+      return got.value;
     },
   });
   return out;

@@ -4,6 +4,7 @@
  * poll with `connector_params.polling_policy` (initial_delay 1 s, multiplier 1.25, max_delay 60 s by default) on
  * the injected clock until done (Cloud SQL `sql#operation`: GET projects/{p}/operations/{op} until status DONE), at most `connector_params.timeout` seconds (default 1800) → TimeoutError; a
  * failed operation raises OperationError with the operation attached; `skip_polling: true` returns at once.
+ * Every request (the call and each poll) has the connectors' built-in retries (./retry.ts) and a 30-minute timeout.
  */
 import { tagged } from '../errors.ts';
 import { sendHttp } from '../builtins/http.ts';
@@ -11,6 +12,12 @@ import type { BuiltinContext } from '../builtins/types.ts';
 import { isMap, newMap, typeName, type WfMap, type WfValue } from '../values.ts';
 import { CONNECTOR_METHODS, pathParams, positionalParams, type ConnectorMethod } from './catalog.ts';
 import { CONNECTOR_HELPERS } from './helpers.ts';
+import { withConnectorRetry, type Sleeper } from './retry.ts';
+
+export type { Sleeper } from './retry.ts';
+
+/** "By default, requests time out after 30 minutes" (Understand connectors); each retry and poll is one request. */
+const REQUEST_TIMEOUT_SECONDS = 1800;
 
 export interface ConnectorParams {
   timeoutSeconds: number;
@@ -29,20 +36,19 @@ export function connectorParamOrder(name: string): readonly string[] | undefined
   return m ? positionalParams(m) : undefined;
 }
 
-export type Sleeper = (seconds: number) => Promise<void>;
 
 export async function callConnector(name: string, args: ReadonlyMap<string, WfValue>, ctx: BuiltinContext, sleep: Sleeper): Promise<WfValue> {
   const cp = parseConnectorParams(args.get('connector_params'), name);
   const helper = CONNECTOR_HELPERS.get(name);
   if (helper) {
     for (const k of args.keys()) if (!helper.params.includes(k)) throw tagged('TypeError', `${name}: unexpected argument "${k}" (params: ${helper.params.join(', ')})`);
-    return helper.call(args, { ctx, sleep, cp, request: (m, a) => connectorRequest(name, m, a, ctx), poll: (m, a, op) => awaitOperation(name, m, a, op, ctx, sleep, cp) });
+    return helper.call(args, { ctx, sleep, cp, request: (m, a) => connectorRequest(name, m, a, ctx, sleep), poll: (m, a, op) => awaitOperation(name, m, a, op, ctx, sleep, cp) });
   }
   const method = CONNECTOR_METHODS.get(name);
   if (!method) {
     throw tagged('ValueError', `connector method ${name} is not supported by this engine (supported services: sqladmin, secretmanager, storage, pubsub, workflowexecutions)`);
   }
-  const response = await connectorRequest(name, method, args, ctx);
+  const response = await connectorRequest(name, method, args, ctx, sleep);
   if (!method.lro || cp.skipPolling) return response;
   return awaitOperation(name, method, args, response, ctx, sleep, cp);
 }
@@ -102,8 +108,8 @@ async function authHeaders(ctx: BuiltinContext): Promise<WfMap> {
   return h;
 }
 
-/** One REST call of a table method; returns the decoded response body. */
-export async function connectorRequest(name: string, m: ConnectorMethod, args: ReadonlyMap<string, WfValue>, ctx: BuiltinContext): Promise<WfValue> {
+/** One REST call of a table method, with the built-in retries; returns the decoded response body. */
+export async function connectorRequest(name: string, m: ConnectorMethod, args: ReadonlyMap<string, WfValue>, ctx: BuiltinContext, sleep: Sleeper): Promise<WfValue> {
   const inPath = pathParams(m.path);
   for (const k of args.keys()) {
     if (k === 'connector_params' || inPath.includes(k) || m.query.includes(k) || (k === 'body' && m.body)) continue;
@@ -128,7 +134,8 @@ export async function connectorRequest(name: string, m: ConnectorMethod, args: R
     throw tagged('TypeError', `${name}: missing "body" (object metadata, or the data with uploadType: "media")`);
   }
   if (body === null) body = undefined;
-  const response = await sendHttp({ method: m.httpMethod, url: `${baseUrlFor(m.service, ctx)}/${path}`, headers, query, body }, ctx);
+  const url = `${baseUrlFor(m.service, ctx)}/${path}`;
+  const response = await withConnectorRetry(m.httpMethod, sleep, () => sendHttp({ method: m.httpMethod, url, headers, query, body, timeoutSeconds: requestTimeout(ctx) }, ctx));
   return isMap(response) ? (response.body ?? null) : null;
 }
 
@@ -150,19 +157,23 @@ export async function awaitOperation(
     }
     await sleep(Math.min(delay, (deadline - now) / 1000));
     delay = Math.min(delay * cp.multiplier, cp.maxDelay);
-    op = await pollOnce(name, m, args, op as WfMap, ctx);
+    op = await pollOnce(name, m, args, op as WfMap, ctx, sleep);
   }
   if (isMap(op) && isMap(op.error)) throw operationError(name, op, sqlErrorMessage(op.error));
   return op;
 }
 
-async function pollOnce(name: string, m: ConnectorMethod, args: ReadonlyMap<string, WfValue>, op: WfMap, ctx: BuiltinContext): Promise<WfValue> {
+function requestTimeout(ctx: BuiltinContext): number {
+  return Math.min(REQUEST_TIMEOUT_SECONDS, ctx.limits.maxHttpTimeoutSeconds);
+}
+
+async function pollOnce(name: string, m: ConnectorMethod, args: ReadonlyMap<string, WfValue>, op: WfMap, ctx: BuiltinContext, sleep: Sleeper): Promise<WfValue> {
   const headers = await authHeaders(ctx);
   const project = args.get('project') ?? op.targetProject;
   if (typeof project !== 'string' || typeof op.name !== 'string') throw tagged('ValueError', `${name}: cannot poll an operation without a project and an operation name`);
   const prefix = m.path.startsWith('sql/v1beta4/') ? 'sql/v1beta4' : 'v1';
   const url = `${baseUrlFor(m.service, ctx)}/${prefix}/projects/${encodeSegment(project, false)}/operations/${encodeSegment(op.name, false)}`;
-  const response = await sendHttp({ method: 'GET', url, headers }, ctx);
+  const response = await withConnectorRetry('GET', sleep, () => sendHttp({ method: 'GET', url, headers, timeoutSeconds: requestTimeout(ctx) }, ctx));
   return isMap(response) ? (response.body ?? null) : null;
 }
 

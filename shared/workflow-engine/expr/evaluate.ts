@@ -237,8 +237,9 @@ export async function evaluate(ast: Ast, scope: EvalScope): Promise<WfValue> {
 /**
  * Resolves a YAML node: a string that is exactly one `${...}` expression evaluates to its value; any other string
  * is literal text (only whole-string expressions are evaluated). Maps and lists resolve recursively, and a map key
- * that is a whole `${...}` expression is evaluated and must give a string. Integral JS numbers become int, other
- * numbers double; bigints (YAML parsed with intAsBigInt) become int.
+ * that is a whole `${...}` expression is evaluated and must give a string. Scalars keep the type the YAML source
+ * gave them, as the loader parses it (`intAsBigInt`): a bigint (`2`) is an int, a JS number (`2.0`, `1e3`, `1.5`)
+ * a double, even when integral, exactly as the interpreter's compiled templates treat them.
  */
 export async function evaluateTemplate(node: unknown, scope: EvalScope): Promise<WfValue> {
   try {
@@ -256,8 +257,7 @@ async function resolve(node: unknown, scope: EvalScope, depth: number): Promise<
       const c = compiled(parseExpression(expressionBody(node)));
       return c.fn(scope);
     }
-    case 'number':
-      return Number.isInteger(node) && Number.isSafeInteger(node) ? BigInt(node) : node;
+    case 'number': return node;
     case 'bigint': return checkInt(node);
     case 'boolean': return node;
     case 'undefined': return null;

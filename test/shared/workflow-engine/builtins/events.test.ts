@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../../shared/adapters/local/virtual-clock.ts';
+import { systemClock, VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { RecordingClock, failure, json, result, serve, type TestServer } from '../helpers.ts';
 
 let notifier: TestServer;
@@ -100,6 +100,74 @@ main:
     expect(f.tags).toEqual(['TimeoutError']);
     expect(clock.now().getTime() - start).toBe(3_600_000);
     expect(clock.sleeps.every((ms) => ms <= 1000)).toBe(true);
+  });
+
+  it('after a callback that was already queued, no leftover timeout moves the virtual clock later', async () => {
+    const clock = new VirtualClock('2026-01-01T00:00:00Z');
+    expect(await result(`
+- create:
+    call: events.create_callback_endpoint
+    result: cb
+- early:
+    call: http.post
+    args: {url: "\${cb.url}", body: {n: 1}}
+- wait:
+    call: events.await_callback
+    args: {callback: "\${cb}", timeout: 3600}
+    result: event
+- t0:
+    assign:
+      - t0: \${sys.now()}
+- more:
+    call: http.post
+    args: {url: "\${cb.url}", body: {n: 2}}
+- r:
+    return: \${[sys.now() - t0, event.http_request.body.n]}
+`, null, { clock })).toEqual([0, 1]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('after a callback that arrives during the wait, the wait ends within a slice and leaves nothing pending', async () => {
+    const clock = new VirtualClock('2026-01-01T00:00:00Z');
+    const [waited, after] = await result(`
+- create:
+    call: events.create_callback_endpoint
+    result: cb
+- start:
+    assign:
+      - start: \${sys.now()}
+      - t1: null
+- both:
+    parallel:
+      shared: [t1]
+      branches:
+        - waiter:
+            steps:
+              - wait:
+                  call: events.await_callback
+                  args: {callback: "\${cb}", timeout: 3600}
+              - mark:
+                  assign:
+                    - t1: \${sys.now()}
+        - sender:
+            steps:
+              - later:
+                  call: sys.sleep
+                  args: {seconds: 10}
+              - send:
+                  call: http.post
+                  args: {url: "\${cb.url}", body: {}}
+- more:
+    call: http.post
+    args: {url: "\${cb.url}", body: {}}
+- r:
+    return: \${[t1 - start, sys.now() - t1]}
+`, null, { clock }) as number[];
+    // Virtual time runs on while the sender's request is on the wire, but never towards the 3600 s timeout's end.
+    expect(waited).toBeGreaterThanOrEqual(10);
+    expect(waited).toBeLessThan(3600);
+    expect(after).toBe(0);
+    expect(clock.pending).toBe(0);
   });
 
   it('awaiting something that is not a callback raises TypeError', async () => {

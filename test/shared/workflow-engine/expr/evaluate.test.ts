@@ -93,9 +93,11 @@ describe('evaluateTemplate', () => {
     expect(v).toEqual({ a: [6n, 'x', { dyn: true }], FirstName: 'John' });
   });
 
-  it('maps YAML scalars onto workflow types', async () => {
-    expect(await evaluateTemplate([1, 1.5, 7n, true, null, undefined], scope)).toEqual([1n, 1.5, 7n, true, null, null]);
-    expect(typeof await evaluateTemplate(2, scope)).toBe('bigint');
+  it('maps YAML scalars onto workflow types as the loader parses them: bigint → int, number → double', async () => {
+    expect(await evaluateTemplate([1, 1.5, 7n, true, null, undefined], scope)).toEqual([1, 1.5, 7n, true, null, null]);
+    expect(typeof await evaluateTemplate(2n, scope)).toBe('bigint');
+    // An integral double (YAML `2.0`) stays a double.
+    expect(typeof await evaluateTemplate(2, scope)).toBe('number');
   });
 
   it('raises TypeError when an expression key does not give a string', async () => {

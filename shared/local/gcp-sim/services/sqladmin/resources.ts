@@ -1,7 +1,7 @@
 /**
  * The per-instance collections of Cloud SQL Admin v1 and its operations:
  * backupRuns (https://cloud.google.com/sql/docs/postgres/admin-api/rest/v1/backupRuns),
- * databases (.../rest/v1/databases), users (.../rest/v1/users), operations
+ * databases (.../rest/v1/databases: list/get/insert/delete), users (.../rest/v1/users: list/get/insert/delete), operations
  * (.../rest/v1/operations), plus the simulator-only write-log hook.
  */
 import type { SimRequest } from '../../router.ts';
@@ -79,6 +79,13 @@ export function registerResourceRoutes(add: AddRoute, engine: SqlAdminEngine, or
     const items = engine.state.databases.filter((d) => d.project === req.params.project && d.instance === req.params.instance);
     return reply(req, { kind: 'sql#databasesList', items: items.map((d) => renderDatabase(d, links(req, origin()))) }, 'DatabasesListResponse');
   });
+  add('GET', '/projects/{project}/instances/{instance}/databases/{database}', 'sqladmin.databases.get', (req) => {
+    const { project, instance, database } = req.params as Record<string, string>;
+    engine.requireInstance(project, instance);
+    const found = engine.state.databases.find((d) => d.project === project && d.instance === instance && d.name === database);
+    if (!found) throw notFound(`Database ${database} on instance ${instance}`);
+    return reply(req, renderDatabase(found, links(req, origin())), 'Database');
+  });
   add('POST', '/projects/{project}/instances/{instance}/databases', 'sqladmin.databases.insert', (req) => {
     const project = req.params.project!;
     const instance = req.params.instance!;
@@ -108,6 +115,15 @@ export function registerResourceRoutes(add: AddRoute, engine: SqlAdminEngine, or
     engine.requireInstance(req.params.project!, req.params.instance!);
     const items = engine.state.users.filter((u) => u.project === req.params.project && u.instance === req.params.instance);
     return reply(req, { kind: 'sql#usersList', items: items.map(renderUser) }, 'UsersListResponse');
+  });
+  // users.get names the user in the path; MySQL users are told apart by the `host` query parameter.
+  add('GET', '/projects/{project}/instances/{instance}/users/{name}', 'sqladmin.users.get', (req) => {
+    const { project, instance, name } = req.params as Record<string, string>;
+    engine.requireInstance(project, instance);
+    const host = req.query.get('host') ?? '';
+    const found = engine.state.users.find((u) => u.project === project && u.instance === instance && u.name === name && u.host === host);
+    if (!found) throw notFound(`User ${name}${host ? `@${host}` : ''} on instance ${instance}`);
+    return reply(req, renderUser(found), 'User');
   });
   add('POST', '/projects/{project}/instances/{instance}/users', 'sqladmin.users.insert', (req) => {
     const project = req.params.project!;

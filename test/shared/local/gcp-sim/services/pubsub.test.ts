@@ -104,6 +104,84 @@ describe('route ids', () => {
   it('registers Google discovery method ids for fault injection', () => {
     expect(sims[0]!.router.routes.map((r) => r.id)).toEqual(expect.arrayContaining([
       'pubsub.projects.topics.publish', 'pubsub.projects.topics.get', 'pubsub.projects.topics.create',
+      'pubsub.projects.subscriptions.create', 'pubsub.projects.subscriptions.get', 'pubsub.projects.subscriptions.delete',
+      'pubsub.projects.subscriptions.list', 'pubsub.projects.subscriptions.pull', 'pubsub.projects.subscriptions.acknowledge',
+      'pubsub.projects.subscriptions.modifyAckDeadline',
     ]));
+  });
+});
+
+// After `summary`, which counts the subscriptions and REST publishes of the tests above.
+describe.each([['in-process', 0], ['over gRPC', 1]])('gcp-sim pubsub subscriptions (%s)', (_label, index) => {
+  const topic = `projects/emu-test/topics/sub-topic-${index}`;
+  const subName = `projects/emu-test/subscriptions/pull-sub-${index}`;
+  const subPath = `/v1/${subName}`;
+
+  it('creates, gets and lists a subscription; pulls, acknowledges and deletes it (the connector_pubsub flow)', async () => {
+    const sim = sims[index]!;
+    expect((await call(sim, 'PUT', `/v1/${topic}`, {})).status).toBe(200);
+    const created = await call(sim, 'PUT', subPath, { name: subName, topic, ackDeadlineSeconds: 20, labels: { flow: 'rest' }, retryPolicy: { minimumBackoff: '5s' } });
+    expect(created.status).toBe(200);
+    expect(created.json).toMatchObject({
+      name: subName, topic, pushConfig: {}, ackDeadlineSeconds: 20, labels: { flow: 'rest' }, messageRetentionDuration: '604800s',
+      retryPolicy: { minimumBackoff: '5s', maximumBackoff: '600s' }, state: 'ACTIVE',
+    });
+    expect((await call(sim, 'PUT', subPath, { topic })).status).toBe(409);
+    expect((await call(sim, 'GET', subPath)).json).toEqual(created.json);
+    expect((await call(sim, 'GET', '/v1/projects/emu-test/subscriptions')).json.subscriptions.map((x: { name: string }) => x.name)).toContain(subName);
+
+    const data = Buffer.from('{"hello":"world"}').toString('base64');
+    const published = await call(sim, 'POST', `/v1/${topic}:publish`, { messages: [{ data, attributes: { k: 'v' } }] });
+    const pulled = await call(sim, 'POST', `${subPath}:pull`, { maxMessages: 1 });
+    expect(pulled.status).toBe(200);
+    expect(pulled.json.receivedMessages).toHaveLength(1);
+    const received = pulled.json.receivedMessages[0];
+    expect(received.message).toMatchObject({ data, attributes: { k: 'v' }, messageId: published.json.messageIds[0] });
+    expect(received.message.publishTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    expect(typeof received.ackId).toBe('string');
+    expect(received.deliveryAttempt).toBeUndefined();
+
+    expect((await call(sim, 'POST', `${subPath}:modifyAckDeadline`, { ackIds: [received.ackId], ackDeadlineSeconds: 30 })).json).toEqual({});
+    expect((await call(sim, 'POST', `${subPath}:acknowledge`, { ackIds: [received.ackId] })).json).toEqual({});
+    // Acknowledged, so nothing is left: an immediate pull answers the empty message.
+    expect((await call(sim, 'POST', `${subPath}:pull`, { maxMessages: 10, returnImmediately: true })).json).toEqual({});
+
+    expect((await call(sim, 'DELETE', subPath)).json).toEqual({});
+    expect((await call(sim, 'GET', subPath)).status).toBe(404);
+    expect((await call(sim, 'DELETE', `/v1/${topic}`)).status).toBe(200);
+  });
+
+  it('redelivers a message whose ack deadline was set to 0', async () => {
+    const sim = sims[index]!;
+    const name = `${subName}-nack`;
+    await call(sim, 'PUT', `/v1/${topic}`, {});
+    await call(sim, 'PUT', `/v1/${name}`, { topic });
+    await call(sim, 'POST', `/v1/${topic}:publish`, { messages: [{ data: 'eA==' }] });
+    const first = (await call(sim, 'POST', `/v1/${name}:pull`, { maxMessages: 1 })).json.receivedMessages[0];
+    await call(sim, 'POST', `/v1/${name}:modifyAckDeadline`, { ackIds: [first.ackId], ackDeadlineSeconds: 0 });
+    const again = (await call(sim, 'POST', `/v1/${name}:pull`, { maxMessages: 1 })).json.receivedMessages[0];
+    expect(again.message.messageId).toBe(first.message.messageId);
+    await call(sim, 'POST', `/v1/${name}:acknowledge`, { ackIds: [again.ackId] });
+    await call(sim, 'DELETE', `/v1/${name}`);
+    await call(sim, 'DELETE', `/v1/${topic}`);
+  });
+
+  it('answers bad subscription requests with 400 / 404 naming what was wrong', async () => {
+    const sim = sims[index]!;
+    const unknownField = await call(sim, 'PUT', `${subPath}-bad`, { topic, bogus: 1 });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.json.error.message).toContain('bogus');
+    const noTopic = await call(sim, 'PUT', `${subPath}-bad`, {});
+    expect(noTopic.status).toBe(400);
+    expect(noTopic.json.error.message).toContain('topic');
+    const missingTopic = await call(sim, 'PUT', `${subPath}-bad`, { topic: 'projects/emu-test/topics/absent' });
+    expect(missingTopic.status).toBe(404);
+    const badMax = await call(sim, 'POST', '/v1/projects/emu-test/subscriptions/absent:pull', { maxMessages: 0 });
+    expect(badMax.status).toBe(400);
+    expect(badMax.json.error.message).toContain('max_messages');
+    expect((await call(sim, 'POST', '/v1/projects/emu-test/subscriptions/absent:pull', { maxMessages: 1 })).status).toBe(404);
+    const badAck = await call(sim, 'POST', '/v1/projects/emu-test/subscriptions/absent:acknowledge', { ackIds: 'x' });
+    expect(badAck.status).toBe(400);
+    expect(badAck.json.error.message).toContain('ack_ids');
   });
 });

@@ -235,6 +235,24 @@ describe('SqlAdminSim backups, databases, users, export, state', () => {
     expect((await call('GET', `/v1/projects/${P}/instances/db/databases`)).body.items).toEqual([]);
   });
 
+  it('gets one database and one user (by name and host) under v1 and v1beta4, 404 when absent', async () => {
+    const { call } = await boot({ seedInstances: [{ project: P, name: 'db', databaseVersion: 'MYSQL_8_0', databases: [{ name: 'app', charset: 'utf8mb4' }], users: [{ name: 'svc', host: '%' }, { name: 'svc', host: '10.0.0.1' }] }] });
+    for (const base of ['/v1', '/sql/v1beta4']) {
+      const db = await call('GET', `${base}/projects/${P}/instances/db/databases/app`);
+      expect(db.status).toBe(200);
+      expect(db.body).toMatchObject({ kind: 'sql#database', name: 'app', instance: 'db', project: P, charset: 'utf8mb4' });
+      expect(db.body.selfLink).toBe(`${sim!.url}${base}/projects/${P}/instances/db/databases/app`);
+      const user = await call('GET', `${base}/projects/${P}/instances/db/users/svc?host=10.0.0.1`);
+      expect(user.status).toBe(200);
+      expect(user.body).toEqual({ kind: 'sql#user', etag: 'db-svc-10.0.0.1', name: 'svc', host: '10.0.0.1', instance: 'db', project: P });
+    }
+    const missingDb = await call('GET', `/v1/projects/${P}/instances/db/databases/nope`);
+    expect(missingDb.status).toBe(404);
+    expect(missingDb.body.error.message).toContain('Database nope on instance db');
+    expect((await call('GET', `/v1/projects/${P}/instances/db/users/svc`)).status).toBe(404);
+    expect((await call('GET', `/v1/projects/${P}/instances/ghost/databases/app`)).status).toBe(404);
+  });
+
   it('writes the SQL dump into the Storage simulator, or fails the operation when the bucket is missing', async () => {
     const { call, clock, sql } = await boot({}, { storage: true });
     sql.recordWrite(P, 'db', { id: 1, note: "it's" });
