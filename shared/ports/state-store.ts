@@ -94,6 +94,21 @@ export interface DeadLetter {
   replayCount: number;
 }
 
+/**
+ * What a claimed run starts as. Claiming straight into `running` with a lease (and attempt 1)
+ * makes "claim and start" one atomic step: a concurrent copy of the message sees a running run
+ * with a live lease and backs off, instead of taking over a run still `received`.
+ */
+export interface ClaimInit {
+  id: string;
+  flow: FlowName;
+  target?: string;
+  input?: unknown;
+  status?: RunStatus;
+  attempts?: number;
+  leaseExpiresAt?: string;
+}
+
 export type ClaimResult =
   | { claimed: true; run: Run }
   | { claimed: false; run: Run };
@@ -109,7 +124,7 @@ export interface StateStore {
    * Atomically creates the run for `key` if no run has it. Exactly one of any number of
    * concurrent claimers (across processes) gets `claimed: true`; the others get the existing run.
    */
-  claim(key: string, init: { id: string; flow: FlowName; target?: string; input?: unknown; status?: RunStatus }): Promise<ClaimResult>;
+  claim(key: string, init: ClaimInit): Promise<ClaimResult>;
 
   /** Try to take (or re-take an expired) lease. Returns null when someone else holds it. */
   acquireLease(target: string, owner: string, ttlMs: number): Promise<Lease | null>;

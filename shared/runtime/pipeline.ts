@@ -8,7 +8,6 @@ import { decodeDelivery, rawOf, type HttpHeaders, type PubsubMessage } from '../
 import { TOPICS } from '../events/topics.ts';
 import type { ControlPlaneEvent } from '../events/decode.ts';
 import type { Run } from '../ports/state-store.ts';
-import { TERMINAL_RUN_STATUSES } from '../ports/state-store.ts';
 import { ControlPlaneError, isPermanent, TransientError } from './errors.ts';
 import type { ActOutcome, FlowDefinition, RuntimeDeps } from './flow.ts';
 
@@ -50,8 +49,11 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
     return deadLetter(flow, deps, rawOf(message), err, undefined);
   }
 
+  const leaseMs = deps.config.lockTtlMs;
+  const leaseUntil = () => new Date(clock.now().getTime() + leaseMs).toISOString();
   const claim = await store.claim(event.key, {
-    id: randomUUID(), flow: flow.flow, target: event.target, input: flow.describe(event), status: 'received',
+    id: randomUUID(), flow: flow.flow, target: event.target, input: flow.describe(event),
+    status: 'running', attempts: 1, leaseExpiresAt: leaseUntil(),
   });
   let run = claim.run;
   if (!claim.claimed) {
@@ -68,15 +70,12 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
       deps.logger.info({ flow: flow.flow, runId: run.id, key: event.key, messageId: message.messageId }, 'duplicate delivery ignored');
       return { ack: true, outcome: 'duplicate', runId: run.id, status: run.status };
     }
+    // A retrying run, or one whose attempt died with its lease: this delivery resumes it.
+    run = await store.updateRun(run.id, { status: 'running', attempts: run.attempts + 1, leaseExpiresAt: leaseUntil() });
   }
 
   const owner = `${run.id}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const lockTarget = flow.lockTarget ? flow.lockTarget(event) : event.target;
-  const leaseMs = deps.config.lockTtlMs;
-  run = await store.updateRun(run.id, {
-    status: 'running', attempts: run.attempts + 1,
-    leaseExpiresAt: new Date(clock.now().getTime() + leaseMs).toISOString(),
-  });
   if (lockTarget) {
     const lease = await store.acquireLease(lockTarget, owner, leaseMs);
     if (!lease) {
@@ -143,7 +142,12 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
     return { ack: true, outcome: 'processed', runId: run.id, status: final.status };
   } catch (err) {
     const transient = err instanceof TransientError ? err : new TransientError(`unexpected: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-    await store.updateRun(run.id, { status: 'retrying', error: { class: 'transient', message: transient.message, where: transient.where } });
+    try {
+      await store.updateRun(run.id, { status: 'retrying', error: { class: 'transient', message: transient.message, where: transient.where } });
+    } catch (updateErr) {
+      // The flow may already have moved the run on (e.g. to `executing`); the nack still stands.
+      logger.warn({ err: (updateErr as Error).message }, 'could not mark the run retrying');
+    }
     await store.appendAudit({
       flow: flow.flow, runId: run.id, actor: flow.actor(event), action: `${flow.flow}.${event.kind}`, target: event.target,
       result: 'failed', reason: `transient, will be redelivered: ${transient.message}`, durationMs: clock.now().getTime() - started,

@@ -19,7 +19,7 @@ import { Firestore, type CollectionReference, type DocumentData, type Query } fr
 import type { Clock } from '../../ports/clock.ts';
 import {
   applyRunPatch, stateStoreInput as input,
-  type AuditRecord, type ClaimResult, type DeadLetter, type Lease, type Run, type RunPatch,
+  type AuditRecord, type ClaimInit, type ClaimResult, type DeadLetter, type Lease, type Run, type RunPatch,
   type RunStatus, type StateStore,
 } from '../../ports/state-store.ts';
 import type { FlowName } from '../../events/topics.ts';
@@ -168,13 +168,13 @@ export class FirestoreStateStore implements StateStore {
     }
   }
 
-  async claim(key: string, init: { id: string; flow: FlowName; target?: string; input?: unknown; status?: RunStatus }): Promise<ClaimResult> {
+  async claim(key: string, init: ClaimInit): Promise<ClaimResult> {
     input.nonEmpty('claim', 'key', key);
     requireDocId('claim', 'init.id', init.id);
     const at = this.now();
     const run: Run = withoutUndefined({
-      id: init.id, flow: init.flow, key, status: init.status ?? 'received', attempts: 0,
-      createdAt: at, updatedAt: at, steps: [], target: init.target, input: init.input,
+      id: init.id, flow: init.flow, key, status: init.status ?? 'received', attempts: init.attempts ?? 0,
+      createdAt: at, updatedAt: at, steps: [], target: init.target, input: init.input, leaseExpiresAt: init.leaseExpiresAt,
     });
     const keyRef = this.col('idempotencyKeys').doc(hashedDocId(key));
     return this.guard('claim', async () => {

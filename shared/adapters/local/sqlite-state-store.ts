@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import type { Clock } from '../../ports/clock.ts';
 import {
   applyRunPatch, stateStoreInput as input,
-  type AuditRecord, type ClaimResult, type DeadLetter, type Lease, type Run, type RunPatch,
+  type AuditRecord, type ClaimInit, type ClaimResult, type DeadLetter, type Lease, type Run, type RunPatch,
   type RunStatus, type StateStore,
 } from '../../ports/state-store.ts';
 import type { FlowName } from '../../events/topics.ts';
@@ -90,7 +90,7 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
-  async claim(key: string, init: { id: string; flow: FlowName; target?: string; input?: unknown; status?: RunStatus }): Promise<ClaimResult> {
+  async claim(key: string, init: ClaimInit): Promise<ClaimResult> {
     input.nonEmpty('claim', 'key', key);
     input.nonEmpty('claim', 'init.id', init.id);
     // Runs are never deleted, so a key already present is a duplicate: answer it without
@@ -99,10 +99,11 @@ export class SqliteStateStore implements StateStore {
     if (existing !== undefined) return { claimed: false, run: JSON.parse(existing) as Run };
     const at = this.now();
     const run: Run = {
-      id: init.id, flow: init.flow, key, status: init.status ?? 'received', attempts: 0,
+      id: init.id, flow: init.flow, key, status: init.status ?? 'received', attempts: init.attempts ?? 0,
       createdAt: at, updatedAt: at, steps: [],
       ...(init.target !== undefined && { target: init.target }),
       ...(init.input !== undefined && { input: init.input }),
+      ...(init.leaseExpiresAt !== undefined && { leaseExpiresAt: init.leaseExpiresAt }),
     };
     let outcome: { inserted: boolean; doc: string | undefined };
     try {

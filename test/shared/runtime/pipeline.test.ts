@@ -139,6 +139,19 @@ describe('processMessage (the handler contract)', () => {
     expect(await processMessage(flow, deps, undefined, message(request('req-bbbbbb')))).toMatchObject({ ack: true, status: 'succeeded' });
   });
 
+  it('concurrent copies of one message act once: the claim starts the run atomically', async () => {
+    let release!: () => void;
+    behaviour = () => new Promise((resolve) => { release = () => resolve({ status: 'succeeded' }); });
+    const first = processMessage(flow, deps, undefined, message(request('req-concur')));
+    const copies = await Promise.all(Array.from({ length: 5 }, () => processMessage(flow, deps, undefined, message(request('req-concur')))));
+    for (const copy of copies) expect(copy).toMatchObject({ ack: false, reason: expect.stringMatching(/in progress elsewhere/) });
+    await new Promise((r) => setImmediate(r));
+    release();
+    expect(await first).toMatchObject({ ack: true, status: 'succeeded' });
+    expect(calls).toBe(1);
+    expect(await processMessage(flow, deps, undefined, message(request('req-concur')))).toMatchObject({ ack: true, outcome: 'duplicate' });
+  });
+
   it('dead-letters an HTTP delivery that is not a Pub/Sub message at all', async () => {
     const outcome = await processDelivery(flow, deps, undefined, { 'content-type': 'application/json' }, Buffer.from('{"nope":true}'));
     expect(outcome).toMatchObject({ ack: true, outcome: 'dead-lettered' });
