@@ -95,8 +95,10 @@ export async function startGcpSim(options: GcpSimOptions): Promise<GcpSim> {
     if (!matched) return send(res, 404, new SimError(404, `gcp-sim does not implement ${method} ${url.pathname}.`, 'NOT_FOUND', 'notFound').toJSON());
     if ('allowed' in matched) return send(res, 405, new SimError(405, `Method ${method} not allowed on ${url.pathname} (allowed: ${matched.allowed.join(', ')}).`, 'INVALID_ARGUMENT').toJSON());
 
+    // `/__apps/` serves the stack's own in-cluster apps (ZenML's health endpoint), which are
+    // not Google APIs and take no Google bearer token.
     const auth = req.headers.authorization;
-    if (!auth || !/^Bearer\s+\S+/i.test(auth)) {
+    if (!url.pathname.startsWith('/__apps/') && (!auth || !/^Bearer\s+\S+/i.test(auth))) {
       return send(res, 401, new SimError(401, 'Request is missing required authentication credential. Expected OAuth 2 access token.', 'UNAUTHENTICATED', 'required').toJSON());
     }
 
@@ -167,11 +169,12 @@ export async function startGcpSim(options: GcpSimOptions): Promise<GcpSim> {
     },
     state: snapshotAll,
     summary: summaryAll,
-    close: () => new Promise<void>((resolve) => {
+    close: async () => {
       persist();
       server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const service of options.services) await service.close?.();
+    },
   };
 }
 

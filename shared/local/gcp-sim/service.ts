@@ -24,4 +24,6 @@ export interface SimService {
   restore?(snapshot: unknown): void;
   /** Resource counts for `stackctl status`, e.g. {instances: 2, operations: 7}. */
   summary(): Record<string, number>;
+  /** Releases what the service holds beyond the server (engines, clients, timers). */
+  close?(): Promise<void>;
 }

@@ -20,6 +20,8 @@ import { startGcpSim, type GcpSim } from '../gcp-sim/server.ts';
 import { createDefaultSimServices } from '../gcp-sim/default-services.ts';
 import { buildFlowDeps } from '../../runtime/flow-deps.ts';
 import { seedLocalCloud } from './seed.ts';
+import { alertsDeps } from '../../runtime/flow-deps.ts';
+import { startExecutionFollower } from '../../flows/alerts/tracker.ts';
 import { watchDeadLetters } from './dead-letter-watcher.ts';
 import { ensureTopology } from './topology.ts';
 import { readRunningStack, removeStackFile, writeStackFile, type StackFile } from './stack-file.ts';
@@ -37,6 +39,8 @@ export interface StackOptions {
   /** Push retry backoff; Pub/Sub's defaults are 10 s → 600 s, the local default is shorter. */
   retry?: { minimumBackoffSeconds: number; maximumBackoffSeconds: number };
   maxDeliveryAttempts?: number;
+  /** How often remediation runs poll their workflow executions (real milliseconds). */
+  followIntervalMs?: number;
   /** Extra environment for the functions' configuration (e.g. STACKCTL_MAX_MESSAGE_BYTES). */
   env?: Record<string, string>;
 }
@@ -73,7 +77,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
 
   try {
-    const emulator = await startPubsubEmulator({ port: 0, persistDir: join(dataDir, 'pubsub') });
+    // Push waits until the topology repoints persisted subscriptions at this run's ports;
+    // otherwise old endpoints would burn delivery attempts of messages kept from the last run.
+    const emulator = await startPubsubEmulator({ port: 0, persistDir: join(dataDir, 'pubsub'), pausePush: true });
     cleanups.push(() => emulator.close());
 
     const sim = await startGcpSim({
@@ -126,8 +132,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       retry: options.retry ?? { minimumBackoffSeconds: 1, maximumBackoffSeconds: 30 },
       maxDeliveryAttempts: options.maxDeliveryAttempts,
     });
+    emulator.resumePush();
     const watcher = watchDeadLetters(pubsub, container.deps.store, logger);
     cleanups.push(() => watcher.close());
+    const follower = startExecutionFollower({
+      store: container.deps.store, workflows: alertsDeps(config, clock).workflows, clock, logger,
+      publisher: container.deps.publisher, intervalMs: options.followIntervalMs ?? 500,
+    });
+    cleanups.push(() => follower.stop());
 
     const info: StackFile = {
       pid: process.pid,

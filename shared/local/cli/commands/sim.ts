@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { systemClock } from '../../../adapters/local/virtual-clock.ts';
-import { createDefaultSimServices } from '../../gcp-sim/default-services.ts';
+import { createDefaultSimServices, defaultWorkflowEnv } from '../../gcp-sim/default-services.ts';
 import { startGcpSim, type GcpSim } from '../../gcp-sim/server.ts';
 import type { SimService } from '../../gcp-sim/service.ts';
 import { PubsubSim } from '../../gcp-sim/services/pubsub.ts';
@@ -38,7 +38,7 @@ export interface StandaloneSim {
 /** Builds every simulated API and starts the server; Workflow Executions get the local engine. */
 export async function startStandaloneSim(options: StandaloneSimOptions): Promise<StandaloneSim> {
   const clock = systemClock;
-  const engine = new EngineExecutionBackend({ workflowsDir: options.workflowsDir, clock, projectId: options.projectId });
+  const engine = new EngineExecutionBackend({ workflowsDir: options.workflowsDir, clock, projectId: options.projectId, envFor: defaultWorkflowEnv(options.projectId) });
   const services: SimService[] = createDefaultSimServices({ projectId: options.projectId, clock, pubsubEmulatorHost: options.pubsubEmulatorHost })
     .map((service) => (service.name === 'workflowexecutions' ? new WorkflowExecutionsSim(engine) : service));
   const pubsub = options.pubsubEmulatorHost && !services.some((s) => s.name === 'pubsub') ? new PubsubSim(options.pubsubEmulatorHost) : undefined;

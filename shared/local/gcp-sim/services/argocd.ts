@@ -38,6 +38,14 @@ export class ArgoCdSim implements SimService {
     router.add('POST', '/api/v1/applications/{name}/__sim', 'argocd.applications.simControl', (req) => this.control(req));
   }
 
+  /** Simulator-only: the health Argo CD reports for `name` right now (undefined if unknown). */
+  applicationHealth(name: string): string | undefined {
+    const app = this.apps.get(name);
+    if (!app) return undefined;
+    this.settle(app);
+    return app.health;
+  }
+
   /** Simulator-only: decide how the next sync of `name` ends. */
   setNextSyncOutcome(name: string, outcome: SimSyncOutcome): void {
     const app = this.apps.get(name);

@@ -27,6 +27,10 @@ export class WorkflowExecutionsSim implements SimService {
 
   constructor(private readonly backend?: ExecutionBackend) {}
 
+  async close(): Promise<void> {
+    await (this.backend as Partial<{ close(): Promise<void> }> | undefined)?.close?.();
+  }
+
   register(router: Router, ctx: SimContext): void {
     this.backend?.attach?.({ clock: ctx.clock, baseUrl: () => ctx.baseUrl() });
     router.add('POST', PARENT, 'workflowexecutions.projects.locations.workflows.executions.create', (req) => this.guard(req, () => this.create(req)));

@@ -17,6 +17,8 @@ export interface EngineBackendOptions extends ManagerOptions {
   workflowsDir?: string;
   /** Real-time bound on waiting for a cancelled execution to stop (it stops at its next step or wait). */
   cancelWaitMs?: number;
+  /** Execution environment that depends on the hosting sim's URL (known only once it listens). */
+  envFor?: (baseUrl: string) => Record<string, string>;
 }
 
 interface Deployed { mtimeMs: number; revisionId: string }
@@ -46,6 +48,7 @@ export class EngineExecutionBackend implements ExecutionBackend {
       const host = this.host;
       this.engine = new WorkflowExecutionManager({
         ...this.options,
+        env: { ...(host && this.options.envFor ? this.options.envFor(host.baseUrl()) : {}), ...this.options.env },
         clock: this.options.clock ?? host?.clock,
         connectorBaseUrl: this.options.connectorBaseUrl ?? host?.baseUrl(),
         tokenProvider: this.options.tokenProvider ?? (host ? async () => LOCAL_TOKEN : undefined),
