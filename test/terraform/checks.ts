@@ -699,3 +699,30 @@ export function checkEnvironmentParity(tree: TfTree): string[] {
 function dedupe(list: string[]): string[] {
   return [...new Set(list)];
 }
+
+/**
+ * Every Cloud Scheduler payload (locals.scheduler_jobs[*].payload, plus the `job` and
+ * `instance` the resource merges in) decodes with the message schema its function uses.
+ */
+export function checkSchedulerPayloads(
+  tree: TfTree,
+  decode: (payload: Record<string, unknown>) => string[],
+): string[] {
+  const problems: string[] = [];
+  let seen = 0;
+  for (const mod of tree.modules) {
+    const jobs = locals(mod).scheduler_jobs as Record<string, { payload?: Record<string, unknown> }> | undefined;
+    if (!jobs || typeof jobs !== 'object') continue;
+    for (const [name, job] of Object.entries(jobs)) {
+      seen++;
+      if (!job.payload || typeof job.payload !== 'object') {
+        problems.push(`${mod.name}: scheduler job "${name}" has no literal payload`);
+        continue;
+      }
+      const message = { ...job.payload, job: name, ...(job.payload.kind === 'BackupJob' ? { instance: 'zenml-metadata' } : {}) };
+      for (const issue of decode(message)) problems.push(`${mod.name}: scheduler job "${name}": ${issue}`);
+    }
+  }
+  if (seen === 0) problems.push('no module declares locals.scheduler_jobs');
+  return problems;
+}

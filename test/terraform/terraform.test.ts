@@ -3,6 +3,8 @@
  * passes on terraform/ and fails on its deliberately broken fixture under fixtures/.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { backupJobSchema, costReportJobSchema } from '../../shared/events/schemas/scheduled-jobs.ts';
+import { formatIssues } from '../../shared/events/issues.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -199,6 +201,21 @@ describe('terraform tree: consistency with the code', () => {
     expect(checks.checkSchedulerJobs(real, scheduledTopics)).toEqual([]);
     expect(checks.checkSchedulerJobs(await fixture('scheduler'), scheduledTopics)).toEqual([
       'no Cloud Scheduler job publishes to topic "cp-cost-report-jobs"',
+    ]);
+  });
+
+  it('Cloud Scheduler payloads decode with the functions\' message schemas', async () => {
+    const decode = (payload: Record<string, unknown>): string[] => {
+      const schema = payload.kind === 'CostReportJob' ? costReportJobSchema : payload.kind === 'BackupJob' ? backupJobSchema : undefined;
+      if (!schema) return [`kind ${JSON.stringify(payload.kind)} is neither BackupJob nor CostReportJob`];
+      const result = schema.safeParse(payload);
+      return result.success ? [] : formatIssues(result.error.issues).map((i) => `${i.path}: ${i.message}`);
+    };
+    expect(checks.checkSchedulerPayloads(real, decode)).toEqual([]);
+    const broken = checks.checkSchedulerPayloads(await loadTree(join(fixtures, 'scheduler-payload')), decode);
+    expect(broken).toEqual([
+      expect.stringMatching(/job "backup": \$\.task: /),
+      expect.stringMatching(/job "cost-report": kind undefined/),
     ]);
   });
 

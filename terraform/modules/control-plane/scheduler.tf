@@ -1,21 +1,26 @@
 locals {
-  # The job name is half of the idempotency key (job name + scheduled time), so it is
-  # stable and never derived from the environment.
+  # The job name is half of the idempotency key (job name + schedule slot), so it is
+  # stable and never derived from the environment. Each payload is the message schema of
+  # shared/events/schemas/scheduled-jobs.ts (BackupJob / CostReportJob) minus `job` and
+  # `instance`, which the resource adds; test/terraform decodes them with those schemas.
   scheduler_jobs = {
     backup = {
       topic       = "backups"
       schedule    = var.backup_schedule
       description = "On-demand backup, export, retention purge and RPO check of ${var.sql_instance_name}."
+      payload     = { apiVersion = "stackctl/v1", kind = "BackupJob", task = "backup", slotMinutes = 1440 }
     }
     restore-drill = {
       topic       = "backups"
       schedule    = var.restore_drill_schedule
       description = "Restore drill: PITR clone of ${var.sql_instance_name} to a scratch instance, verify, delete, record RTO."
+      payload     = { apiVersion = "stackctl/v1", kind = "BackupJob", task = "restore-drill", slotMinutes = 10080 }
     }
     cost-report = {
       topic       = "costReports"
       schedule    = var.cost_report_schedule
       description = "Weekly cost report priced with the Cloud Billing Catalog."
+      payload     = { apiVersion = "stackctl/v1", kind = "CostReportJob", period = "week", slotMinutes = 10080 }
     }
   }
 }
@@ -32,7 +37,11 @@ resource "google_cloud_scheduler_job" "jobs" {
 
   pubsub_target {
     topic_name = google_pubsub_topic.flow[each.value.topic].id
-    data       = base64encode(jsonencode({ job = each.key, instance = var.sql_instance_name }))
+    data = base64encode(jsonencode(merge(
+      each.value.payload,
+      { job = each.key },
+      each.value.payload.kind == "BackupJob" ? { instance = var.sql_instance_name } : {},
+    )))
     attributes = { job = each.key }
   }
 
