@@ -2,6 +2,7 @@
  * Publish→receive throughput of the emulator with the real @google-cloud/pubsub client on both
  * ends, for `npm run bench` (never asserted in tests: wall-clock figures vary by machine).
  */
+import { emulatorPubsubOptions } from '../../adapters/local/pubsub-options.ts';
 import { PubSub, type Message } from '@google-cloud/pubsub';
 import { startPubsubEmulator } from './emulator.ts';
 
@@ -15,7 +16,7 @@ export async function measurePubsubThroughput(opts: { messages: number; timeoutM
   const total = opts.messages;
   if (!Number.isInteger(total) || total <= 0) throw new Error(`messages must be a positive integer, got ${opts.messages}`);
   const emulator = await startPubsubEmulator({ port: 0 });
-  const pubsub = new PubSub({ projectId: 'bench', apiEndpoint: emulator.host, emulatorMode: true });
+  const pubsub = new PubSub(emulatorPubsubOptions('bench-project', emulator.host));
   try {
     const [topic] = await pubsub.createTopic('bench-topic');
     const [subscription] = await topic.createSubscription('bench-sub');

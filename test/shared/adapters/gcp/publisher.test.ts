@@ -1,3 +1,4 @@
+import { emulatorPubsubOptions } from '../../../../shared/adapters/local/pubsub-options.ts';
 import { existsSync } from 'node:fs';
 import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,7 +17,7 @@ describe.runIf(existsSync(emulatorModule))('PubsubPublisher against the Pub/Sub 
 
   beforeAll(async () => {
     emulator = await start();
-    admin = new PubSub({ projectId: 'demo-project', apiEndpoint: emulator.host, emulatorMode: true });
+    admin = new PubSub(emulatorPubsubOptions('demo-project', emulator.host));
     const [topic] = await admin.createTopic('cp-events');
     await topic.createSubscription('cp-events-test');
     publisher = new PubsubPublisher({ projectId: 'demo-project', emulatorHost: emulator.host });

@@ -1,4 +1,5 @@
 /** Shared test helpers: a hand-driven clock and real @google-cloud/pubsub clients for an emulator. */
+import { emulatorPubsubOptions } from '../../../../shared/adapters/local/pubsub-options.ts';
 import { PubSub, v1 } from '@google-cloud/pubsub';
 import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../../../../shared/ports/clock.ts';
@@ -33,7 +34,7 @@ export class ManualClock implements Clock {
 export const PROJECT = 'emu-test';
 
 export function pubsubClient(host: string): PubSub {
-  return new PubSub({ projectId: PROJECT, apiEndpoint: host, emulatorMode: true });
+  return new PubSub(emulatorPubsubOptions(PROJECT, host));
 }
 
 /** The generated low-level clients, for unary Pull and raw status codes. */
