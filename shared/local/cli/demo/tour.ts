@@ -5,6 +5,7 @@ import type { Run } from '../../../ports/state-store.ts';
 import { createLogger } from '../../../runtime/logger.ts';
 import { provisioningDeps } from '../../../runtime/flow-deps.ts';
 import { startStack, type RunningStack } from '../../stack/stack.ts';
+import { pitrChapter, redeployChapter } from './remediation.ts';
 
 export interface DemoContext {
   stack: RunningStack;
@@ -49,7 +50,7 @@ export const provisioningChapter: Chapter = {
 };
 
 /** The tour's chapters, in order; flows add theirs here. */
-export const CHAPTERS: Chapter[] = [provisioningChapter];
+export const CHAPTERS: Chapter[] = [provisioningChapter, redeployChapter, pitrChapter];
 
 export async function runDemo(options: { dataDir: string; clockSpeed: number; json: boolean; chapters?: Chapter[] }) {
   const say = (line: string) => { if (!options.json) process.stdout.write(`${line}\n`); };
