@@ -6,6 +6,7 @@
  * forwarded to the Pub/Sub emulator, in-process (an emulator handle) or over gRPC (its host), so a
  * message published here is the same message the functions receive.
  */
+import { LocalAuthClient } from '../../../adapters/local/local-auth.ts';
 import * as grpc from '@grpc/grpc-js';
 import { v1 } from '@google-cloud/pubsub';
 import { SimError } from '../errors.ts';
@@ -130,7 +131,8 @@ class GrpcBackend implements Backend {
   stats() { return undefined; }
   private clientOptions() {
     const [servicePath, port] = this.host.split(':');
-    return { servicePath, port: Number(port), sslCreds: grpc.credentials.createInsecure() };
+    // The local auth client keeps google-gax from asking ADC (and so the GCE metadata server) for a universe domain.
+    return { servicePath, port: Number(port), sslCreds: grpc.credentials.createInsecure(), authClient: new LocalAuthClient() as never };
   }
   private publisher(): v1.PublisherClient {
     this.client ??= new v1.PublisherClient(this.clientOptions());

@@ -1,4 +1,5 @@
 /** Shared test helpers: a hand-driven clock and real @google-cloud/pubsub clients for an emulator. */
+import { LocalAuthClient } from '../../../../shared/adapters/local/local-auth.ts';
 import { emulatorPubsubOptions } from '../../../../shared/adapters/local/pubsub-options.ts';
 import { PubSub, v1 } from '@google-cloud/pubsub';
 import * as grpc from '@grpc/grpc-js';
@@ -40,7 +41,7 @@ export function pubsubClient(host: string): PubSub {
 /** The generated low-level clients, for unary Pull and raw status codes. */
 export function lowLevelClients(host: string): { subscriber: v1.SubscriberClient; publisher: v1.PublisherClient } {
   const [servicePath, port] = host.split(':');
-  const opts = { servicePath, port: Number(port), sslCreds: grpc.credentials.createInsecure(), projectId: PROJECT };
+  const opts = { servicePath, port: Number(port), sslCreds: grpc.credentials.createInsecure(), projectId: PROJECT, authClient: new LocalAuthClient() as never };
   return { subscriber: new v1.SubscriberClient(opts), publisher: new v1.PublisherClient(opts) };
 }
 
