@@ -31,7 +31,7 @@ describe('local stack: spine', () => {
       return out.runs.length > 0 && out.runs[0].status !== 'running' && out.runs[0].status !== 'received' ? out.runs : undefined;
     }, 'the run to be recorded');
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ flow: 'provisioning', key: 'provisioning:req-7f3a9c', target: 'workspace:team-alpha' });
+    expect(runs[0]).toMatchObject({ flow: 'provisioning', key: 'provisioning:req-7f3a9c', target: 'workspace:team-alpha', status: 'succeeded' });
   });
 
   it('publishing the same requestId again gives no second run, and the audit shows the duplicate', async () => {
