@@ -1,6 +1,6 @@
-/** Cloud Function entry point `backups`: thin by design, decode → domain → adapters live in shared/. */
+/** Cloud Function entry point `backups`: thin by design; decode → domain → adapters live in shared/. */
 import { http } from '@google-cloud/functions-framework';
-import { FLOWS } from '../shared/flows/definitions.ts';
+import { backupsFlow } from '../shared/flows/accept-only.ts';
 import { pubsubHttpFunction } from '../shared/runtime/http-function.ts';
 
-http('backups', pubsubHttpFunction(FLOWS.backups));
+http('backups', pubsubHttpFunction(backupsFlow));

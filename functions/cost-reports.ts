@@ -1,6 +1,6 @@
-/** Cloud Function entry point `costReports`: thin by design, decode → domain → adapters live in shared/. */
+/** Cloud Function entry point `costReports`: thin by design; decode → domain → adapters live in shared/. */
 import { http } from '@google-cloud/functions-framework';
-import { FLOWS } from '../shared/flows/definitions.ts';
+import { costReportsFlow } from '../shared/flows/accept-only.ts';
 import { pubsubHttpFunction } from '../shared/runtime/http-function.ts';
 
-http('costReports', pubsubHttpFunction(FLOWS.costReports));
+http('costReports', pubsubHttpFunction(costReportsFlow));

@@ -1,6 +1,6 @@
-/** Cloud Function entry point `provisioning`: thin by design, decode → domain → adapters live in shared/. */
+/** Cloud Function entry point `provisioning`: thin by design; decode → domain → adapters live in shared/. */
 import { http } from '@google-cloud/functions-framework';
-import { FLOWS } from '../shared/flows/definitions.ts';
+import { provisioningFlow } from '../shared/flows/provisioning/flow.ts';
 import { pubsubHttpFunction } from '../shared/runtime/http-function.ts';
 
-http('provisioning', pubsubHttpFunction(FLOWS.provisioning));
+http('provisioning', pubsubHttpFunction(provisioningFlow));

@@ -11,12 +11,13 @@ import { systemClock } from '../adapters/local/virtual-clock.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { RuntimeDeps } from './flow.ts';
-import { buildFlowDeps } from './flow-deps.ts';
+import { loadFlowDeps } from './flow-deps.ts';
+import type { FlowName } from '../events/topics.ts';
 
 export interface Container {
   deps: RuntimeDeps;
-  /** Flow-specific adapters, keyed by flow name; empty until a flow needs some. */
-  flowDeps: Record<string, unknown>;
+  /** A flow's adapters, loaded and built on its first delivery, then kept. */
+  flowDepsFor(flow: FlowName): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -35,9 +36,20 @@ export async function buildContainer(overrides: ContainerOverrides = {}): Promis
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const store = overrides.store ?? (await openStateStore(config, clock));
   const publisher = overrides.publisher ?? (await openPublisher(config));
+  const loaded = new Map<FlowName, Promise<unknown>>();
   return {
     deps: { config, clock, logger, store, publisher },
-    flowDeps: overrides.flowDeps ?? buildFlowDeps(config, clock),
+    flowDepsFor: (flow) => {
+      if (overrides.flowDeps && flow in overrides.flowDeps) return Promise.resolve(overrides.flowDeps[flow]);
+      let deps = loaded.get(flow);
+      if (!deps) {
+        deps = loadFlowDeps(flow, config, clock);
+        // A failed import must not stick: the next delivery tries again.
+        deps.catch(() => loaded.delete(flow));
+        loaded.set(flow, deps);
+      }
+      return deps;
+    },
     close: async () => {
       await store.close();
       await (publisher as Partial<{ close(): Promise<void> }>).close?.();

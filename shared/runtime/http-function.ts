@@ -14,7 +14,7 @@ export function pubsubHttpFunction<E extends ControlPlaneEvent>(flow: FlowDefini
     try {
       const container = await getContainer();
       const body = (req as { rawBody?: Buffer }).rawBody ?? req.body;
-      const outcome = await processDelivery(flow, container.deps, container.flowDeps[flow.flow], req.headers, body);
+      const outcome = await processDelivery(flow, container.deps, await container.flowDepsFor(flow.flow), req.headers, body);
       res.status(outcome.ack ? 200 : 503).json(outcome);
     } catch (err) {
       // Anything unexpected (state store down, bug) must not ack: Pub/Sub redelivers, then dead-letters.

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PubSub, type Message, type Subscription } from '@google-cloud/pubsub';
 import { emulatorPubsubOptions } from '../../shared/adapters/local/pubsub-options.ts';
-import { provisioningDeps } from '../../shared/runtime/flow-deps.ts';
+import { provisioningDeps } from '../../shared/runtime/adapters/provisioning.ts';
 import { systemClock } from '../../shared/adapters/local/virtual-clock.ts';
 import { eventually, stackctl, stackctlJson, startTestStack } from '../support/stack.ts';
 

@@ -11,7 +11,7 @@ import { seedLocalCloud } from '../../shared/local/stack/seed.ts';
 import type { StateStore } from '../../shared/ports/state-store.ts';
 import type { Config } from '../../shared/runtime/config.ts';
 import type { RuntimeDeps } from '../../shared/runtime/flow.ts';
-import { provisioningDeps } from '../../shared/runtime/flow-deps.ts';
+import { provisioningDeps } from '../../shared/runtime/adapters/provisioning.ts';
 import type { ProvisioningDeps } from '../../shared/flows/provisioning/deps.ts';
 import { memoryLogger, RecordingPublisher, testConfig } from './fakes.ts';
 

@@ -5,7 +5,7 @@ import { planWorkspace, type WorkspacePlan } from '../../domain/workspace/plan.t
 import { observeWorkspace } from '../../flows/provisioning/observe.ts';
 import { systemClock } from '../../adapters/local/virtual-clock.ts';
 import { loadConfig } from '../../runtime/config.ts';
-import { provisioningDeps } from '../../runtime/flow-deps.ts';
+import { provisioningDeps } from '../../runtime/adapters/provisioning.ts';
 import { requireRunningStack } from './local-state.ts';
 
 export async function dryRunProvisioning(dataDir: string, data: Buffer, project?: string): Promise<WorkspacePlan> {

@@ -18,9 +18,8 @@ import { createLogger, type Logger } from '../../runtime/logger.ts';
 import { startPubsubEmulator } from '../pubsub/emulator.ts';
 import { startGcpSim, type GcpSim } from '../gcp-sim/server.ts';
 import { createDefaultSimServices } from '../gcp-sim/default-services.ts';
-import { buildFlowDeps } from '../../runtime/flow-deps.ts';
 import { seedLocalCloud } from './seed.ts';
-import { alertsDeps } from '../../runtime/flow-deps.ts';
+import { alertsDeps } from '../../runtime/adapters/alerts.ts';
 import { startExecutionFollower } from '../../flows/alerts/tracker.ts';
 import { watchDeadLetters } from './dead-letter-watcher.ts';
 import { ensureTopology } from './topology.ts';
@@ -104,7 +103,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...options.env,
     });
     await seedLocalCloud(config, clock);
-    const container = await buildContainer({ config, clock, logger, flowDeps: buildFlowDeps(config, clock) });
+    const container = await buildContainer({ config, clock, logger });
     cleanups.push(() => container.close());
     useContainer(container);
     cleanups.push(async () => useContainer(undefined));

@@ -3,7 +3,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { emulatorPubsubOptions } from '../../../adapters/local/pubsub-options.ts';
 import type { Run } from '../../../ports/state-store.ts';
 import { createLogger } from '../../../runtime/logger.ts';
-import { provisioningDeps } from '../../../runtime/flow-deps.ts';
+import { provisioningDeps } from '../../../runtime/adapters/provisioning.ts';
 import { startStack, type RunningStack } from '../../stack/stack.ts';
 import { pitrChapter, redeployChapter } from './remediation.ts';
 
