@@ -86,7 +86,7 @@ describe('local stack: alert remediation', () => {
 
   it('a pitr-restore incident, once approved with `stackctl approve`, restores to a new instance and ends succeeded', { timeout: 180_000 }, async () => {
     const instance = await api('/v1/projects/local-project/instances/zenml-metadata');
-    expect(instance.state).toBeTruthy();
+    expect(instance.state).toBe('RUNNABLE');
     // Writes stand in for the database's data: two before the incident, one after it.
     const recovery = await api('/v1/projects/local-project/instances/zenml-metadata/getLatestRecoveryTime');
     const latest = Date.parse(recovery.latestRecoveryTime);

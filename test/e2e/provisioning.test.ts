@@ -99,7 +99,7 @@ describe('local stack: provisioning', () => {
         CloudPubSubDeadLetterSourceSubscription: 'cp-provisioning-requests-push',
         CloudPubSubDeadLetterSourceSubscriptionProject: 'local-project',
       });
-      expect(message.attributes.CloudPubSubDeadLetterSourceTopicPublishTime).toBeTruthy();
+      expect(message.attributes.CloudPubSubDeadLetterSourceTopicPublishTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
       const [run] = await eventually(async () => {
         const runs = await runsOf('provisioning:req-always-503');
         return runs.length && runs[0].status === 'failed' ? runs : undefined;
@@ -107,7 +107,7 @@ describe('local stack: provisioning', () => {
       expect(run.attempts).toBe(5);
       const dl = (await stackctlJson(['dead-letters', '--flow', 'provisioning', '--data-dir', stack.dataDir])).deadLetters
         .find((d: any) => /delivery failed 5 times/.test(d.reason));
-      expect(dl).toBeTruthy();
+      expect(dl).toMatchObject({ flow: 'provisioning', topic: 'cp-provisioning-requests' });
     } finally {
       await fetch(`${stack.info.endpoints.gcpSim}/__sim/faults`, { method: 'DELETE' });
       await dlqProbe.close();

@@ -25,7 +25,7 @@ describe('local stack: spine', () => {
 
   it('a request published with the plain client reaches the function and is recorded as a run', async () => {
     const messageId = await client.topic('cp-provisioning-requests').publishMessage({ data: Buffer.from(example('workspace-create.json')) });
-    expect(messageId).toBeTruthy();
+    expect(messageId).toMatch(/^\d+$/);
     const runs = await eventually(async () => {
       const out = await stackctlJson(['runs', '--data-dir', stack.dataDir]);
       return out.runs.length > 0 && out.runs[0].status !== 'running' && out.runs[0].status !== 'received' ? out.runs : undefined;

@@ -110,7 +110,7 @@ describe('gcp-sim Cloud Storage JSON API v1', () => {
     const start = await call('POST', '/upload/storage/v1/b/resumable/o?uploadType=resumable&name=big.bin', { metadata: { k: 'v' } }, { 'x-upload-content-type': 'application/octet-stream' });
     expect(start.status).toBe(200);
     const location = new URL(start.headers.get('location')!);
-    expect(location.searchParams.get('upload_id')).toBeTruthy();
+    expect(location.searchParams.get('upload_id')).toMatch(/^\S+$/);
     const session = `${location.pathname}${location.search}`;
     const first = await call('PUT', session, Buffer.from('01234'), { 'content-range': 'bytes 0-4/*' });
     expect(first.status).toBe(308);
