@@ -4,6 +4,7 @@
  * it keeps nothing unless a data directory is given explicitly (flag or STACKCTL_DATA_DIR); then
  * topics, subscriptions and unacked messages live in DIR/pubsub and survive restarts.
  */
+import { closeOnSignal } from '../until-signal.ts';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
 import { startPubsubEmulator } from '../../pubsub/emulator.ts';
@@ -57,18 +58,6 @@ export function register(program: Command): void {
         `  export PUBSUB_EMULATOR_HOST=${running.host}`,
         '  stop with Ctrl-C',
       ].join('\n'));
-      await new Promise<void>((done) => {
-        const stop = (signal: NodeJS.Signals) => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          log('pubsub emulator shutting down', { signal });
-          void running.close().then(done, (err: unknown) => {
-            log('pubsub emulator failed to close cleanly', { error: (err as Error).message });
-            done();
-          });
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await closeOnSignal('the Pub/Sub emulator', () => running.close(), (message) => log(message));
     });
 }

@@ -4,6 +4,7 @@
  * workflow engine with the YAML in --workflows-dir. State is kept in DIR/gcp-sim.json only when a
  * data directory is given explicitly (flag or STACKCTL_DATA_DIR), like `stackctl emulator pubsub`.
  */
+import { closeOnSignal } from '../until-signal.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -137,18 +138,6 @@ export function register(program: Command): void {
         `  state: ${sim.url}/__sim/state   faults: ${sim.url}/__sim/faults`,
         '  stop with Ctrl-C',
       ].join('\n'));
-      await new Promise<void>((done) => {
-        const stop = (signal: NodeJS.Signals) => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          log('gcp-sim shutting down', { signal });
-          void running.close().then(done, (err: unknown) => {
-            log('gcp-sim failed to close cleanly', { error: (err as Error).message });
-            done();
-          });
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await closeOnSignal('gcp-sim', () => running.close(), (message) => log(message));
     });
 }

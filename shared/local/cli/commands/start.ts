@@ -1,3 +1,4 @@
+import { closeOnSignal } from '../until-signal.ts';
 import type { Command } from 'commander';
 import { globalOptions } from '../output.ts';
 import { banner } from '../banner.ts';
@@ -15,20 +16,6 @@ export function register(program: Command): void {
       const { startStack } = await import('../../stack/stack.ts');
       const stack = await startStack({ dataDir: global.dataDir, clockSpeed, logLevel: opts.logLevel });
       process.stdout.write(global.json ? `${JSON.stringify({ ready: true, ...stack.info })}\n` : banner(stack.info));
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = (signal: string) => {
-          if (stopping) return;
-          stopping = true;
-          process.stderr.write(`\n${signal}: stopping the local stack…\n`);
-          stack.stop().then(resolve, (err: unknown) => {
-            process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
-            process.exitCode = 1;
-            resolve();
-          });
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
+      await closeOnSignal('the local stack', () => stack.stop(), (message) => process.stderr.write(`${message}\n`));
     });
 }
