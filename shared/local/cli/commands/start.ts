@@ -17,5 +17,8 @@ export function register(program: Command): void {
       const stack = await startStack({ dataDir: global.dataDir, clockSpeed, logLevel: opts.logLevel });
       process.stdout.write(global.json ? `${JSON.stringify({ ready: true, ...stack.info })}\n` : banner(stack.info));
       await closeOnSignal('the local stack', () => stack.stop(), (message) => process.stderr.write(`${message}\n`));
+      // Everything is closed and persisted; a client library's stray keep-alive must not keep a
+      // stopped stack's process around.
+      process.exit(process.exitCode ?? 0);
     });
 }
