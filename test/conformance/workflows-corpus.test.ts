@@ -62,6 +62,14 @@ function failedWith(r: ExecutionResult): { tags: string[]; payload: Record<strin
 
 const none: Route = () => undefined;
 
+// The corpus sits beside the checkout (CI gets a copy of shared/ there); its absence is a failure,
+// not a silent skip, so a green run always means the samples ran.
+describe('Cloud Workflows samples: the corpus', () => {
+  it('is present', () => {
+    expect(haveCorpus, `no conformance corpus at ${CORPUS}; put shared/ beside the checkout or set WORKFLOWS_CORPUS_DIR`).toBe(true);
+  });
+});
+
 describe.runIf(haveCorpus)('Cloud Workflows samples: every sample loads and validates', () => {
   it.each(samples())('%s', (file) => {
     expect(() => loadWorkflow(source(file), file)).not.toThrow();
