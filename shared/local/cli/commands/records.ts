@@ -29,8 +29,11 @@ function table(rows: string[][]): string {
 function runsTable(runs: Run[]): string {
   if (runs.length === 0) return 'no runs';
   return table([
-    ['RUN', 'FLOW', 'STATUS', 'TARGET', 'ATTEMPTS', 'UPDATED', 'KEY'],
-    ...runs.map((r) => [r.id, r.flow, r.status, r.target ?? '', String(r.attempts), r.updatedAt, r.key]),
+    ['RUN', 'FLOW', 'STATUS', 'TARGET', 'ATTEMPTS', 'UPDATED', 'EXECUTION', 'KEY'],
+    ...runs.map((r) => [
+      r.id, r.flow, r.status, r.target ?? '', String(r.attempts), r.updatedAt,
+      r.refs?.execution ? `${r.refs.execution.split('/').slice(-3).join('/')} ${r.refs.executionState ?? ''}`.trim() : '', r.key,
+    ]),
   ]);
 }
 
