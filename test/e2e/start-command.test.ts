@@ -22,7 +22,7 @@ describe('stackctl start', () => {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`${code} ${signal}`)));
     try {
       const ready = await new Promise<any>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`not ready after 90 s; stderr: ${stderr}`)), 90_000);
@@ -40,7 +40,8 @@ describe('stackctl start', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    const code = await exited;
+    expect(code, `exit ${code}; child ${child.pid}; NODE_OPTIONS=${process.env.NODE_OPTIONS}; stdout:\n${stdout}\nstderr:\n${stderr}`).toBe('0 null');
     expect(existsSync(join(dataDir, 'stack.json'))).toBe(false);
     expect(existsSync(join(dataDir, 'state.sqlite'))).toBe(true);
     expect(stderr).toMatch(/SIGTERM: stopping the local stack/);

@@ -53,11 +53,13 @@ export function register(program: Command): void {
       } catch (err) {
         throw new CliError((err as Error).message, 'pick another --port, or --port 0 for a free one');
       }
+      // Listen before reporting ready, so a signal sent the moment the output appears is handled.
+      const stopped = closeOnSignal('the Pub/Sub emulator', () => running.close(), (message) => log(message));
       printResult(global, { host: running.host, port: running.port, persistDir: persistDir ?? null }, () => [
         `Pub/Sub emulator listening on ${running.host}${persistDir ? ` (persisting to ${persistDir})` : ' (in memory)'}`,
         `  export PUBSUB_EMULATOR_HOST=${running.host}`,
         '  stop with Ctrl-C',
       ].join('\n'));
-      await closeOnSignal('the Pub/Sub emulator', () => running.close(), (message) => log(message));
+      await stopped;
     });
 }

@@ -131,6 +131,8 @@ export function register(program: Command): void {
       }
       const { sim } = running;
       const services = Object.keys(sim.summary());
+      // Listen before reporting ready, so a signal sent the moment the output appears is handled.
+      const stopped = closeOnSignal('gcp-sim', () => running.close(), (message) => log(message));
       printResult(global, { url: sim.url, port: sim.port, projectId: opts.project, services, persistFile: persistFile ?? null, faults: sim.faults.list().length }, () => [
         `gcp-sim listening on ${sim.url} (${persistFile ? `persisting to ${persistFile}` : 'in memory'})`,
         `  services: ${services.join(', ')}`,
@@ -138,6 +140,6 @@ export function register(program: Command): void {
         `  state: ${sim.url}/__sim/state   faults: ${sim.url}/__sim/faults`,
         '  stop with Ctrl-C',
       ].join('\n'));
-      await closeOnSignal('gcp-sim', () => running.close(), (message) => log(message));
+      await stopped;
     });
 }

@@ -14,9 +14,19 @@ export function register(program: Command): void {
       const clockSpeed = Number(opts.clockSpeed);
       if (!(clockSpeed > 0 && clockSpeed <= 10_000)) throw new Error(`--clock-speed must be a number in (0, 10000], got ${opts.clockSpeed}`);
       const { startStack } = await import('../../stack/stack.ts');
+      // Signals are handled from before the stack starts: a stop asked for while it boots (or
+      // the instant it reports ready) must still close everything, never kill it half-way.
+      const running: { stack?: Awaited<ReturnType<typeof startStack>> } = {};
+      let stopRequested = false;
+      const stopped = closeOnSignal('the local stack', async () => {
+        stopRequested = true;
+        await running.stack?.stop();
+      }, (message) => process.stderr.write(`${message}\n`));
       const stack = await startStack({ dataDir: global.dataDir, clockSpeed, logLevel: opts.logLevel });
-      process.stdout.write(global.json ? `${JSON.stringify({ ready: true, ...stack.info })}\n` : banner(stack.info));
-      await closeOnSignal('the local stack', () => stack.stop(), (message) => process.stderr.write(`${message}\n`));
+      running.stack = stack;
+      if (stopRequested) await stack.stop();
+      else process.stdout.write(global.json ? `${JSON.stringify({ ready: true, ...stack.info })}\n` : banner(stack.info));
+      await stopped;
       // Everything is closed and persisted; a client library's stray keep-alive must not keep a
       // stopped stack's process around.
       process.exit(process.exitCode ?? 0);
