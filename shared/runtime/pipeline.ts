@@ -11,6 +11,9 @@ import type { Run } from '../ports/state-store.ts';
 import { ControlPlaneError, isPermanent, TransientError } from './errors.ts';
 import type { ActOutcome, FlowDefinition, RuntimeDeps } from './flow.ts';
 
+/** Set by `stackctl dead-letters replay` to the id of the dead letter it republishes. */
+export const REPLAY_ATTRIBUTE = 'stackctl-replay-of';
+
 export type DeliveryOutcome =
   | { ack: true; outcome: 'processed'; runId: string; status: string }
   | { ack: true; outcome: 'duplicate'; runId: string; status: string }
@@ -48,6 +51,10 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
   } catch (err) {
     return deadLetter(flow, deps, rawOf(message), err, undefined);
   }
+  // A dead letter replayed on purpose is a new attempt at the work, not a duplicate of the run
+  // that failed: it gets its own key (still deduplicated against copies of the replay itself).
+  const replayOf = message.attributes[REPLAY_ATTRIBUTE];
+  if (replayOf) event = { ...event, key: `${event.key}#replay:${replayOf}` };
 
   const leaseMs = deps.config.lockTtlMs;
   const leaseUntil = () => new Date(clock.now().getTime() + leaseMs).toISOString();

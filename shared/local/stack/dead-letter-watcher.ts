@@ -6,6 +6,7 @@
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import { FUNCTIONS } from '../../events/topics.ts';
 import { FLOWS } from '../../flows/definitions.ts';
+import { REPLAY_ATTRIBUTE } from '../../runtime/pipeline.ts';
 import type { StateStore } from '../../ports/state-store.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { deadLetterSubscriptionName } from './topology.ts';
@@ -36,13 +37,16 @@ export function watchDeadLetters(pubsub: PubSub, store: StateStore, logger: Logg
     const count = attributes.CloudPubSubDeadLetterSourceDeliveryCount ?? '?';
     const source = attributes.CloudPubSubDeadLetterSourceSubscription ?? '?';
     for (const key of SOURCE_ATTRIBUTES) delete attributes[key];
+    // A replay that failed again is recorded as the original message, ready to be replayed anew.
+    const replayOf = attributes[REPLAY_ATTRIBUTE];
+    delete attributes[REPLAY_ATTRIBUTE];
     const reason = `delivery failed ${count} times on subscription ${source}; moved to ${topic}-dlq`;
     let runId: string | undefined;
     try {
       const event = FLOWS[flow].decode({
         data: message.data, attributes, messageId: message.id, publishTime: message.publishTime, mode: 'push',
       } as never);
-      const run = await store.getRunByKey(event.key);
+      const run = await store.getRunByKey(replayOf ? `${event.key}#replay:${replayOf}` : event.key);
       if (run && (run.status === 'retrying' || run.status === 'running' || run.status === 'received')) {
         await store.updateRun(run.id, { status: 'failed', error: { class: 'transient', message: reason } });
         runId = run.id;

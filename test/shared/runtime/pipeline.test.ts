@@ -6,7 +6,7 @@ import { VirtualClock } from '../../../shared/adapters/local/virtual-clock.ts';
 import type { StateStore } from '../../../shared/ports/state-store.ts';
 import { PermanentError, TransientError } from '../../../shared/runtime/errors.ts';
 import type { ActOutcome, FlowDefinition, RuntimeDeps } from '../../../shared/runtime/flow.ts';
-import { processDelivery, processMessage } from '../../../shared/runtime/pipeline.ts';
+import { processDelivery, processMessage, REPLAY_ATTRIBUTE } from '../../../shared/runtime/pipeline.ts';
 import { memoryLogger, RecordingPublisher, testConfig } from '../../support/fakes.ts';
 
 type Ev = EventOfKind<'WorkspaceRequest'>;
@@ -150,6 +150,18 @@ describe('processMessage (the handler contract)', () => {
     expect(await first).toMatchObject({ ack: true, status: 'succeeded' });
     expect(calls).toBe(1);
     expect(await processMessage(flow, deps, undefined, message(request('req-concur')))).toMatchObject({ ack: true, outcome: 'duplicate' });
+  });
+
+  it('a replayed dead letter of a failed run runs again, once, instead of counting as a duplicate', async () => {
+    behaviour = async () => { throw new PermanentError('403 on buckets.insert', { where: 'create-bucket', code: 403 }); };
+    await processMessage(flow, deps, undefined, message(request('req-replay')));
+    const [dl] = await store.listDeadLetters();
+    expect(await processMessage(flow, deps, undefined, message(request('req-replay')))).toMatchObject({ outcome: 'duplicate' });
+    behaviour = async () => ({ status: 'succeeded' });
+    const replay = (): PubsubMessage => ({ ...message(request('req-replay')), attributes: { [REPLAY_ATTRIBUTE]: dl!.id } });
+    expect(await processMessage(flow, deps, undefined, replay())).toMatchObject({ ack: true, outcome: 'processed', status: 'succeeded' });
+    expect(await processMessage(flow, deps, undefined, replay())).toMatchObject({ outcome: 'duplicate' });
+    expect((await store.listRuns()).map((r) => r.status).sort()).toEqual(['failed', 'succeeded']);
   });
 
   it('dead-letters an HTTP delivery that is not a Pub/Sub message at all', async () => {

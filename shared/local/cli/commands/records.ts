@@ -1,6 +1,7 @@
 /** `runs`, `audit`, `dead-letters` (+ `replay`): read the local state store. */
 import type { Command } from 'commander';
 import { emulatorPubsubOptions } from '../../../adapters/local/pubsub-options.ts';
+import { REPLAY_ATTRIBUTE } from '../../../runtime/pipeline.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
 import type { Run, RunStatus, AuditRecord, DeadLetter } from '../../../ports/state-store.ts';
 import { CliError, globalOptions, printResult } from '../output.ts';
@@ -121,7 +122,9 @@ export function register(program: Command): void {
         const record = await store.getDeadLetter(id);
         if (!record) throw new CliError(`no dead letter with id ${id}`, 'list them with `stackctl dead-letters --all`');
         const topic = Object.values(TOPICS).includes(record.topic as never) ? record.topic : TOPICS[record.flow];
-        const messageId = await pubsub.topic(topic).publishMessage({ data: Buffer.from(record.raw.data, 'base64'), attributes: record.raw.attributes });
+        const messageId = await pubsub.topic(topic).publishMessage({
+          data: Buffer.from(record.raw.data, 'base64'), attributes: { ...record.raw.attributes, [REPLAY_ATTRIBUTE]: record.id },
+        });
         const updated = await store.markDeadLetterReplayed(id);
         printResult(global, { replayed: updated, messageId, topic }, () => `replayed ${id} to ${topic} as message ${messageId}`);
       } finally {
