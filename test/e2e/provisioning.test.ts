@@ -114,6 +114,22 @@ describe('local stack: provisioning', () => {
     }
   });
 
+  it('once the fault is gone, replaying that dead letter finishes the workspace', async () => {
+    const dl = (await stackctlJson(['dead-letters', '--flow', 'provisioning', '--data-dir', stack.dataDir])).deadLetters
+      .find((d: any) => /delivery failed 5 times/.test(d.reason));
+    const replayed = await stackctlJson(['dead-letters', 'replay', dl.id, '--data-dir', stack.dataDir]);
+    expect(replayed.replayed).toMatchObject({ id: dl.id, replayCount: 1 });
+    const [run] = await eventually(async () => {
+      const runs = await runsOf(`provisioning:req-always-503#replay:${dl.id}`);
+      return runs.length && finished(runs[0]) ? runs : undefined;
+    }, 'the replayed run', 60_000);
+    expect(run.status).toBe('succeeded');
+    const deps = provisioningDeps(stack.config, systemClock);
+    expect(await deps.objects.getBucket('local-project-ws-team-delta-artifacts')).not.toBeNull();
+    const listed = (await stackctlJson(['dead-letters', '--flow', 'provisioning', '--data-dir', stack.dataDir])).deadLetters;
+    expect(listed.find((d: any) => d.id === dl.id)).toBeUndefined();
+  });
+
   it('delete removes the workspace after a final export to the backup bucket', async () => {
     await stackctlJson(['publish', 'provisioning', '--file', 'examples/workspace-delete.json', '--data-dir', stack.dataDir]);
     const [run] = await eventually(async () => {
