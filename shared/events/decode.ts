@@ -9,7 +9,7 @@ import type { PubsubMessage } from './envelope.ts';
 import { formatIssues } from './issues.ts';
 import { budgetAttributesSchema, budgetDataSchema } from './schemas/budget-notification.ts';
 import { incidentSchema, monitoringNotificationSchema } from './schemas/monitoring-incident.ts';
-import { backupJobSchema, costReportJobSchema, scheduleSlot } from './schemas/scheduled-jobs.ts';
+import { backupJobSchema, costReportJobSchema, remediationFollowJobSchema, scheduleSlot } from './schemas/scheduled-jobs.ts';
 import { workspaceRequestSchema } from './schemas/workspace-request.ts';
 import type { FlowName } from './topics.ts';
 
@@ -28,6 +28,7 @@ export const controlPlaneEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('BudgetNotification'), ...meta, data: budgetDataSchema, attributes: budgetAttributesSchema }),
   z.object({ kind: z.literal('BackupJob'), ...meta, job: backupJobSchema, slot: z.string() }),
   z.object({ kind: z.literal('CostReportJob'), ...meta, job: costReportJobSchema, slot: z.string() }),
+  z.object({ kind: z.literal('RemediationFollowJob'), ...meta, job: remediationFollowJobSchema, slot: z.string() }),
 ]);
 
 export type ControlPlaneEvent = z.infer<typeof controlPlaneEventSchema>;
@@ -62,11 +63,31 @@ export function decodeWorkspaceRequest(message: PubsubMessage, options: DecodeOp
   return { kind: 'WorkspaceRequest', key: `provisioning:${request.requestId}`, target: `workspace:${request.workspace}`, request };
 }
 
+export type AlertsTopicEvent = EventOfKind<'MonitoringIncident'> | EventOfKind<'MonitoringTestNotification'> | EventOfKind<'RemediationFollowJob'>;
+
+/**
+ * What arrives on cp-monitoring-alerts: Monitoring's notifications, and the control plane's own
+ * follow tick from Cloud Scheduler (recognised by its `kind`, which Monitoring never sends).
+ */
+export function decodeAlertsMessage(message: PubsubMessage, options: DecodeOptions = {}): AlertsTopicEvent {
+  const json = parseJson(message, options);
+  if (json && typeof json === 'object' && (json as { kind?: unknown }).kind === 'RemediationFollowJob') {
+    const job = parseWith(remediationFollowJobSchema, json, 'RemediationFollowJob');
+    const slot = scheduleSlot(message.publishTime, job.slotMinutes);
+    return { kind: 'RemediationFollowJob', key: `alerts:follow:${job.job}:${slot}`, target: `follow:${job.job}`, job, slot };
+  }
+  return monitoringNotification(json, message);
+}
+
 export function decodeMonitoringNotification(
   message: PubsubMessage,
   options: DecodeOptions = {},
 ): EventOfKind<'MonitoringIncident'> | EventOfKind<'MonitoringTestNotification'> {
-  const notification = parseWith(monitoringNotificationSchema, parseJson(message, options), 'Monitoring notification');
+  return monitoringNotification(parseJson(message, options), message);
+}
+
+function monitoringNotification(json: unknown, message: PubsubMessage): EventOfKind<'MonitoringIncident'> | EventOfKind<'MonitoringTestNotification'> {
+  const notification = parseWith(monitoringNotificationSchema, json, 'Monitoring notification');
   if (notification.version === 'test') {
     return { kind: 'MonitoringTestNotification', key: `alerts:test:${message.messageId}`, target: 'monitoring:test' };
   }
@@ -106,7 +127,7 @@ export function decodeCostReportJob(message: PubsubMessage, options: DecodeOptio
 
 export const DECODERS: Record<FlowName, (message: PubsubMessage, options?: DecodeOptions) => ControlPlaneEvent> = {
   provisioning: decodeWorkspaceRequest,
-  alerts: decodeMonitoringNotification,
+  alerts: decodeAlertsMessage,
   budgets: decodeBudgetNotification,
   backups: decodeBackupJob,
   costReports: decodeCostReportJob,

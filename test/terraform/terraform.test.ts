@@ -4,7 +4,7 @@
  */
 import { tmpdir } from 'node:os';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { backupJobSchema, costReportJobSchema } from '../../shared/events/schemas/scheduled-jobs.ts';
+import { backupJobSchema, costReportJobSchema, remediationFollowJobSchema } from '../../shared/events/schemas/scheduled-jobs.ts';
 import { formatIssues } from '../../shared/events/issues.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -213,8 +213,9 @@ describe('terraform tree: consistency with the code', () => {
 
   it('Cloud Scheduler payloads decode with the functions\' message schemas', async () => {
     const decode = (payload: Record<string, unknown>): string[] => {
-      const schema = payload.kind === 'CostReportJob' ? costReportJobSchema : payload.kind === 'BackupJob' ? backupJobSchema : undefined;
-      if (!schema) return [`kind ${JSON.stringify(payload.kind)} is neither BackupJob nor CostReportJob`];
+      const schema = payload.kind === 'CostReportJob' ? costReportJobSchema : payload.kind === 'BackupJob' ? backupJobSchema
+        : payload.kind === 'RemediationFollowJob' ? remediationFollowJobSchema : undefined;
+      if (!schema) return [`kind ${JSON.stringify(payload.kind)} is not a scheduled job kind`];
       const result = schema.safeParse(payload);
       return result.success ? [] : formatIssues(result.error.issues).map((i) => `${i.path}: ${i.message}`);
     };
@@ -222,7 +223,7 @@ describe('terraform tree: consistency with the code', () => {
     const broken = checks.checkSchedulerPayloads(await loadTree(join(fixtures, 'scheduler-payload')), decode);
     expect(broken).toEqual([
       expect.stringMatching(/job "backup": \$\.task: /),
-      expect.stringMatching(/job "cost-report": kind undefined/),
+      expect.stringMatching(/job "cost-report": kind undefined is not a scheduled job kind/),
     ]);
   });
 

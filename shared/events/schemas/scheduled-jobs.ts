@@ -29,6 +29,18 @@ export const costReportJobSchema = z.strictObject({
   formats: z.array(z.enum(['json', 'markdown', 'html'])).min(1).default(['json', 'markdown', 'html']),
 });
 
+/**
+ * Published by Cloud Scheduler to cp-monitoring-alerts: a tick on which the alerts function
+ * follows the workflow executions of remediation runs still `executing` or awaiting approval.
+ */
+export const remediationFollowJobSchema = z.strictObject({
+  apiVersion: z.literal('stackctl/v1'),
+  kind: z.literal('RemediationFollowJob'),
+  job: jobName,
+  slotMinutes: z.number().int().min(1).max(60).default(1),
+});
+
+export type RemediationFollowJob = z.infer<typeof remediationFollowJobSchema>;
 export type BackupJob = z.infer<typeof backupJobSchema>;
 export type CostReportJob = z.infer<typeof costReportJobSchema>;
 

@@ -5,15 +5,23 @@
  * never acted on. The lock is taken inside `act`, on the remediation target the matching rule
  * names (`app:…`, `instance:…`), which the event alone does not know.
  */
-import { decodeMonitoringNotification, type EventOfKind } from '../../events/index.ts';
+import { decodeAlertsMessage, type AlertsTopicEvent } from '../../events/index.ts';
 import type { ActContext, ActOutcome, FlowDefinition } from '../../runtime/flow.ts';
 import { actClosedIncident } from './closed-incident.ts';
 import type { AlertsDeps } from './deps.ts';
 import { actOpenIncident } from './open-incident.ts';
+import { followExecutionsOnce } from './tracker.ts';
 
-export type AlertEvent = EventOfKind<'MonitoringIncident'> | EventOfKind<'MonitoringTestNotification'>;
+export type AlertEvent = AlertsTopicEvent;
 
 export async function actAlerts(event: AlertEvent, ctx: ActContext<AlertsDeps>): Promise<ActOutcome> {
+  if (event.kind === 'RemediationFollowJob') {
+    // The scheduled tick: end every remediation run whose workflow execution has ended.
+    const { store, clock, publisher } = ctx.deps;
+    const followed = await followExecutionsOnce({ store, workflows: ctx.flowDeps.workflows, clock, logger: ctx.logger, publisher });
+    const summary = `followed ${followed.checked} remediation run(s); ${followed.finished.length} finished, ${followed.errors.length} error(s)`;
+    return { status: 'succeeded', reason: summary, result: followed, statusEvent: { kind: 'RemediationsFollowed', checked: followed.checked, finished: followed.finished } };
+  }
   if (event.kind === 'MonitoringTestNotification') {
     return { status: 'suppressed', reason: 'test notification: recorded, never acted on', statusEvent: { kind: 'RemediationSuppressed', guardrail: 'test-notification' } };
   }
@@ -22,11 +30,11 @@ export async function actAlerts(event: AlertEvent, ctx: ActContext<AlertsDeps>):
 
 export const alertsFlow: FlowDefinition<AlertEvent, AlertsDeps> = {
   flow: 'alerts',
-  decode: decodeMonitoringNotification,
-  actor: (e) => (e.kind === 'MonitoringIncident' ? `policy:${e.incident.policy_name ?? 'unknown'}` : 'monitoring:test'),
+  decode: decodeAlertsMessage,
+  actor: (e) => (e.kind === 'MonitoringIncident' ? `policy:${e.incident.policy_name ?? 'unknown'}` : e.kind === 'RemediationFollowJob' ? `scheduler:${e.job.job}` : 'monitoring:test'),
   describe: (e) => (e.kind === 'MonitoringIncident'
     ? { incidentId: e.incident.incident_id, state: e.incident.state, policy: e.incident.policy_name, labels: e.incident.policy_user_labels, severity: e.incident.severity }
-    : { test: true }),
+    : e.kind === 'RemediationFollowJob' ? { job: e.job.job, slot: e.slot } : { test: true }),
   lockTarget: () => null,
   act: actAlerts,
 };

@@ -16,6 +16,14 @@ locals {
       description = "Restore drill: PITR clone of ${var.sql_instance_name} to a scratch instance, verify, delete, record RTO."
       payload     = { apiVersion = "stackctl/v1", kind = "BackupJob", task = "restore-drill", slotMinutes = 10080 }
     }
+    # Remediation runs hand their work to a workflow execution; this tick makes the alerts
+    # function end each run when its execution has ended (and renew the in-flight lock).
+    remediation-follow = {
+      topic       = "alerts"
+      schedule    = "* * * * *"
+      description = "Follows remediation workflow executions to their end (alerts function)."
+      payload     = { apiVersion = "stackctl/v1", kind = "RemediationFollowJob", slotMinutes = 1 }
+    }
     cost-report = {
       topic       = "costReports"
       schedule    = var.cost_report_schedule
