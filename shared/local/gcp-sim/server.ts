@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../ports/clock.ts';
+import { systemClock } from '../../adapters/local/virtual-clock.ts';
 import { SimError } from './errors.ts';
 import { FaultConfigSchema, FaultInjector, FaultRuleSchema } from './faults.ts';
 import { Router, type SimRequest, type SimResponse } from './router.ts';
@@ -40,10 +41,6 @@ export interface GcpSim {
   close(): Promise<void>;
 }
 
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export async function startGcpSim(options: GcpSimOptions): Promise<GcpSim> {
   const router = new Router();
