@@ -11,7 +11,6 @@ import { budgetAttributesSchema, budgetDataSchema } from './schemas/budget-notif
 import { incidentSchema, monitoringNotificationSchema } from './schemas/monitoring-incident.ts';
 import { backupJobSchema, costReportJobSchema, remediationFollowJobSchema, scheduleSlot } from './schemas/scheduled-jobs.ts';
 import { workspaceRequestSchema } from './schemas/workspace-request.ts';
-import type { FlowName } from './topics.ts';
 
 /** The default cap on a message's data; Pub/Sub allows 10 MB, our messages are small JSON. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -124,11 +123,3 @@ export function decodeCostReportJob(message: PubsubMessage, options: DecodeOptio
   const slot = scheduleSlot(message.publishTime, job.slotMinutes);
   return { kind: 'CostReportJob', key: `costReports:${job.job}:${slot}`, target: `cost-report:${job.job}`, job, slot };
 }
-
-export const DECODERS: Record<FlowName, (message: PubsubMessage, options?: DecodeOptions) => ControlPlaneEvent> = {
-  provisioning: decodeWorkspaceRequest,
-  alerts: decodeAlertsMessage,
-  budgets: decodeBudgetNotification,
-  backups: decodeBackupJob,
-  costReports: decodeCostReportJob,
-};

@@ -30,8 +30,3 @@ export class LocalAuthClient {
     return fetch(url, { ...rest, headers });
   }
 }
-
-/** Adapters that use Application Default Credentials in production take this in local mode. */
-export function localAuthClient(): LocalAuthClient {
-  return new LocalAuthClient();
-}

@@ -9,21 +9,22 @@ import { workspaceNames } from '../../domain/workspace/names.ts';
 import { compensationFor, planWorkspace, type PlanContext, type PlanStep } from '../../domain/workspace/plan.ts';
 import { isTransient } from '../../runtime/errors.ts';
 import type { ActContext, ActOutcome, FlowDefinition } from '../../runtime/flow.ts';
+import type { Config } from '../../runtime/config.ts';
+import type { Clock } from '../../ports/clock.ts';
 import { applyStep, type ApplyContext } from './apply.ts';
 import type { ProvisioningDeps } from './deps.ts';
 import { observeWorkspace } from './observe.ts';
 
 type Event = EventOfKind<'WorkspaceRequest'>;
 
-export function planContext(ctx: Pick<ActContext, 'deps'>): PlanContext {
-  const c = ctx.deps.config;
-  return { projectId: c.projectId, region: c.region, sqlInstance: c.sqlInstance, backupBucket: c.backupBucket, now: ctx.deps.clock.now() };
+export function planContext(config: Config, clock: Clock): PlanContext {
+  return { projectId: config.projectId, region: config.region, sqlInstance: config.sqlInstance, backupBucket: config.backupBucket, now: clock.now() };
 }
 
 export async function actProvisioning(event: Event, ctx: ActContext<ProvisioningDeps>): Promise<ActOutcome> {
   const request = event.request;
   const deps = ctx.flowDeps;
-  const planCtx = planContext(ctx);
+  const planCtx = planContext(ctx.deps.config, ctx.deps.clock);
   const names = workspaceNames(planCtx.projectId, request.workspace);
   const plan = planWorkspace(request, await observeWorkspace(deps, planCtx, names), planCtx);
   await ctx.recordStep({ name: 'plan', status: 'succeeded', detail: plan.steps.length ? plan.steps.map((s) => s.id).join(', ') : 'nothing to do' });

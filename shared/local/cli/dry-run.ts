@@ -3,6 +3,7 @@ import { decodeWorkspaceRequest } from '../../events/decode.ts';
 import { workspaceNames } from '../../domain/workspace/names.ts';
 import { planWorkspace, type WorkspacePlan } from '../../domain/workspace/plan.ts';
 import { observeWorkspace } from '../../flows/provisioning/observe.ts';
+import { planContext } from '../../flows/provisioning/flow.ts';
 import { systemClock } from '../../adapters/local/virtual-clock.ts';
 import { loadConfig } from '../../runtime/config.ts';
 import { provisioningDeps } from '../../runtime/adapters/provisioning.ts';
@@ -18,7 +19,7 @@ export async function dryRunProvisioning(dataDir: string, data: Buffer, project?
     })();
   const config = loadConfig(env);
   const deps = provisioningDeps(config, systemClock);
-  const ctx = { projectId: config.projectId, region: config.region, sqlInstance: config.sqlInstance, backupBucket: config.backupBucket, now: systemClock.now() };
+  const ctx = planContext(config, systemClock);
   const names = workspaceNames(ctx.projectId, event.request.workspace);
   return planWorkspace(event.request, await observeWorkspace(deps, ctx, names), ctx);
 }
