@@ -6,7 +6,7 @@
  * connection failures.
  */
 import type { ServerResponse } from 'node:http';
-import { serve, type Received, type TestServer } from '../shared/workflow-engine/helpers.ts';
+import { serve, type Received, type TestServer } from '../shared/local/workflow-engine/helpers.ts';
 
 export interface FakeRequest extends Received {
   host: string;

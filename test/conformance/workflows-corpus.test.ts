@@ -20,8 +20,8 @@ import { PubsubSim } from '../../shared/local/gcp-sim/services/pubsub.ts';
 import { WorkflowExecutionsSim } from '../../shared/local/gcp-sim/services/workflowexecutions.ts';
 import { EngineExecutionBackend } from '../../shared/local/gcp-sim/services/workflowexecutions/engine-backend.ts';
 import { startPubsubEmulator, type PubsubEmulator } from '../../shared/local/pubsub/emulator.ts';
-import { loadWorkflow, runWorkflow, type ExecutionResult, type RunOptions } from '../../shared/workflow-engine/index.ts';
-import { RecordingClock } from '../shared/workflow-engine/helpers.ts';
+import { loadWorkflow, runWorkflow, type ExecutionResult, type RunOptions } from '../../shared/local/workflow-engine/index.ts';
+import { RecordingClock } from '../shared/local/workflow-engine/helpers.ts';
 import { startFakeInternet, type FakeInternet, type Route } from './fake-internet.ts';
 
 const CORPUS = process.env.WORKFLOWS_CORPUS_DIR

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { VirtualClock } from '../../shared/adapters/local/virtual-clock.ts';
-import { loadWorkflow, runWorkflow, type ExecutionResult, type WorkflowProgram } from '../../shared/workflow-engine/index.ts';
+import { loadWorkflow, runWorkflow, type ExecutionResult, type WorkflowProgram } from '../../shared/local/workflow-engine/index.ts';
 import { startGcpSim, type GcpSim } from '../../shared/local/gcp-sim/server.ts';
 import { SqlAdminSim } from '../../shared/local/gcp-sim/services/sqladmin.ts';
 import { SecretManagerSim } from '../../shared/local/gcp-sim/services/secretmanager.ts';

@@ -37,7 +37,7 @@ export async function runBenchmarks(options: { quick: boolean; only?: Set<string
     results.handler = await measureHandlerOverhead(options.quick ? 500 : 2_000);
   });
   await attempt('interpreter', async () => {
-    const mod = await import('../../workflow-engine/bench.ts' as string) as { benchInterpreter: () => Promise<Record<string, unknown>> };
+    const mod = await import('../workflow-engine/bench.ts' as string) as { benchInterpreter: () => Promise<Record<string, unknown>> };
     results.interpreter = await mod.benchInterpreter();
   });
   await attempt('coldstart', async () => {

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { Clock } from '../../../ports/clock.ts';
 import { LOCAL_TOKEN } from '../../../adapters/local/local-auth.ts';
 import { ScaledClock, systemClock, VirtualClock } from '../../../adapters/local/virtual-clock.ts';
-import { loadWorkflow, runWorkflow, WorkflowValidationError, type ExecutionResult, type StepRecord } from '../../../workflow-engine/index.ts';
+import { loadWorkflow, runWorkflow, WorkflowValidationError, type ExecutionResult, type StepRecord } from '../../workflow-engine/index.ts';
 import { createDefaultSimServices } from '../../gcp-sim/default-services.ts';
 import { startGcpSim } from '../../gcp-sim/server.ts';
 import { readRunningStack } from '../../stack/stack-file.ts';

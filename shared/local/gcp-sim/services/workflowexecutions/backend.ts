@@ -1,7 +1,7 @@
 /**
  * What the Workflow Executions simulator needs from a workflow engine. The sim owns the REST
  * surface (names, validation, views, pagination, enums); a backend owns running workflows.
- * The local engine (shared/workflow-engine) is adapted to this interface where the stack is
+ * The local engine (shared/local/workflow-engine) is adapted to this interface where the stack is
  * assembled; with no backend the sim answers 501.
  */
 import type { Clock } from '../../../../ports/clock.ts';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_TOKEN } from '../../../../adapters/local/local-auth.ts';
-import { WorkflowExecutionManager, WorkflowValidationError, type ExecutionRecord, type ManagerOptions } from '../../../../workflow-engine/index.ts';
+import { WorkflowExecutionManager, WorkflowValidationError, type ExecutionRecord, type ManagerOptions } from '../../../workflow-engine/index.ts';
 import { ExecutionBackendError, type BackendCallback, type BackendContext, type BackendExecution, type CreateExecutionInput, type ExecutionBackend, type WorkflowRef } from './backend.ts';
 
 export interface EngineBackendOptions extends ManagerOptions {

@@ -1,12 +1,12 @@
 // Fuzz: thousands of generated and mutated expressions. Whatever the input, the engine either returns a workflow
 // value or raises a WorkflowError carrying string tags; it never lets a plain JavaScript exception escape.
 import { describe, expect, it } from 'vitest';
-import { tagged, WorkflowError } from '../../../../shared/workflow-engine/errors.ts';
+import { tagged, WorkflowError } from '../../../../../shared/local/workflow-engine/errors.ts';
 import {
   evaluate, evaluateTemplate, parseAssignTarget, parseExpression,
-} from '../../../../shared/workflow-engine/expr/index.ts';
-import { stdlib } from '../../../../shared/workflow-engine/stdlib/index.ts';
-import { deepEqual, fromJs, isMap, typeName, type WfValue } from '../../../../shared/workflow-engine/values.ts';
+} from '../../../../../shared/local/workflow-engine/expr/index.ts';
+import { stdlib } from '../../../../../shared/local/workflow-engine/stdlib/index.ts';
+import { deepEqual, fromJs, isMap, typeName, type WfValue } from '../../../../../shared/local/workflow-engine/values.ts';
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { hasTag, tagged, toWorkflowError, WorkflowError } from '../../../../shared/workflow-engine/errors.ts';
+import { hasTag, tagged, toWorkflowError, WorkflowError } from '../../../../../shared/local/workflow-engine/errors.ts';
 import {
   evaluate, evaluateSync, evaluateTemplate, isSyncExpression, parseExpression,
-} from '../../../../shared/workflow-engine/expr/index.ts';
-import { fromJs, type WfMap, type WfValue } from '../../../../shared/workflow-engine/values.ts';
+} from '../../../../../shared/local/workflow-engine/expr/index.ts';
+import { fromJs, type WfMap, type WfValue } from '../../../../../shared/local/workflow-engine/values.ts';
 import { caught, ev, evErr, scopeOf, syncErr } from './helpers.ts';
 
 describe('function calls', () => {

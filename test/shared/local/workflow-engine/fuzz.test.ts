@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { VirtualClock } from '../../../shared/adapters/local/virtual-clock.ts';
-import { loadWorkflow, runWorkflow, WorkflowValidationError, type ExecutionResult } from '../../../shared/workflow-engine/index.ts';
+import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
+import { loadWorkflow, runWorkflow, WorkflowValidationError, type ExecutionResult } from '../../../../shared/local/workflow-engine/index.ts';
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;
@@ -120,7 +120,7 @@ function mutate(node: unknown, depth = 0): unknown {
   return node;
 }
 
-const corpusDir = process.env.WORKFLOWS_CORPUS_DIR ?? fileURLToPath(new URL('../../../../shared/corpus/workflows-samples/src/', import.meta.url));
+const corpusDir = process.env.WORKFLOWS_CORPUS_DIR ?? fileURLToPath(new URL('../../../../../shared/corpus/workflows-samples/src/', import.meta.url));
 const seeds = existsSync(corpusDir) ? readdirSync(corpusDir).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(corpusDir, f), 'utf8')) : [];
 
 const fakeFetch: typeof fetch = async () => new Response(JSON.stringify(pick([{ ok: true }, [1, 2], 'text', 7])), {

@@ -1,5 +1,5 @@
 /** What the blocking and system functions (sys.*, http.*, events.*, googleapis.*) get from the engine. */
-import type { Clock } from '../../ports/clock.ts';
+import type { Clock } from '../../../ports/clock.ts';
 import type { Limits } from '../limits.ts';
 import type { WfValue } from '../values.ts';
 import type { CallbackHost } from './callback-host.ts';

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { evaluateTemplate } from '../../../shared/workflow-engine/expr/index.ts';
-import { typeName, type WfValue } from '../../../shared/workflow-engine/values.ts';
+import { evaluateTemplate } from '../../../../shared/local/workflow-engine/expr/index.ts';
+import { typeName, type WfValue } from '../../../../shared/local/workflow-engine/values.ts';
 import { result } from './helpers.ts';
 
 const literals = `{x: 2.0, y: 2, e: 1e3, l: [1.0, 2, {d: 3.0}], m: {d: 4.0, i: 4}}`;

@@ -4,8 +4,8 @@
  * goes wrong inside, the caller gets a result, never a raw JavaScript exception.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../ports/clock.ts';
-import { systemClock } from '../adapters/local/virtual-clock.ts';
+import type { Clock } from '../../ports/clock.ts';
+import { systemClock } from '../../adapters/local/virtual-clock.ts';
 import { createBuiltins } from './builtins/index.ts';
 import { CallbackHost } from './builtins/callback-host.ts';
 import type { BuiltinContext, ExecutionIdentity } from './builtins/types.ts';

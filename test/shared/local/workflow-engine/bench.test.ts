@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchInterpreter } from '../../../shared/workflow-engine/bench.ts';
+import { benchInterpreter } from '../../../../shared/local/workflow-engine/bench.ts';
 
 describe('benchInterpreter', () => {
   it('runs the loop workflow and its plain-JS twin to the same result and reports a ratio', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
+import { VirtualClock } from '../../../../../shared/adapters/local/virtual-clock.ts';
 import { RecordingClock, failure, result } from '../helpers.ts';
 
 describe('sys.*', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stdlib } from '../../../../shared/workflow-engine/stdlib/index.ts';
+import { stdlib } from '../../../../../shared/local/workflow-engine/stdlib/index.ts';
 import { ev, evErr } from '../expr/helpers.ts';
 
 describe('the stdlib table', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../shared/adapters/local/virtual-clock.ts';
-import { WorkflowExecutionManager } from '../../../shared/workflow-engine/index.ts';
+import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
+import { WorkflowExecutionManager } from '../../../../shared/local/workflow-engine/index.ts';
 
 let manager: WorkflowExecutionManager | undefined;
 afterEach(async () => { await manager?.close(); manager = undefined; });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   asDottedName, isExpression, MAX_EXPRESSION_LENGTH, parseAssignTarget, parseExpression,
-} from '../../../../shared/workflow-engine/expr/index.ts';
+} from '../../../../../shared/local/workflow-engine/expr/index.ts';
 import { ev, syncErr } from './helpers.ts';
 
 describe('parseExpression', () => {

@@ -5,10 +5,10 @@
  * for the status codes gcp-sim's faults cannot produce (502, 504).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_TOKEN } from '../../../../shared/adapters/local/local-auth.ts';
-import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
-import { SqlAdminSim } from '../../../../shared/local/gcp-sim/services/sqladmin.ts';
-import { connectorRetryPolicy } from '../../../../shared/workflow-engine/connectors/retry.ts';
+import { LOCAL_TOKEN } from '../../../../../shared/adapters/local/local-auth.ts';
+import { startGcpSim, type GcpSim } from '../../../../../shared/local/gcp-sim/server.ts';
+import { SqlAdminSim } from '../../../../../shared/local/gcp-sim/services/sqladmin.ts';
+import { connectorRetryPolicy } from '../../../../../shared/local/workflow-engine/connectors/retry.ts';
 import { RecordingClock, failure, json, result, serve, type TestServer } from '../helpers.ts';
 
 /** The default backoff (1 s, ×1.25) of the five retries, in ms. */

@@ -3,7 +3,7 @@
  * measured side by side in one run (for `npm run bench`). The workflow sums a for-range with a switch and an
  * assign per iteration; the JS twin does the same arithmetic with BigInt, as the engine's ints are 64-bit.
  */
-import { VirtualClock } from '../adapters/local/virtual-clock.ts';
+import { VirtualClock } from '../../adapters/local/virtual-clock.ts';
 import { runWorkflow } from './execution.ts';
 import { loadWorkflow } from './program.ts';
 

@@ -1,9 +1,9 @@
 /** Shared test helpers: run YAML in virtual time, record the clock's sleeps, serve loopback HTTP. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Clock } from '../../../shared/ports/clock.ts';
-import { VirtualClock } from '../../../shared/adapters/local/virtual-clock.ts';
-import { loadWorkflow, runWorkflow, type ExecutionResult, type LoadOptions, type RunOptions } from '../../../shared/workflow-engine/index.ts';
+import type { Clock } from '../../../../shared/ports/clock.ts';
+import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
+import { loadWorkflow, runWorkflow, type ExecutionResult, type LoadOptions, type RunOptions } from '../../../../shared/local/workflow-engine/index.ts';
 
 /** A VirtualClock that remembers every sleep duration (ms), so tests can assert backoff sequences. */
 export class RecordingClock implements Clock {

@@ -1,8 +1,8 @@
 // Test helpers: evaluate an expression against a map of variables and capture the Workflows error it raises.
 import { expect } from 'vitest';
-import { WorkflowError } from '../../../../shared/workflow-engine/errors.ts';
-import { evaluate, parseExpression, type EvalScope } from '../../../../shared/workflow-engine/expr/index.ts';
-import { fromJs, isMap, type WfValue } from '../../../../shared/workflow-engine/values.ts';
+import { WorkflowError } from '../../../../../shared/local/workflow-engine/errors.ts';
+import { evaluate, parseExpression, type EvalScope } from '../../../../../shared/local/workflow-engine/expr/index.ts';
+import { fromJs, isMap, type WfValue } from '../../../../../shared/local/workflow-engine/values.ts';
 
 export function scopeOf(vars: Record<string, unknown> = {}, external?: EvalScope['callExternal']): EvalScope {
   const values = new Map<string, WfValue>(Object.entries(vars).map(([k, v]) => [k, fromJs(v)]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadWorkflow, WorkflowValidationError } from '../../../shared/workflow-engine/index.ts';
+import { loadWorkflow, WorkflowValidationError } from '../../../../shared/local/workflow-engine/index.ts';
 
 function issues(yaml: string): { step?: string; reason: string; where: string }[] {
   try {

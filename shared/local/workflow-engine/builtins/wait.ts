@@ -8,7 +8,7 @@
  * run out: a virtual clock fires it at once (so the wait ends at most a slice later in clock time and nothing is
  * left pending), while on a real clock the grace timer expires first and the leftover slice just lapses harmlessly.
  */
-import type { Clock } from '../../ports/clock.ts';
+import type { Clock } from '../../../ports/clock.ts';
 
 const SLICE_MS = 1000;
 /** Real milliseconds granted to a pending slice after the event came; a virtual clock needs a few macrotasks. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { WorkflowError } from '../../../shared/workflow-engine/errors.ts';
+import { WorkflowError } from '../../../../shared/local/workflow-engine/errors.ts';
 import {
   deepEqual, formatDouble, fromJs, fromJsonText, INT64_MAX, INT64_MIN, newMap, numericCompare, sizeInBytes, toJs,
   toJsonText, typeName,
-} from '../../../shared/workflow-engine/values.ts';
+} from '../../../../shared/local/workflow-engine/values.ts';
 import { syncErr } from './expr/helpers.ts';
 
 describe('typeName', () => {
