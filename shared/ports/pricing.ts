@@ -18,6 +18,11 @@ export interface Sku {
   /** Price of one usage unit in `currencyCode`, from the first tier above the free tier. */
   unitPrice: number;
   currencyCode: string;
+  /** The whole tiered rate, by cumulative monthly usage in `usageUnit` (free tiers included). */
+  tiers: Array<{ startUsageAmount: number; unitPrice: number }>;
+  /** The unit usage is measured in ("s", "By.s", "count") and how many of it make one `usageUnit`. */
+  baseUnit: string;
+  baseUnitConversionFactor: number;
 }
 
 export interface Pricing {

@@ -46,6 +46,11 @@ export class GcpPricing implements Pricing {
         usageUnit: expression?.usageUnit ?? '',
         unitPrice: tier ? moneyToNumber(tier.unitPrice) : 0,
         currencyCode: tier?.unitPrice?.currencyCode || this.currencyCode,
+        tiers: [...(expression?.tieredRates ?? [])]
+          .map((t) => ({ startUsageAmount: Number(t.startUsageAmount ?? 0), unitPrice: moneyToNumber(t.unitPrice) }))
+          .sort((a, b) => a.startUsageAmount - b.startUsageAmount),
+        baseUnit: expression?.baseUnit ?? '',
+        baseUnitConversionFactor: Number(expression?.baseUnitConversionFactor ?? 0),
       };
     });
   }
