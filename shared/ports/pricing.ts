@@ -23,6 +23,8 @@ export interface Sku {
   /** The unit usage is measured in ("s", "By.s", "count") and how many of it make one `usageUnit`. */
   baseUnit: string;
   baseUnitConversionFactor: number;
+  /** When the price took effect (pricingInfo.effectiveTime), RFC 3339; empty when not stated. */
+  effectiveTime: string;
 }
 
 export interface Pricing {

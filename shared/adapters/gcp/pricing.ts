@@ -51,6 +51,7 @@ export class GcpPricing implements Pricing {
           .sort((a, b) => a.startUsageAmount - b.startUsageAmount),
         baseUnit: expression?.baseUnit ?? '',
         baseUnitConversionFactor: Number(expression?.baseUnitConversionFactor ?? 0),
+        effectiveTime: timestampIso(info?.effectiveTime),
       };
     });
   }
@@ -67,4 +68,9 @@ export function moneyToNumber(m: Money | null | undefined): number {
   if (!m) return 0;
   const units = Number(String(m.units ?? 0));
   return units + (m.nanos ?? 0) / 1e9;
+}
+
+function timestampIso(t: { seconds?: unknown; nanos?: number | null } | null | undefined): string {
+  if (!t || t.seconds === undefined || t.seconds === null) return '';
+  return new Date(Number(String(t.seconds)) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString();
 }

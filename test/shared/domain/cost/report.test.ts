@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meterAll } from '../../../../shared/domain/cost/meters.ts';
+import { meterAll, type UsageSeries } from '../../../../shared/domain/cost/meters.ts';
 import { priceUsage } from '../../../../shared/domain/cost/price.ts';
 import { buildCostReport, reportPeriod, usageWindow } from '../../../../shared/domain/cost/report.ts';
 import { forecastMonth } from '../../../../shared/domain/cost/forecast.ts';
@@ -8,7 +8,7 @@ import { catalog, ctx, hourly } from './fixtures.ts';
 const GIB = 1024 ** 3;
 const start = Date.parse('2026-11-01T00:00:00Z');
 const asOf = Date.parse('2026-11-08T00:00:00Z');
-const series = [
+const series: UsageSeries[] = [
   // zenml-server: 1 vCPU and 2 GiB for the whole week (168 hours).
   { metricType: 'kubernetes.io/container/cpu/request_cores', metricLabels: {}, resourceType: 'k8s_container', resourceLabels: { namespace_name: 'zenml', pod_name: 'z' }, points: hourly('2026-11-01T00:00:00Z', 168, 1) },
   { metricType: 'kubernetes.io/container/memory/request_bytes', metricLabels: {}, resourceType: 'k8s_container', resourceLabels: { namespace_name: 'zenml', pod_name: 'z' }, points: hourly('2026-11-01T00:00:00Z', 168, 2 * GIB) },
