@@ -53,7 +53,7 @@ export interface ReportInput {
   kind: ReportPeriodKind;
   periodStartMs: number;
   periodEndMs: number;
-  /** Priced pieces from the start of the month containing `periodEndMs - 1` (or of the period, if earlier) to `periodEndMs`. */
+  /** Priced pieces from the start of the period's first month to `generatedAt` (see usageWindow). */
   pieces: readonly PricedPiece[];
   currency: string;
   priceSource: string;
@@ -98,9 +98,10 @@ export function buildCostReport(input: ReportInput): CostReport {
     days.push({ day, cost: fromNanos(sumNanos(ofDay.map((p) => p.costNanos))), byComponent: Object.fromEntries([...groupSum(ofDay, (p) => p.record.component)].map(([c, n]) => [c, fromNanos(n)])) });
   }
 
-  // Month to date and forecast: the month the period ends in.
-  const asOfMs = input.periodEndMs;
-  const month = monthBounds(asOfMs - 1);
+  // Month to date and forecast: the month the report is made in (for a week ending at midnight
+  // on the 1st, the new month's first hours, not the month just closed).
+  const asOfMs = Math.max(input.generatedAt.getTime(), input.periodEndMs);
+  const month = monthBounds(asOfMs === input.periodEndMs ? asOfMs - 1 : asOfMs);
   const monthPieces = input.pieces.filter((p) => p.record.atMs >= month.startMs && p.record.atMs < asOfMs);
   const daily = groupSum(monthPieces, (p) => p.record.day);
   const forecast = forecastMonth({ monthStartMs: month.startMs, monthEndMs: month.endMs, asOfMs, dailyNanos: daily });
@@ -164,7 +165,7 @@ export function reportPeriod(kind: ReportPeriodKind, asOf: Date): { startMs: num
   return { startMs, endMs: asOf.getTime() };
 }
 
-/** The usage window a report needs: from the start of the billing month (for tiers and MTD). */
-export function usageWindow(period: { startMs: number; endMs: number }): { startMs: number; endMs: number } {
-  return { startMs: monthBounds(period.startMs).startMs, endMs: period.endMs };
+/** The usage a report needs: from the start of the period's billing month (tiers) to asOf (month to date). */
+export function usageWindow(period: { startMs: number; endMs: number }, asOf: Date = new Date(period.endMs)): { startMs: number; endMs: number } {
+  return { startMs: monthBounds(period.startMs).startMs, endMs: Math.max(period.endMs, asOf.getTime()) };
 }

@@ -14,9 +14,9 @@ import { collectUsage } from './usage.ts';
 /** Control-plane functions are deployed with 1 vCPU and 512 MiB (terraform/modules/control-plane/functions.tf). */
 const FUNCTION_SIZE = { functionCpu: 1, functionMemoryGiB: 0.5 };
 
-export async function buildReport(deps: CostReportDeps, store: StateStore, kind: ReportPeriodKind, asOf: Date): Promise<CostReport> {
+export async function buildReport(deps: CostReportDeps, store: StateStore, kind: ReportPeriodKind, asOf: Date, overrides: { budgetAmount?: number } = {}): Promise<CostReport> {
   const period = reportPeriod(kind, asOf);
-  const window = usageWindow(period);
+  const window = usageWindow(period, asOf);
   const [catalog, series, buckets, spend] = await Promise.all([
     loadCatalog(deps.pricing, deps.settings.currencyCode),
     collectUsage(deps.metrics, window.startMs, window.endMs),
@@ -34,7 +34,7 @@ export async function buildReport(deps: CostReportDeps, store: StateStore, kind:
     kind, periodStartMs: period.startMs, periodEndMs: period.endMs, pieces,
     currency: catalog.currencyCode, priceSource: catalog.source, generatedAt: asOf,
     budget: {
-      amount: spend?.budgetAmount ?? deps.settings.budgetAmount,
+      amount: overrides.budgetAmount ?? spend?.budgetAmount ?? deps.settings.budgetAmount,
       ...(spend ? { name: spend.budgetDisplayName, latest: { costAmount: spend.costAmount, interval: spend.interval, receivedAt: spend.receivedAt } } : {}),
     },
   });

@@ -79,7 +79,7 @@ export function monthToDateChart(r: CostReport): string {
     const v = (max * i) / 4;
     parts.push(`<line x1="${L}" x2="${W - 16}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="#ddd"/><text x="${L - 6}" y="${f(y(v) + 4)}" text-anchor="end" font-size="11">${escapeHtml(money(v, r.currency))}</text>`);
   }
-  for (let i = 0; i <= days; i += 5) parts.push(`<text x="${f(x(monthStart + i * 86_400_000))}" y="${H - B + 16}" text-anchor="middle" font-size="11">${i + 1}</text>`);
+  for (let i = 0; i < days; i += 5) parts.push(`<text x="${f(x(monthStart + i * 86_400_000))}" y="${H - B + 16}" text-anchor="middle" font-size="11">${i + 1}</text>`);
   const points = [[monthStart, 0], ...r.monthToDate.byDay.map((b) => [Math.min(Date.parse(`${b.day}T00:00:00Z`) + 86_400_000, asOf), b.cumulative])] as Array<[number, number]>;
   parts.push(`<polyline id="mtd-line" fill="none" stroke="#4e79a7" stroke-width="2.5" points="${points.map(([t, v]) => `${f(x(t))},${f(y(v))}`).join(' ')}"/>`);
   parts.push(`<line id="forecast-line" x1="${f(x(asOf))}" y1="${f(y(r.monthToDate.cost))}" x2="${f(x(monthEnd))}" y2="${f(y(r.forecast.monthEnd))}" stroke="#f28e2b" stroke-width="2.5" stroke-dasharray="6 4"/>`);

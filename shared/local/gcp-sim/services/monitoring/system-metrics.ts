@@ -14,6 +14,7 @@ import type { ArtifactRegistrySim } from '../artifactregistry.ts';
 import type { SqlAdminSim } from '../sqladmin.ts';
 import type { StorageSim } from '../storage.ts';
 import type { MetricKind, StoredPoint, StoredSeries, ValueType } from './types.ts';
+import { sqlTierShape, STACK_APPS } from '../../../../domain/cost/stack-shape.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -32,12 +33,6 @@ export interface SystemSample {
   point: StoredPoint;
 }
 
-/** Per-replica requests of the stack's apps on Autopilot, and their default replicas. */
-const APPS = [
-  { app: 'zenml-server', namespace: 'zenml', cpu: 1, memoryGiB: 2, replicas: 1 },
-  { app: 'mlflow', namespace: 'mlflow', cpu: 0.5, memoryGiB: 1, replicas: 1 },
-] as const;
-const ARGOCD = { namespace: 'argocd', cpu: 0.75, memoryGiB: 1.5 };
 const PIPELINES = { cpu: 2, memoryGiB: 8, fromHour: 8, toHour: 18 };
 /** Requests per hour of each function, by its schedule (alerts: the follow tick every minute). */
 const FUNCTIONS: Array<{ name: string; perHour: (t: Date) => number }> = [
@@ -48,17 +43,6 @@ const FUNCTIONS: Array<{ name: string; perHour: (t: Date) => number }> = [
   { name: 'costReports', perHour: (t) => (t.getUTCDay() === 1 && t.getUTCHours() === 7 ? 1 : 0) },
 ];
 const SECONDS_PER_REQUEST = 0.4;
-
-/** Cores and memory (GiB) of a Cloud SQL machine tier. */
-export function tierShape(tier: string): { cores: number; memoryGiB: number } {
-  const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
-  if (custom) return { cores: Number(custom[1]), memoryGiB: Number(custom[2]) / 1024 };
-  const n1 = /^db-n1-(standard|highmem)-(\d+)$/.exec(tier);
-  if (n1) return { cores: Number(n1[2]), memoryGiB: Number(n1[2]) * (n1[1] === 'standard' ? 3.75 : 6.5) };
-  if (tier === 'db-g1-small') return { cores: 1, memoryGiB: 1.7 };
-  if (tier === 'db-f1-micro') return { cores: 1, memoryGiB: 0.6 };
-  return { cores: 1, memoryGiB: 3.75 };
-}
 
 export class SystemMetrics {
   constructor(private readonly options: SystemMetricsOptions) {}
@@ -94,12 +78,11 @@ export class SystemMetrics {
     };
 
     const argocd = ctx.service<ArgoCdSim>('argocd');
-    for (const a of APPS) {
+    for (const a of STACK_APPS) {
       const override = argocd?.liveParameter(a.app, 'replicaCount');
       const replicas = override !== undefined && /^\d+$/.test(override) ? Number(override) : a.replicas;
       container(a.namespace, `${a.app}-0`, a.cpu * replicas, a.memoryGiB * replicas);
     }
-    container(ARGOCD.namespace, 'argocd-server-0', ARGOCD.cpu, ARGOCD.memoryGiB);
 
     const storage = ctx.service<StorageSim>('storage');
     const workspaces = new Map<string, number>();
@@ -127,7 +110,7 @@ export class SystemMetrics {
     for (const i of ctx.service<SqlAdminSim>('sqladmin')?.instanceInventory() ?? []) {
       if (i.project !== o.projectId || i.state === 'PENDING_CREATE' || i.state === 'PENDING_DELETE' || !alive(i.createTime)) continue;
       const labels = { project_id: o.projectId, database_id: `${o.projectId}:${i.name}`, region: o.region };
-      const shape = tierShape(i.tier);
+      const shape = sqlTierShape(i.tier) ?? { cores: 1, memoryGiB: 3.75 };
       const diskGiB = Number(i.settings.dataDiskSizeGb ?? 20);
       // Storage is billed while the instance is stopped; cores and memory only while it runs.
       gauge('cloudsql.googleapis.com/database/disk/quota', 'cloudsql_database', labels, diskGiB * GIB, 'INT64');
