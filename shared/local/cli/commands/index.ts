@@ -12,6 +12,7 @@ import { register as sim } from './sim.ts';
 import { register as approvals } from './approvals.ts';
 import { register as report } from './report.ts';
 import { register as cost } from './cost.ts';
+import { register as budget } from './budget.ts';
 
 /** Every command module registers itself here; keep one line per module. */
 export const commandModules: Array<(program: Command) => void> = [
@@ -28,4 +29,5 @@ export const commandModules: Array<(program: Command) => void> = [
   approvals,
   report,
   cost,
+  budget,
 ];
