@@ -111,7 +111,7 @@ export class SystemMetrics {
       if (i.project !== o.projectId || i.state === 'PENDING_CREATE' || i.state === 'PENDING_DELETE' || !alive(i.createTime)) continue;
       const labels = { project_id: o.projectId, database_id: `${o.projectId}:${i.name}`, region: o.region };
       const shape = sqlTierShape(i.tier) ?? { cores: 1, memoryGiB: 3.75 };
-      const diskGiB = Number(i.settings.dataDiskSizeGb ?? 20);
+      const diskGiB = Number(i.settings.dataDiskSizeGb ?? 10);
       // Storage is billed while the instance is stopped; cores and memory only while it runs.
       gauge('cloudsql.googleapis.com/database/disk/quota', 'cloudsql_database', labels, diskGiB * GIB, 'INT64');
       if (i.settings.activationPolicy === 'NEVER') continue;
