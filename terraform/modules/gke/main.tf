@@ -1,5 +1,11 @@
 locals {
   autopilot = var.mode == "autopilot"
+
+  # The seed's node_count is the pool's total: a pool of n nodes is spread over the first n
+  # zones (all of them when n >= the number of zones), ceil(n / zones) nodes in each.
+  pool_zones = {
+    for name, p in var.node_pools : name => length(var.zones) == 0 ? [] : slice(var.zones, 0, max(1, min(max(p.node_count, coalesce(p.max_count, 0)), length(var.zones))))
+  }
 }
 
 resource "google_container_cluster" "this" {
@@ -95,14 +101,16 @@ resource "google_container_node_pool" "pools" {
   location = var.region
   cluster  = google_container_cluster.this.name
 
-  # The seed's node_count is per zone, like gcloud's --num-nodes.
-  node_count = each.value.min_count == null ? each.value.node_count : null
+  node_locations = length(local.pool_zones[each.key]) == 0 ? null : local.pool_zones[each.key]
+  node_count     = each.value.min_count == null ? ceil(each.value.node_count / max(1, length(local.pool_zones[each.key]))) : null
 
+  # Autoscaling limits are totals too (total_*), not per zone.
   dynamic "autoscaling" {
     for_each = each.value.min_count == null ? [] : [each.value]
     content {
-      min_node_count = autoscaling.value.min_count
-      max_node_count = autoscaling.value.max_count
+      total_min_node_count = autoscaling.value.min_count
+      total_max_node_count = autoscaling.value.max_count
+      location_policy      = "BALANCED"
     }
   }
 

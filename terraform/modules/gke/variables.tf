@@ -59,7 +59,7 @@ variable "node_pools" {
     disk_size_gb = optional(number, 50)
     spot         = optional(bool, false)
   }))
-  description = "Node pools of a Standard cluster: node_count per zone, or min_count/max_count for autoscaling."
+  description = "Node pools of a Standard cluster: node_count nodes in total (spread over the first node_count zones), or min_count/max_count totals for autoscaling."
   default     = {}
 
   validation {
