@@ -94,3 +94,18 @@ export function checkScheduledTasks(tree: TfTree, tasks: string[], onDemand: str
   for (const p of periods) if (!scheduledPeriods.has(p)) problems.push(`no Cloud Scheduler job publishes a ${p}ly cost report`);
   return problems;
 }
+
+/** google_compute_router_nat.subnetwork.name takes the subnetwork's self link (provider docs), not its id. */
+export function checkNatSubnetworks(tree: TfTree): string[] {
+  const problems: string[] = [];
+  for (const mod of tree.modules) {
+    for (const nat of resources(mod, 'google_compute_router_nat')) {
+      for (const sub of (nat.body.subnetwork as HclJson[] | undefined) ?? []) {
+        if (typeof sub.name === 'string' && /google_compute_subnetwork\.[\w-]+\.id\b/.test(sub.name)) {
+          problems.push(`${rel(tree, nat.file)}: google_compute_router_nat.${nat.name}: subnetwork.name must be the subnetwork's self_link, not its id`);
+        }
+      }
+    }
+  }
+  return problems;
+}

@@ -14,7 +14,7 @@ import { publishedEventKinds } from './code-facts.ts';
 import * as checks from './checks.ts';
 import { checkLeastPrivilege, checkServiceAccountIds } from './checks-iam.ts';
 import { checkBackupAlerts, checkEventsRouting, checkSelfMonitoring } from './checks-operations.ts';
-import { checkCloudSqlRecovery, checkDestroyable, checkScheduledTasks } from './checks-recovery.ts';
+import { checkCloudSqlRecovery, checkDestroyable, checkNatSubnetworks, checkScheduledTasks } from './checks-recovery.ts';
 import { findRulesFile, registeredTargets, remediationExpectations, workflowFiles, type RemediationExpectation } from './code-facts.ts';
 import { loadTree, parseFile, type TfTree } from './hcl.ts';
 import { crossValidations, rootValidations } from './validations.ts';
@@ -128,11 +128,15 @@ describe('terraform tree: security invariants', () => {
     expect(broken).toMatch(/workload_pool is not set/);
   });
 
-  it('CMEK on Cloud SQL, the storage buckets and the registry; every KMS key rotates', async () => {
+  it('CMEK on Cloud SQL, every bucket, the registry, secrets, topics and GKE secrets; every KMS key rotates', async () => {
     expect(checks.checkEncryptionAtRest(real)).toEqual([]);
     expect(checks.checkEncryptionAtRest(await fixture('encryption'))).toEqual([
       'main.tf: google_kms_crypto_key.never_rotated has no rotation_period',
       'main.tf: google_sql_database_instance.google_managed_key is not encrypted with a customer-managed key',
+      'main.tf: google_storage_bucket.reports has no CMEK default key',
+      'main.tf: google_pubsub_topic.plain has no kms_key_name',
+      'main.tf: google_secret_manager_secret.google_key: every replica needs customer_managed_encryption',
+      'main.tf: google_container_cluster.no_secrets_encryption: database_encryption must be ENCRYPTED with a key_name (CMEK for Kubernetes Secrets)',
       'modules/storage/main.tf: google_storage_bucket.artifacts has no CMEK default key',
       'modules/storage/main.tf: google_artifact_registry_repository.docker has no kms_key_name',
     ]);
@@ -305,6 +309,19 @@ describe('terraform tree: the reviewer\'s fixes (issue 14)', () => {
       expect.stringMatching(/backups: versioning must be enabled/),
       expect.stringMatching(/backups: noncurrent exports need a retention/),
     ]);
+  });
+
+  it('the router NAT names its subnetwork by self link', async () => {
+    expect(checkNatSubnetworks(real)).toEqual([]);
+    expect(checkNatSubnetworks(await fixture('nat'))).toEqual([
+      'main.tf: google_compute_router_nat.nat: subnetwork.name must be the subnetwork\'s self_link, not its id',
+    ]);
+  });
+
+  it('the backup jobs stay out of the automated backup window (TypeScript twins of the validations)', async () => {
+    const broken = checks.checkTfvarsValidations(await withTfvars(real, 'broken-schedules.tfvars'), rootValidations, []);
+    const failed = new Set(broken.map((p) => /: (\w+) = /.exec(p)?.[1]).filter(Boolean));
+    expect([...failed].sort()).toEqual(['backup_region', 'backup_schedule', 'lock_backup_retention', 'node_pools', 'zones']);
   });
 
   it('every environment can be destroyed once its tfvars lift the protections', async () => {
