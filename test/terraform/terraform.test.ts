@@ -16,7 +16,7 @@ import { checkLeastPrivilege, checkServiceAccountIds } from './checks-iam.ts';
 import { checkBackupAlerts, checkEventsRouting, checkSelfMonitoring } from './checks-operations.ts';
 import { checkCloudSqlRecovery, checkDestroyable, checkNatSubnetworks, checkScheduledTasks } from './checks-recovery.ts';
 import { findRulesFile, registeredTargets, remediationExpectations, workflowFiles, type RemediationExpectation } from './code-facts.ts';
-import { loadTree, parseFile, type TfTree } from './hcl.ts';
+import { loadTree, locals, parseFile, type TfTree } from './hcl.ts';
 import { crossValidations, rootValidations } from './validations.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -309,6 +309,14 @@ describe('terraform tree: the reviewer\'s fixes (issue 14)', () => {
       expect.stringMatching(/backups: versioning must be enabled/),
       expect.stringMatching(/backups: noncurrent exports need a retention/),
     ]);
+  });
+
+  it('the functions get the CMEK keys for the workspace buckets, secrets and repositories they create', () => {
+    const cp = real.modules.find((m) => m.name === 'modules/control-plane')!;
+    const env = String(locals(cp).function_env);
+    for (const [name, v] of [['STACKCTL_KMS_KEY_STORAGE', 'storage_kms_key_id'], ['STACKCTL_KMS_KEY_SECRETS', 'secrets_kms_key_id'], ['STACKCTL_KMS_KEY_REGISTRY', 'registry_kms_key_id']]) {
+      expect(env).toMatch(new RegExp(`${name}\\s*=\\s*var\\.${v}\\b`));
+    }
   });
 
   it('the router NAT names its subnetwork by self link', async () => {

@@ -60,12 +60,11 @@ resource "google_storage_bucket" "reports" {
   }
 }
 
-# The cost report writes its outputs and lists earlier ones (a rerun of a slot replaces them).
+# The cost report writes its outputs and may replace them when a slot is rerun (an overwrite
+# needs delete); objectUser is that, without any IAM permission on the bucket.
 resource "google_storage_bucket_iam_member" "report_writer" {
-  for_each = toset(["roles/storage.objectCreator", "roles/storage.objectViewer"])
-
   bucket = google_storage_bucket.reports.name
-  role   = each.value
+  role   = "roles/storage.objectUser"
   member = google_service_account.functions["costReports"].member
 }
 

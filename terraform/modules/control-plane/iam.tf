@@ -168,9 +168,10 @@ resource "google_project_iam_member" "functions_firestore" {
   }
 }
 
-# Workflows: child executions (pitr-restore runs redeploy), call logs.
+# Workflows: child executions (pitr-restore runs redeploy), call logs, and the drill's RTO and
+# success metrics (restore-drill writes them).
 resource "google_project_iam_member" "workflows" {
-  for_each = toset(["roles/workflows.invoker", "roles/logging.logWriter"])
+  for_each = toset(["roles/workflows.invoker", "roles/logging.logWriter", "roles/monitoring.metricWriter"])
 
   project = var.project_id
   role    = each.value
