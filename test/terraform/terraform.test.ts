@@ -246,6 +246,12 @@ describe('terraform tree: consistency with the code', () => {
       'main.tf: google_workflows_workflow.this: deploys workflows/pitr-restore.yaml, which does not exist',
       'workflows/orphan.yaml is not deployed by any google_workflows_workflow',
     ]);
+    // The real tree deploys with fileset(): a glob that misses the files deploys nothing.
+    const globbed = await loadTree(join(fixtures, 'workflows', 'terraform-fileset'));
+    expect(checks.checkWorkflowsDeployed(globbed, dir, workflowFiles(dir))).toEqual([
+      'workflows/orphan.yaml is not deployed by any google_workflows_workflow',
+      'workflows/redeploy.yaml is not deployed by any google_workflows_workflow',
+    ]);
   });
 
   const rulesFile = findRulesFile(repo);
