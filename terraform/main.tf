@@ -188,6 +188,7 @@ module "gitops" {
   region                    = var.region
   name_prefix               = local.prefix
   subnetwork_id             = module.vpc.private_subnet_id
+  network_id                = module.vpc.network_id
   argocd_host               = var.argocd_host
   repo_url                  = var.gitops_repo_url
   revision                  = var.gitops_revision

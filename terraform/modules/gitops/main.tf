@@ -58,6 +58,32 @@ resource "google_compute_address" "argocd" {
   labels       = var.labels
 }
 
+# argocd_host resolves inside the VPC (nodes, VPN clients with DNS forwarding) to the internal
+# address: a private zone holding exactly that name.
+resource "google_dns_managed_zone" "argocd" {
+  project     = var.project_id
+  name        = "${var.name_prefix}-argocd-private"
+  dns_name    = "${var.argocd_host}."
+  description = "Private name of the Argo CD API (${var.name_prefix})."
+  visibility  = "private"
+  labels      = var.labels
+
+  private_visibility_config {
+    networks {
+      network_url = var.network_id
+    }
+  }
+}
+
+resource "google_dns_record_set" "argocd" {
+  project      = var.project_id
+  managed_zone = google_dns_managed_zone.argocd.name
+  name         = "${var.argocd_host}."
+  type         = "A"
+  ttl          = 300
+  rrdatas      = [google_compute_address.argocd.address]
+}
+
 # External Secrets Operator copies the apps' secrets from Secret Manager into Kubernetes
 # Secrets; its Kubernetes service account acts as this account through Workload Identity.
 resource "google_service_account" "external_secrets" {

@@ -38,6 +38,16 @@ variable "subnetwork_id" {
   }
 }
 
+variable "network_id" {
+  type        = string
+  description = "VPC network the private zone of argocd_host is visible in (vpc module output network_id)."
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/global/networks/[^/]+$", var.network_id))
+    error_message = "network_id must look like projects/P/global/networks/N."
+  }
+}
+
 variable "argocd_chart_version" {
   type        = string
   description = "Pinned version of the argo-cd Helm chart (argoproj/argo-helm)."
