@@ -112,3 +112,27 @@ export function checkBackupAlerts(tree: TfTree, metrics: { age: string; drill: s
   }
   return problems;
 }
+
+/**
+ * The budget notifies the budgets flow's topic with schema 1.0, has actual-spend thresholds from
+ * a variable and a forecast threshold, and the Billing service agent may publish there.
+ */
+export function checkBudget(tree: TfTree, budgetsTopic: string): string[] {
+  const problems: string[] = [];
+  const budgets = tree.modules.flatMap((mod) => resources(mod, 'google_billing_budget').map((b) => ({ b, mod })));
+  if (budgets.length === 0) problems.push('no google_billing_budget');
+  for (const { b, mod } of budgets) {
+    const where = `${rel(tree, b.file)}: google_billing_budget.${b.name}`;
+    const key = Object.entries((locals(mod).topics as Record<string, string> | undefined) ?? {}).find(([, v]) => v === budgetsTopic)?.[0];
+    const topic = String(dig(b.body, 'all_updates_rule', 'pubsub_topic') ?? '');
+    if (!key || !topic.includes(`google_pubsub_topic.flow["${key}"]`)) problems.push(`${where}: all_updates_rule.pubsub_topic must be ${budgetsTopic}`);
+    if (dig(b.body, 'all_updates_rule', 'schema_version') !== '1.0') problems.push(`${where}: all_updates_rule.schema_version must be "1.0" (the schema the budgets flow decodes)`);
+    const dynamicRules = JSON.stringify((b.body.dynamic as HclJson[] | undefined) ?? []);
+    if (!/threshold_rules/.test(dynamicRules) || !/var\.budget_thresholds/.test(dynamicRules)) problems.push(`${where}: actual-spend threshold_rules must come from var.budget_thresholds`);
+    const forecast = ((b.body.threshold_rules as HclJson[] | undefined) ?? []).some((r) => r.spend_basis === 'FORECASTED_SPEND');
+    if (!forecast) problems.push(`${where}: no FORECASTED_SPEND threshold`);
+    const publisher = resources(mod, 'google_pubsub_topic_iam_member').some((m) => String(m.body.member).includes('billing') && String(m.body.topic).includes(`["${key}"]`) && m.body.role === 'roles/pubsub.publisher');
+    if (!publisher) problems.push(`${where}: the Billing service agent cannot publish to ${budgetsTopic}`);
+  }
+  return problems;
+}

@@ -13,7 +13,7 @@ import { FUNCTIONS, TOPICS, allTopics } from '../../shared/events/topics.ts';
 import { publishedEventKinds } from './code-facts.ts';
 import * as checks from './checks.ts';
 import { checkLeastPrivilege, checkServiceAccountIds } from './checks-iam.ts';
-import { checkBackupAlerts, checkEventsRouting, checkSelfMonitoring } from './checks-operations.ts';
+import { checkBackupAlerts, checkBudget, checkEventsRouting, checkSelfMonitoring } from './checks-operations.ts';
 import { checkCloudSqlRecovery, checkDestroyable, checkNatSubnetworks, checkScheduledTasks } from './checks-recovery.ts';
 import { findRulesFile, registeredTargets, remediationExpectations, workflowFiles, type RemediationExpectation } from './code-facts.ts';
 import { loadTree, locals, parseFile, type TfTree } from './hcl.ts';
@@ -401,6 +401,17 @@ describe('terraform tree: operating it (issues 11, 12, 13)', () => {
       'main.tf: google_pubsub_subscription.dead_letter: no alert policy watches the undelivered messages of every dead-letter subscription',
       'no alert policy on failed workflow executions (workflows.googleapis.com/finished_execution_count, status FAILED)',
       'no alert policy on each function\'s error rate (run.googleapis.com/request_count 5xx)',
+    ]);
+  });
+
+  it('the budget publishes every update to cp-billing-budgets, with actual and forecast thresholds', async () => {
+    expect(checkBudget(real, TOPICS.budgets)).toEqual([]);
+    expect(checkBudget(await fixture('budget'), TOPICS.budgets)).toEqual([
+      'main.tf: google_billing_budget.this: all_updates_rule.pubsub_topic must be cp-billing-budgets',
+      'main.tf: google_billing_budget.this: all_updates_rule.schema_version must be "1.0" (the schema the budgets flow decodes)',
+      'main.tf: google_billing_budget.this: actual-spend threshold_rules must come from var.budget_thresholds',
+      'main.tf: google_billing_budget.this: no FORECASTED_SPEND threshold',
+      'main.tf: google_billing_budget.this: the Billing service agent cannot publish to cp-billing-budgets',
     ]);
   });
 
