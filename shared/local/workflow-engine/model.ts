@@ -2,6 +2,7 @@
  * The loaded, validated form of a workflow: what `loadWorkflow` produces and the interpreter walks.
  * Expressions are compiled once at load time (see template.ts), so a run never re-parses source text.
  */
+import type { Ast } from './expr/index.ts';
 import type { Limits } from './limits.ts';
 import type { AssignTarget, Template } from './template.ts';
 
@@ -52,7 +53,7 @@ interface StepBase {
 export interface AssignStep extends StepBase {
   readonly kind: 'assign';
   /** `sync`: value and target indexes need no external call, so the assignment runs without yielding. */
-  readonly assignments: readonly { readonly target: AssignTarget; readonly value: Template; readonly sync: boolean }[];
+  readonly assignments: readonly Assignment[];
 }
 
 export interface CallStep extends StepBase {
@@ -145,3 +146,12 @@ export type Step =
   | AssignStep | CallStep | SwitchStep | ForStep | ParallelStep | TryStep | RaiseStep | ReturnStep | StepsStep | JumpStep;
 
 export type StepKind = Step['kind'];
+
+export interface Assignment {
+  readonly target: AssignTarget;
+  readonly value: Template;
+  /** The value evaluates with no await (read-evaluate-write is atomic across parallel branches). */
+  readonly sync: boolean;
+  /** For `x: ${list.concat(x, item)}`: the item, so the interpreter can append in place. */
+  readonly append?: Ast;
+}

@@ -7,11 +7,11 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import {
-  PREDEFINED_POLICIES, type ForSpec, type ParallelBranch, type Param, type RetrySpec, type Step, type StepList, type Subworkflow,
+  PREDEFINED_POLICIES, type Assignment, type ForSpec, type ParallelBranch, type Param, type RetrySpec, type Step, type StepList, type Subworkflow,
   type SwitchCase, type WorkflowProgram,
 } from './model.ts';
-import { isSyncExpression } from './expr/index.ts';
-import { compileExpression, compileTemplate, isSyncTemplate, parseTarget, TemplateError, type Template } from './template.ts';
+import { isSyncExpression, type Ast } from './expr/index.ts';
+import { compileExpression, compileTemplate, isSyncTemplate, parseTarget, TemplateError, type AssignTarget, type Template } from './template.ts';
 import { isMap, newMap, toJsonText, typeName, type WfMap, type WfValue } from './values.ts';
 import { validateProgram } from './validate.ts';
 
@@ -78,6 +78,15 @@ export function loadWorkflow(sourceText: string, sourceName = 'workflow', option
     if (ctx.issues.length === 0) return program;
   }
   throw new WorkflowValidationError(sourceName, ctx.issues);
+}
+
+/** The item of `x: ${list.concat(x, item)}`, the list-building idiom the interpreter runs as an in-place append. */
+function appendedItem(target: AssignTarget, value: Template): Ast | undefined {
+  if (target.path.length !== 0 || value.k !== 'expr') return undefined;
+  const ast = value.ast;
+  if (ast.kind !== 'call' || ast.name !== 'list.concat' || ast.args.length !== 2) return undefined;
+  const first = ast.args[0];
+  return first.kind === 'variable' && first.name === target.root ? ast.args[1] : undefined;
 }
 
 /** A short rendering of a YAML value for error messages (bigint-safe). */
@@ -259,7 +268,7 @@ class LoadContext {
     }
   }
 
-  assignments(node: WfValue, where: string, step: string): { target: ReturnType<typeof parseTarget>; value: Template; sync: boolean }[] {
+  assignments(node: WfValue, where: string, step: string): Assignment[] {
     if (!Array.isArray(node) || node.length === 0) {
       this.issue(where, step, '"assign" must be a non-empty list of {target: value} maps');
       return [];
@@ -267,7 +276,7 @@ class LoadContext {
     if (node.length > this.limits.maxAssignmentsPerStep) {
       this.issue(where, step, `${node.length} assignments in one step; the limit is ${this.limits.maxAssignmentsPerStep}`);
     }
-    const out: { target: ReturnType<typeof parseTarget>; value: Template; sync: boolean }[] = [];
+    const out: Assignment[] = [];
     node.forEach((a, i) => {
       if (!isMap(a) || Object.keys(a).length !== 1) {
         this.issue(`${where}[${i}]`, step, 'each assignment must be a single-key map {target: value}');
@@ -278,7 +287,7 @@ class LoadContext {
         const target = parseTarget(key, this.limits.maxExpressionLength);
         const value = this.template(a[key], `${where}[${i}]`, step);
         const sync = isSyncTemplate(value) && target.path.every((seg) => typeof seg === 'string' || isSyncExpression(seg));
-        out.push({ target, value, sync });
+        out.push({ target, value, sync, append: sync ? appendedItem(target, value) : undefined });
       } catch (err) {
         this.issue(`${where}[${i}]`, step, err instanceof TemplateError ? err.message : String(err));
       }

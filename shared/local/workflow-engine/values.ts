@@ -346,12 +346,16 @@ export function numericCompare(a: bigint | number, b: bigint | number): number {
   return c * sign;
 }
 
+/** Nodes measured so far (sizeInBytes and ownership.measureAndRelease), for tests that check growth structurally. */
+export const sizeAccounting = { nodes: 0 };
+
 /**
  * Approximate memory footprint, for the per-variable size limit. Approximation: the UTF-8 length of strings and
  * map keys, the length of bytes, 8 for numbers, 4 for booleans and null, plus 2 bytes of structure per list
  * element and map entry — close to the length of the value's JSON encoding, which is how the quota reads.
  */
 export function sizeInBytes(v: WfValue): number {
+  sizeAccounting.nodes++;
   switch (typeof v) {
     case 'string': return Buffer.byteLength(v, 'utf8');
     case 'bigint': case 'number': return 8;
