@@ -4,7 +4,7 @@
  * over-long expressions, too many assignments or conditions, writes to non-shared parent variables inside a
  * parallel branch, and schema errors. Every issue names the step and its position.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { YAMLParseError } from 'yaml';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import {
   PREDEFINED_POLICIES, type Assignment, type ForSpec, type ParallelBranch, type Param, type RetrySpec, type Step, type StepList, type Subworkflow,
@@ -14,6 +14,7 @@ import { isSyncExpression, type Ast } from './expr/index.ts';
 import { compileExpression, compileTemplate, isSyncTemplate, parseTarget, TemplateError, type AssignTarget, type Template } from './template.ts';
 import { isMap, newMap, toJsonText, typeName, type WfMap, type WfValue } from './values.ts';
 import { validateProgram } from './validate.ts';
+import { parseWorkflowYaml } from './yaml-source.ts';
 
 export interface ValidationIssue {
   /** Position, e.g. `main.steps[1].for.steps[0]`. */
@@ -42,7 +43,6 @@ const KIND_FIELDS: Readonly<Record<string, readonly string[]>> = {
   return: ['return'],
   steps: ['steps'],
 };
-const KINDS_WITHOUT_NEXT = new Set(['raise', 'return']);
 
 export interface LoadOptions {
   limits?: Partial<Limits>;
@@ -56,7 +56,7 @@ export function loadWorkflow(sourceText: string, sourceName = 'workflow', option
   }
   let raw: unknown;
   try {
-    raw = parseYaml(sourceText, { intAsBigInt: true, uniqueKeys: true, maxAliasCount: 100 });
+    raw = parseWorkflowYaml(sourceText);
   } catch (err) {
     const pos = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
     fail(`not valid YAML/JSON${pos}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
@@ -230,7 +230,11 @@ class LoadContext {
       this.issue(where, name, `"${kind}" is not allowed here`);
       return undefined;
     }
-    const fields = new Set([...(kind ? KIND_FIELDS[kind] : []), ...(kind && KINDS_WITHOUT_NEXT.has(kind) ? [] : ['next'])]);
+    // Every kind may carry `next`, raise and return included: Google's workflow schema (workflows-samples
+    // jsonschema/workflows.json, definitions.step) allows it and Cloud Workflows deploys it (the workflows-demos
+    // `workflows-bigquery-load` sample has `return:` with `next: end`). The return or raise ends the step's routine
+    // first, so such a `next` is never taken; its target is still checked like any other.
+    const fields = new Set([...(kind ? KIND_FIELDS[kind] : []), 'next']);
     const before = this.issues.length;
     for (const k of keys) {
       if (fields.has(k)) continue;
@@ -342,7 +346,6 @@ class LoadContext {
         else next = c.next;
       }
       if (!('next' in c) && !('steps' in c) && !body) this.issue(at, step, 'a switch condition needs next, steps, or an embedded step (assign, call, return, raise, ...)');
-      if (body && (body.kind === 'return' || body.kind === 'raise') && next) this.issue(at, step, `"next" cannot follow an embedded ${body.kind}`);
       out.push({
         condition: this.expression(c.condition, `${at}.condition`, step),
         next,
