@@ -4,6 +4,7 @@
  */
 import type { Ast } from './expr/index.ts';
 import type { Limits } from './limits.ts';
+import type { UnsupportedCall } from './support.ts';
 import type { AssignTarget, Template } from './template.ts';
 
 export interface WorkflowProgram {
@@ -11,6 +12,8 @@ export interface WorkflowProgram {
   readonly main: Subworkflow;
   readonly subworkflows: ReadonlyMap<string, Subworkflow>;
   readonly limits: Limits;
+  /** Calls the engine cannot run (connectors not simulated, modules not implemented); see support.ts. */
+  readonly unsupported: readonly UnsupportedCall[];
 }
 
 export interface Subworkflow {

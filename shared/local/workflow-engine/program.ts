@@ -13,6 +13,7 @@ import {
 import { isSyncExpression, type Ast } from './expr/index.ts';
 import { compileExpression, compileTemplate, isSyncTemplate, parseTarget, TemplateError, type AssignTarget, type Template } from './template.ts';
 import { isMap, newMap, toJsonText, typeName, type WfMap, type WfValue } from './values.ts';
+import { unsupportedCalls } from './support.ts';
 import { validateProgram } from './validate.ts';
 import { parseWorkflowYaml } from './yaml-source.ts';
 
@@ -73,9 +74,9 @@ export function loadWorkflow(sourceText: string, sourceName = 'workflow', option
     fail('a workflow must be a list of steps or a map with a "main" subworkflow');
   }
   if (ctx.issues.length === 0) {
-    const program: WorkflowProgram = { sourceName, main: subworkflows.get('main') as Subworkflow, subworkflows, limits };
+    const program: WorkflowProgram = { sourceName, main: subworkflows.get('main') as Subworkflow, subworkflows, limits, unsupported: [] };
     validateProgram(program, (where, step, reason) => ctx.issue(where, step, reason));
-    if (ctx.issues.length === 0) return program;
+    if (ctx.issues.length === 0) return { ...program, unsupported: unsupportedCalls(program) };
   }
   throw new WorkflowValidationError(sourceName, ctx.issues);
 }
