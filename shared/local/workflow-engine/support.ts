@@ -20,6 +20,7 @@ export interface UnsupportedCall {
   readonly step: string;
   /** Position, e.g. `main.steps[2]`. */
   readonly where: string;
+  /** Why, without the name: "the bigquery connector is not simulated (simulated: ...)". */
   readonly reason: string;
 }
 
@@ -37,11 +38,11 @@ function classify(name: string): { service: string; reason: string } {
   if (parts[0] === 'googleapis' && parts.length > 1) {
     const service = parts[1];
     return SIMULATED_SERVICES.includes(service)
-      ? { service, reason: `${name} is not in the engine's table of ${service} connector methods` }
+      ? { service, reason: `not in the engine's table of ${service} connector methods` }
       : { service, reason: `the ${service} connector is not simulated (simulated: ${SIMULATED_SERVICES.join(', ')})` };
   }
-  if (parts.length > 1) return { service: parts[0], reason: `${name}: the ${parts.slice(0, -1).join('.')} module is not implemented by the engine` };
-  return { service: name, reason: `${name} is not a subworkflow or a standard-library function` };
+  if (parts.length > 1) return { service: parts[0], reason: `the ${parts.slice(0, -1).join('.')} module is not implemented by the engine` };
+  return { service: name, reason: 'not a subworkflow or a standard-library function' };
 }
 
 function calls(step: Step): string[] {
