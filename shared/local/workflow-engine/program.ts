@@ -233,8 +233,9 @@ class LoadContext {
     }
     // Every kind may carry `next`, raise and return included: Google's workflow schema (workflows-samples
     // jsonschema/workflows.json, definitions.step) allows it and Cloud Workflows deploys it (the workflows-demos
-    // `workflows-bigquery-load` sample has `return:` with `next: end`). The return or raise ends the step's routine
-    // first, so such a `next` is never taken; its target is still checked like any other.
+    // `workflows-bigquery-load` sample has `return:` with `next: end`). `return` "stops a workflow's execution"
+    // (syntax reference, Complete the execution of a workflow) and raise leaves the step too, so such a `next` is
+    // never taken; its target is still checked like any other.
     const fields = new Set([...(kind ? KIND_FIELDS[kind] : []), 'next']);
     const before = this.issues.length;
     for (const k of keys) {
