@@ -11,8 +11,8 @@ main:
           - x: \${googleapis.translate.v2.translations.translate("hi")}
           - y: \${len(keys({}))}
     - b:
-        call: googleapis.storage.v1.objects.compose
-        args: {bucket: b, destinationObject: o}
+        call: googleapis.storage.v1.notifications.list
+        args: {bucket: b}
     - c:
         call: helper
     - d:
@@ -26,7 +26,7 @@ helper:
 `, 'w.yaml');
     expect(program.unsupported.map((u) => [u.step, u.name, u.service])).toEqual([
       ['a', 'googleapis.translate.v2.translations.translate', 'translate'],
-      ['b', 'googleapis.storage.v1.objects.compose', 'storage'],
+      ['b', 'googleapis.storage.v1.notifications.list', 'storage'],
       ['e', 'gke.request', 'gke'],
     ]);
     expect(program.unsupported[0].reason).toBe(`the translate connector is not simulated (simulated: ${SIMULATED_SERVICES.join(', ')})`);
