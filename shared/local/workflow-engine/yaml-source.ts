@@ -4,8 +4,9 @@
  * YAML 1.2 wants the continuation lines of a multi-line quoted scalar indented deeper than the enclosing block;
  * the `yaml` package enforces that ("Missing closing 'quote"), while Cloud Workflows deploys sources that break it
  * — e.g. Google's workflows-demos `vertexai/parallel-summaries` sample, whose `- text: '${"Make a summary ...`
- * continues at the indentation of the `-`. Parsers of the libyaml family (libyaml, go-yaml) do not check that
- * indentation at all. Leading white space of a quoted scalar's continuation line is never part of its value
+ * continues at the indentation of the `-`. Parsers of the libyaml family do not check that indentation: PyYAML
+ * 6.0.3, with its libyaml loader and its pure-Python one, loads that sample, and this loader's tree for it is
+ * identical to libyaml's (checked when this was written). Leading white space of a quoted scalar's continuation line is never part of its value
  * (YAML 1.2 §7.3: folded lines drop it, an escaped line break drops it too), so re-indenting those lines yields
  * exactly the value a lenient parser reads. That repair is tried only when the strict parse fails this way.
  */
