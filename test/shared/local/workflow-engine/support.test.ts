@@ -37,3 +37,27 @@ helper:
     expect(loadWorkflow('- r:\n    call: sys.log\n    args: {text: "x"}\n', 'ok.yaml').unsupported).toEqual([]);
   });
 });
+
+describe('http.* calls to Google APIs gcp-sim does not simulate', () => {
+  it('are reported when the url (or the literal start of its expression) names such a host', () => {
+    const program = loadWorkflow(`
+- a:
+    call: http.get
+    args:
+      url: \${"https://firestore.googleapis.com/v1/projects/" + sys.get_env("GOOGLE_CLOUD_PROJECT_ID")}
+- b:
+    call: http.post
+    args:
+      url: https://secretmanager.googleapis.com/v1/projects/p/secrets
+- c:
+    call: http.get
+    args:
+      url: https://www.googleapis.com/drive/v3/files
+- d:
+    call: http.get
+    args:
+      url: https://example.com/
+`, 'h.yaml');
+    expect(program.unsupported.map((u) => [u.step, u.name, u.service])).toEqual([['a', 'http.get firestore.googleapis.com', 'firestore']]);
+  });
+});
