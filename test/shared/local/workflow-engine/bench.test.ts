@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchEngineEntries, benchGrowth, benchInterpreter } from '../../../../shared/local/workflow-engine/bench.ts';
+import { benchEngineEntries, benchGrowth, benchInterpreter, runEngineBenchProcess } from '../../../../shared/local/workflow-engine/bench.ts';
 
 describe('benchInterpreter', () => {
   it('runs the loop workflow and its plain-JS twin to the same result and reports a ratio', async () => {
@@ -37,4 +37,11 @@ describe('benchEngineEntries', () => {
     }
     expect(entries[1]).toMatchObject({ keys: [500, 4000], idealGrowth: 8 });
   }, 60_000);
+});
+
+describe('runEngineBenchProcess', () => {
+  it('runs the engine entries in a process of their own and hands them back', async () => {
+    const entries = await runEngineBenchProcess({ quick: true });
+    expect(entries.map((e) => e.id)).toEqual(['engine.loop', 'engine.map-growth', 'engine.list-growth']);
+  }, 120_000);
 });
