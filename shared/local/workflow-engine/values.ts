@@ -81,8 +81,8 @@ function fromJsInner(v: unknown, depth: number): WfValue {
 
 /**
  * WfValue → plain JS (for JSON output and for callers outside the engine). int becomes a number when it is a
- * safe integer, else its decimal string; bytes become their base64 text (Workflows cannot return bytes as JSON,
- * so base64 is the lossless choice); maps become ordinary objects.
+ * safe integer, else its decimal string; bytes become their base64 text (for logs: a workflow result with bytes
+ * is refused before it gets here, see execution.ts); maps become ordinary objects.
  */
 export function toJs(v: WfValue): unknown {
   switch (typeof v) {
