@@ -389,6 +389,7 @@ export class Broker {
   /** Acknowledges what it can and reports the rest (StreamingPull reports them in a confirmation). */
   acknowledgeIds(sub: SubscriptionState, ids: string[]): AckResult {
     const unknown: string[] = [];
+    const now = this.now();
     const outcome: AckOutcome = { kept: [], dropped: [] };
     for (const id of ids) {
       const p = sub.leased.get(id);
@@ -396,7 +397,7 @@ export class Broker {
         unknown.push(id);
         continue;
       }
-      const o = sub.ack(p);
+      const o = sub.ack(p, now);
       outcome.kept.push(...o.kept);
       outcome.dropped.push(...o.dropped);
     }

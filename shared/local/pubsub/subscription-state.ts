@@ -146,6 +146,8 @@ export class SubscriptionState {
   /** Makes the key's next message deliverable (or delayed) and tracks whether the key can deliver. */
   private refreshKey(key: string, now: number): void {
     const log = this.keys.get(key);
+    // Acked messages after an unacked one stay in the log but are not delivered again unless it fails.
+    while (log && log.items[log.next]?.state === 'acked') log.next++;
     const head = log?.items[log.next];
     if (!log || !head) {
       this.readyKeys.delete(key);
@@ -239,7 +241,7 @@ export class SubscriptionState {
   }
 
   /** A leased message was acknowledged. */
-  ack(p: Pending): AckOutcome {
+  ack(p: Pending, now: number): AckOutcome {
     const out: AckOutcome = { kept: [], dropped: [] };
     this.unlease(p);
     this.pending.delete(p.message.messageId);
@@ -248,9 +250,11 @@ export class SubscriptionState {
       this.keepOrDrop(p, out);
       return out;
     }
-    const trimmed = this.trimKey(p.message.orderingKey);
+    const key = p.message.orderingKey;
+    const trimmed = this.trimKey(key);
     for (const done of trimmed) this.keepOrDrop(done, out);
     if (!trimmed.includes(p)) out.kept.push(p);
+    this.refreshKey(key, now);
     return out;
   }
 
