@@ -13,6 +13,7 @@ import { seekRows, type SeekTarget } from './seek.ts';
 import { SnapshotRegistry, type SnapshotState } from './snapshots.ts';
 import { alreadyExists, exactlyOnceAckFailure, failedPrecondition, invalidArgument, notFound } from './status.ts';
 import type { PubsubStore } from './store.ts';
+import { TopicRetention } from './topic-retention.ts';
 import { SubscriptionState, type AckOutcome, type Consumer, type Pending } from './subscription-state.ts';
 import { DELETED_TOPIC, durationMs, type PushConfig, type SnapshotConfig, type StoredMessage, type SubscriptionConfig, type TopicConfig } from './types.ts';
 import { WakeUp } from './wakeup.ts';
@@ -70,6 +71,7 @@ export class Broker {
   private readonly wakeUp: WakeUp;
   private readonly ackIds = new AckIds();
   readonly snapshots: SnapshotRegistry;
+  private readonly topicRetention: TopicRetention;
   private nextMessageId: number;
   private pushFactory: PushWorkerFactory | undefined;
   private closed = false;
@@ -80,6 +82,7 @@ export class Broker {
     for (const topic of store.loadTopics()) this.topics.set(topic.name, topic);
     for (const config of store.loadSubscriptions()) this.attach(new SubscriptionState(config));
     this.snapshots = new SnapshotRegistry(store);
+    this.topicRetention = new TopicRetention(store);
     const now = this.now();
     let restored = 0;
     for (const rec of store.loadPending()) {
@@ -153,6 +156,7 @@ export class Broker {
     const next = applyTopicUpdate(current, patch, paths);
     this.options.store.saveTopic(next);
     this.topics.set(next.name, next);
+    this.topicRetention.prune(this.topics, this.now());
     return next;
   }
 
@@ -171,6 +175,7 @@ export class Broker {
     const topic = this.getTopic(name);
     this.topics.delete(topic.name);
     this.options.store.deleteTopic(topic.name);
+    this.topicRetention.prune(this.topics, this.now());
     const subs = this.subscriptionsByTopic.get(topic.name);
     this.subscriptionsByTopic.delete(topic.name);
     for (const subName of subs ?? []) {
@@ -200,7 +205,12 @@ export class Broker {
     const deliveries = targets.flatMap(({ sub, messages: ms }) => ms.map((m) => ({ subscription: sub.config.name, messageId: m.messageId })));
     const capturing = this.snapshots.capturing(topic.name, publishTimeMs);
     const snapshots = capturing.flatMap((snap) => stored.map((m) => ({ snapshot: snap.config.name, messageId: m.messageId })));
-    this.options.store.addMessages({ messages: stored, deliveries, snapshots, nextMessageId: this.nextMessageId });
+    const retainedByTopic = TopicRetention.retains(topic);
+    this.options.store.addMessages({ messages: stored, deliveries, snapshots, topic: retainedByTopic ? topic.name : undefined, nextMessageId: this.nextMessageId });
+    if (retainedByTopic) {
+      this.topicRetention.add(topic.name, stored);
+      this.wakeUp.at(publishTimeMs + durationMs(topic.messageRetentionDuration)!);
+    }
     for (const snap of capturing) for (const m of stored) snap.messages.set(m.messageId, m);
     for (const { sub, messages: ms } of targets) {
       if (ms.length === 0) continue;
@@ -546,7 +556,7 @@ export class Broker {
         for (const p of sub.retained.values()) next = Math.min(next, p.message.publishTimeMs + retention);
       }
     }
-    next = Math.min(next, this.snapshots.expire(now));
+    next = Math.min(next, this.snapshots.expire(now), this.topicRetention.prune(this.topics, now));
     this.wakeUp.at(next);
   }
 
@@ -603,7 +613,8 @@ export class Broker {
     } else {
       throw invalidArgument('Seek requires a target: either time or snapshot.');
     }
-    const rows = seekRows(sub, target, now);
+    const topic = this.topics.get(sub.config.topic);
+    const rows = seekRows(sub, target, now, topic ? this.topicRetention.messages(topic, now) : []);
     sub.clear();
     const stored = rows.filter((r) => (r.acked ? sub.restoreAcked(r.message, now) : (sub.enqueue(r.message, r.attempts, now), true)));
     this.options.store.replaceDeliveries(sub.config.name, stored);

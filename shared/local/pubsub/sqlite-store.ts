@@ -22,7 +22,8 @@ const toMessage = (r: MessageRow): StoredMessage => ({
 });
 
 const UNREFERENCED = `NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id)
-  AND NOT EXISTS (SELECT 1 FROM snapshot_messages s WHERE s.message_id = messages.id)`;
+  AND NOT EXISTS (SELECT 1 FROM snapshot_messages s WHERE s.message_id = messages.id)
+  AND NOT EXISTS (SELECT 1 FROM topic_messages t WHERE t.message_id = messages.id)`;
 
 export class SqliteStore implements PubsubStore {
   private readonly db: Database.Database;
@@ -49,6 +50,9 @@ export class SqliteStore implements PubsubStore {
       CREATE TABLE IF NOT EXISTS snapshot_messages (
         snapshot TEXT NOT NULL, message_id INTEGER NOT NULL, PRIMARY KEY (snapshot, message_id)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS snapshot_messages_by_message ON snapshot_messages (message_id);
+      CREATE TABLE IF NOT EXISTS topic_messages (
+        topic TEXT NOT NULL, message_id INTEGER NOT NULL, PRIMARY KEY (topic, message_id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS topic_messages_by_message ON topic_messages (message_id);
     `);
     // Data directories written before acked messages were kept have no `acked` column yet.
     const columns = this.db.prepare('PRAGMA table_info(deliveries)').all() as Array<{ name: string }>;
@@ -70,6 +74,9 @@ export class SqliteStore implements PubsubStore {
       deleteSnapshot: this.db.prepare('DELETE FROM snapshots WHERE name = ?'),
       deleteSnapshotMessages: this.db.prepare('DELETE FROM snapshot_messages WHERE snapshot = ?'),
       insertSnapshotMessage: this.db.prepare('INSERT OR IGNORE INTO snapshot_messages (snapshot, message_id) VALUES (?, ?)'),
+      insertTopicMessage: this.db.prepare('INSERT OR IGNORE INTO topic_messages (topic, message_id) VALUES (?, ?)'),
+      deleteTopicMessage: this.db.prepare('DELETE FROM topic_messages WHERE topic = ? AND message_id = ?'),
+      deleteTopicMessages: this.db.prepare('DELETE FROM topic_messages WHERE topic = ?'),
       setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
     };
@@ -100,6 +107,13 @@ export class SqliteStore implements PubsubStore {
     return configs.map((config) => ({ config, messages: (messages.all(config.name) as MessageRow[]).map(toMessage) }));
   }
 
+  loadTopicMessages(): Array<{ topic: string; message: StoredMessage }> {
+    const rows = this.db.prepare(`
+      SELECT t.topic, m.id, m.data, m.attributes, m.ordering_key, m.publish_time FROM topic_messages t
+      JOIN messages m ON m.id = t.message_id ORDER BY m.id`).all() as Array<MessageRow & { topic: string }>;
+    return rows.map((r) => ({ topic: r.topic, message: toMessage(r) }));
+  }
+
   loadNextMessageId(): number {
     const row = this.stmts.getMeta.get('next_message_id') as { value: string } | undefined;
     return row ? Number(row.value) : 1;
@@ -107,7 +121,13 @@ export class SqliteStore implements PubsubStore {
 
   saveTopic(topic: TopicConfig): void { this.stmts.upsertTopic.run(topic.name, JSON.stringify(topic)); }
 
-  deleteTopic(name: string): void { this.stmts.deleteTopic.run(name); }
+  deleteTopic(name: string): void {
+    this.db.transaction(() => {
+      this.stmts.deleteTopic.run(name);
+      this.stmts.deleteTopicMessages.run(name);
+      this.stmts.orphans.run();
+    })();
+  }
 
   saveSubscription(sub: SubscriptionConfig): void { this.stmts.upsertSub.run(sub.name, JSON.stringify(sub)); }
 
@@ -126,7 +146,10 @@ export class SqliteStore implements PubsubStore {
   addMessages(publish: Parameters<PubsubStore['addMessages']>[0]): void {
     this.db.transaction(() => {
       const referenced = new Set([...publish.deliveries, ...publish.snapshots].map((d) => d.messageId));
-      for (const m of publish.messages) if (referenced.has(m.messageId)) this.insertMessage(m);
+      for (const m of publish.messages) {
+        if (publish.topic) this.stmts.insertTopicMessage.run(publish.topic, Number(m.messageId));
+        if (publish.topic || referenced.has(m.messageId)) this.insertMessage(m);
+      }
       for (const d of publish.deliveries) this.stmts.insertDelivery.run(d.subscription, Number(d.messageId), 0, 0);
       for (const s of publish.snapshots) this.stmts.insertSnapshotMessage.run(s.snapshot, Number(s.messageId));
       this.stmts.setMeta.run('next_message_id', String(publish.nextMessageId));
@@ -139,6 +162,17 @@ export class SqliteStore implements PubsubStore {
       for (const messageId of messageIds) {
         const id = Number(messageId);
         this.stmts.deleteDelivery.run(subscription, id);
+        this.stmts.deleteMessageIfOrphan.run(id);
+      }
+    })();
+  }
+
+  removeTopicMessages(topic: string, messageIds: string[]): void {
+    if (messageIds.length === 0) return;
+    this.db.transaction(() => {
+      for (const messageId of messageIds) {
+        const id = Number(messageId);
+        this.stmts.deleteTopicMessage.run(topic, id);
         this.stmts.deleteMessageIfOrphan.run(id);
       }
     })();

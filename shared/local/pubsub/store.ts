@@ -31,6 +31,8 @@ export interface PubsubStore {
   /** Every message every subscription holds, acked or not, in publish order. */
   loadPending(): PendingRecord[];
   loadSnapshots(): SnapshotRecord[];
+  /** Messages kept by topics with message retention. */
+  loadTopicMessages(): Array<{ topic: string; message: StoredMessage }>;
   /** The next message id to hand out (ids never repeat across restarts). */
   loadNextMessageId(): number;
   saveTopic(topic: TopicConfig): void;
@@ -40,15 +42,18 @@ export interface PubsubStore {
   deleteSubscription(name: string): void;
   /**
    * One publish: the messages, where they were fanned out to (subscriptions and snapshots of the
-   * topic), durable when this returns.
+   * topic, the topic itself when it retains messages), durable when this returns.
    */
   addMessages(publish: {
     messages: StoredMessage[];
     deliveries: Array<{ subscription: string; messageId: string }>;
     snapshots: Array<{ snapshot: string; messageId: string }>;
+    /** Set when the topic has message retention. */
+    topic?: string;
     nextMessageId: number;
   }): void;
   removeMessages(subscription: string, messageIds: string[]): void;
+  removeTopicMessages(topic: string, messageIds: string[]): void;
   /** Marks messages acknowledged-but-kept (true) or unacknowledged again (false). */
   setAcked(subscription: string, messageIds: string[], acked: boolean): void;
   updateAttempts(subscription: string, updates: Array<{ messageId: string; attempts: number }>): void;
@@ -64,6 +69,7 @@ export class MemoryStore implements PubsubStore {
   loadSubscriptions(): SubscriptionConfig[] { return []; }
   loadPending(): PendingRecord[] { return []; }
   loadSnapshots(): SnapshotRecord[] { return []; }
+  loadTopicMessages(): Array<{ topic: string; message: StoredMessage }> { return []; }
   loadNextMessageId(): number { return 1; }
   saveTopic(): void {}
   deleteTopic(): void {}
@@ -71,6 +77,7 @@ export class MemoryStore implements PubsubStore {
   deleteSubscription(): void {}
   addMessages(): void {}
   removeMessages(): void {}
+  removeTopicMessages(): void {}
   setAcked(): void {}
   updateAttempts(): void {}
   replaceDeliveries(): void {}

@@ -117,4 +117,28 @@ describe('persistence', () => {
       await second.close();
     }
   });
+
+  it("keeps a topic's retained messages across a restart, so a seek after it still replays them", async () => {
+    const dir3 = join(dir, 'topic-retention');
+    const first = await startPubsubEmulator({ port: 0, persistDir: dir3 });
+    let raw = lowLevelClients(first.host);
+    await raw.publisher.createTopic({ name: topicPath('kept'), messageRetentionDuration: { seconds: 3600 } });
+    const [res] = await raw.publisher.publish({ topic: topicPath('kept'), messages: [{ data: Buffer.from('no subscription yet') }] });
+    await raw.publisher.close();
+    await raw.subscriber.close();
+    await first.close();
+
+    const second = await startPubsubEmulator({ port: 0, persistDir: dir3 });
+    raw = lowLevelClients(second.host);
+    try {
+      await raw.subscriber.createSubscription({ name: subscriptionPath('kept-sub'), topic: topicPath('kept') });
+      await raw.subscriber.seek({ subscription: subscriptionPath('kept-sub'), time: { seconds: 0 } });
+      const [pulled] = await raw.subscriber.pull({ subscription: subscriptionPath('kept-sub'), maxMessages: 10, returnImmediately: true });
+      expect(pulled.receivedMessages!.map((r) => r.message!.messageId)).toEqual(res.messageIds);
+    } finally {
+      await raw.publisher.close();
+      await raw.subscriber.close();
+      await second.close();
+    }
+  });
 });

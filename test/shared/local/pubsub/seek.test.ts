@@ -106,6 +106,28 @@ describe('seek to a time', () => {
   });
 });
 
+describe('topic message retention', () => {
+  it('lets any subscription seek back over the topic retention, even to messages published before it existed', async () => {
+    await pubsub.createTopic({ name: 'retaining-topic', messageRetentionDuration: { seconds: 600 } });
+    const start = clock.now();
+    await pubsub.topic('retaining-topic').publishMessage({ data: Buffer.from('before the subscription') });
+    await pubsub.topic('retaining-topic').createSubscription('late-sub', { filter: 'NOT attributes:skip' });
+    await pubsub.topic('retaining-topic').publishMessage({ data: Buffer.from('filtered out'), attributes: { skip: '1' } });
+    expect(stats('late-sub').unacked).toBe(0);
+
+    await pubsub.subscription('late-sub').seek(start);
+    expect(await receiveAll('late-sub', 1)).toEqual(['before the subscription']);
+    await pubsub.subscription('late-sub').seek(start);
+    expect(stats('late-sub').unacked).toBe(1);
+
+    // Past the topic's retention the message is gone from the topic too.
+    await clock.advance(10 * MINUTE + 1);
+    await pubsub.subscription('late-sub').seek(new Date(clock.now().getTime() + MINUTE));
+    await pubsub.subscription('late-sub').seek(start);
+    expect(stats('late-sub').unacked).toBe(0);
+  });
+});
+
 describe('snapshots', () => {
   it('creates, gets, lists, updates and deletes snapshots with the right status codes', async () => {
     await pubsub.topic('replay').createSubscription('source');
