@@ -187,9 +187,10 @@ export class SubscriptionState {
         this.readyKeys.delete(key);
         continue;
       }
-      // One consumer holds a key at a time, so its messages arrive in order.
+      // A stream holds a key while it has messages of it out, so they arrive in order on one
+      // connection; unary pulls (one request each) share a key, as pulls from one client would.
       const holder = this.keyConsumer(log);
-      if (holder && holder !== consumer) continue;
+      if (holder && holder !== consumer && (holder.kind === 'stream' || consumer.kind === 'stream')) continue;
       this.readyKeys.delete(key);
       return head;
     }

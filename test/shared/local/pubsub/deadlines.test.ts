@@ -121,4 +121,21 @@ describe('deadlines and backoff', () => {
     expect(dead.map((r) => r.message!.data!.toString())).toEqual(['first']);
     expect(dead[0]!.message!.orderingKey).toBe('k');
   });
+
+  it('lets separate pulls take later messages of a key, and a nack revokes them with it', async () => {
+    const sub = await setup({ enableMessageOrdering: true });
+    const [res] = await raw.publisher.publish({
+      topic: topicPath('clocked'),
+      messages: ['k0', 'k1', 'k2'].map((t) => ({ data: Buffer.from(t), orderingKey: 'k' })),
+    });
+    const ids = res.messageIds!;
+    const pullOne = async () => (await raw.subscriber.pull({ subscription: sub, maxMessages: 1, returnImmediately: true }))[0].receivedMessages ?? [];
+    const [first] = await pullOne();
+    const [second] = await pullOne();
+    expect([first!.message!.messageId, second!.message!.messageId]).toEqual([ids[0], ids[1]]);
+    await raw.subscriber.modifyAckDeadline({ subscription: sub, ackIds: [first!.ackId!], ackDeadlineSeconds: 0 });
+    // k1's lease went with k0's nack: acking its old ack id changes nothing.
+    await raw.subscriber.acknowledge({ subscription: sub, ackIds: [second!.ackId!] });
+    expect((await pullNow(sub)).map((r) => r.message!.messageId)).toEqual(ids);
+  });
 });
