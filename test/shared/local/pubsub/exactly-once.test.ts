@@ -58,6 +58,9 @@ describe('exactly-once delivery', () => {
     expect(current!.id).toBe(id);
     expect(current!.ackId).not.toBe(stale!.ackId);
 
+    const modErr = await rejection(stale!.modAckWithResponse(30));
+    expect(modErr).toBeInstanceOf(AckError);
+    expect(modErr.errorCode).toBe(AckResponses.Invalid);
     const err = await rejection(stale!.ackWithResponse());
     expect(err).toBeInstanceOf(AckError);
     expect(err.errorCode).toBe(AckResponses.Invalid);
