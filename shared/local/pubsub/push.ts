@@ -63,11 +63,11 @@ export class HttpPushWorker implements PushWorker {
     } catch (err) {
       failure = err instanceof Error ? err.message : String(err);
     }
-    const sub = this.broker.subscriptions.get(this.subscription);
-    if (this.closed || !sub) return;
+    const current = this.broker.subscriptions.get(this.subscription);
+    if (this.closed || !current) return;
     if (ACK_STATUSES.has(status)) {
       // A lease that expired or was revoked (seek) meanwhile is simply not acked, never an error here.
-      this.broker.acknowledgeIds(sub, [ackId]);
+      this.broker.acknowledgeIds(current, [ackId]);
       return;
     }
     this.logger('pubsub emulator push delivery failed; nacking', {
