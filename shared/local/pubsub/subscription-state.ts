@@ -47,6 +47,9 @@ export interface Consumer {
 interface KeyLog {
   items: Pending[];
   next: number;
+  /** How many of its messages are leased, and to whom (one consumer at a time). */
+  leased: number;
+  holder: Consumer | undefined;
 }
 
 /** What an acknowledgement did to the stored state. */
@@ -115,7 +118,7 @@ export class SubscriptionState {
     if (this.ordered(p)) {
       const key = message.orderingKey;
       let log = this.keys.get(key);
-      if (!log) this.keys.set(key, (log = { items: [], next: 0 }));
+      if (!log) this.keys.set(key, (log = { items: [], next: 0, leased: 0, holder: undefined }));
       p.state = 'waiting';
       log.items.push(p);
       this.refreshKey(key, now);
@@ -165,15 +168,6 @@ export class SubscriptionState {
     else this.readyKeys.delete(key);
   }
 
-  /** The consumer holding the key's outstanding messages, if any. */
-  private keyConsumer(log: KeyLog): Consumer | undefined {
-    for (let i = 0; i < log.next; i++) {
-      const item = log.items[i]!;
-      if (item.state === 'leased') return item.consumer;
-    }
-    return undefined;
-  }
-
   /** The next message deliverable to `consumer`, or undefined. */
   take(consumer: Consumer): Pending | undefined {
     while (this.retryHead < this.retry.length) {
@@ -189,7 +183,7 @@ export class SubscriptionState {
       }
       // A stream holds a key while it has messages of it out, so they arrive in order on one
       // connection; unary pulls (one request each) share a key, as pulls from one client would.
-      const holder = this.keyConsumer(log);
+      const holder = log.holder;
       if (holder && holder !== consumer && (holder.kind === 'stream' || consumer.kind === 'stream')) continue;
       this.readyKeys.delete(key);
       return head;
@@ -228,7 +222,10 @@ export class SubscriptionState {
     if (this.ordered(p)) {
       const key = p.message.orderingKey;
       const log = this.keys.get(key)!;
-      log.next = log.items.indexOf(p) + 1;
+      // take() only hands out a key's next message.
+      log.next = log.items[log.next] === p ? log.next + 1 : log.items.indexOf(p) + 1;
+      log.leased++;
+      log.holder = consumer;
       this.refreshKey(key, now);
     }
   }
@@ -238,6 +235,11 @@ export class SubscriptionState {
     this.leased.delete(p.ackId);
     const consumer = p.consumer;
     p.consumer = undefined;
+    const log = this.ordered(p) ? this.keys.get(p.message.orderingKey) : undefined;
+    if (log && --log.leased <= 0) {
+      log.leased = 0;
+      log.holder = undefined;
+    }
     consumer?.release(p);
   }
 
