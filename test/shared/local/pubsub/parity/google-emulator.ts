@@ -50,7 +50,16 @@ export interface GoogleEmulator {
   close(): Promise<void>;
 }
 
+/** Two tries: the free port found may be taken by someone else before the JVM binds it. */
 export async function startGoogleEmulator(bin: string): Promise<GoogleEmulator> {
+  try {
+    return await startOnFreePort(bin);
+  } catch {
+    return startOnFreePort(bin);
+  }
+}
+
+async function startOnFreePort(bin: string): Promise<GoogleEmulator> {
   const port = await freePort();
   const child: ChildProcess = spawn(bin, [`--host=127.0.0.1`, `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
