@@ -54,7 +54,9 @@ export interface GoogleEmulator {
 export async function startGoogleEmulator(bin: string): Promise<GoogleEmulator> {
   try {
     return await startOnFreePort(bin);
-  } catch {
+  } catch (err) {
+    // Only an early exit (the port was taken) is worth a second try; a startup timeout is not.
+    if (!(err instanceof Error) || !err.message.includes('exited')) throw err;
     return startOnFreePort(bin);
   }
 }
