@@ -6,29 +6,23 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AckError, AckResponses, type Message, type PubSub, type v1 } from '@google-cloud/pubsub';
-import { startPubsubEmulator, type PubsubEmulator } from '../../../../shared/local/pubsub/emulator.ts';
-import { lowLevelClients, ManualClock, pubsubClient, subscriptionPath, topicPath, waitFor } from './helpers.ts';
+import type { PubsubEmulator } from '../../../../shared/local/pubsub/emulator.ts';
+import { startClocked, type ManualClock, subscriptionPath, topicPath, waitFor } from './helpers.ts';
 
+let env: Awaited<ReturnType<typeof startClocked>>;
 let emulator: PubsubEmulator;
 let clock: ManualClock;
 let pubsub: PubSub;
 let raw: { subscriber: v1.SubscriberClient; publisher: v1.PublisherClient };
 
 beforeEach(async () => {
-  clock = new ManualClock();
-  emulator = await startPubsubEmulator({ port: 0, clock });
-  pubsub = pubsubClient(emulator.host);
-  raw = lowLevelClients(emulator.host);
+  env = await startClocked();
+  ({ emulator, clock, pubsub, raw } = env);
   const [topic] = await pubsub.createTopic('eod-topic');
   await topic.createSubscription('eod-sub', { enableExactlyOnceDelivery: true, ackDeadlineSeconds: 10 });
 });
 
-afterEach(async () => {
-  await raw.subscriber.close();
-  await raw.publisher.close();
-  await pubsub.close();
-  await emulator.close();
-});
+afterEach(() => env.close());
 
 const unacked = () => emulator.stats().find((s) => s.subscription === subscriptionPath('eod-sub'))!.unacked;
 

@@ -5,28 +5,22 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message, PubSub, v1 } from '@google-cloud/pubsub';
-import { startPubsubEmulator, type PubsubEmulator } from '../../../../shared/local/pubsub/emulator.ts';
-import { lowLevelClients, ManualClock, PROJECT, pubsubClient, subscriptionPath, topicPath, waitFor } from './helpers.ts';
+import type { PubsubEmulator } from '../../../../shared/local/pubsub/emulator.ts';
+import { PROJECT, startClocked, type ManualClock, subscriptionPath, topicPath, waitFor } from './helpers.ts';
 
+let env: Awaited<ReturnType<typeof startClocked>>;
 let emulator: PubsubEmulator;
 let clock: ManualClock;
 let pubsub: PubSub;
 let raw: { subscriber: v1.SubscriberClient; publisher: v1.PublisherClient };
 
 beforeEach(async () => {
-  clock = new ManualClock();
-  emulator = await startPubsubEmulator({ port: 0, clock });
-  pubsub = pubsubClient(emulator.host);
-  raw = lowLevelClients(emulator.host);
+  env = await startClocked();
+  ({ emulator, clock, pubsub, raw } = env);
   await pubsub.createTopic('replay');
 });
 
-afterEach(async () => {
-  await raw.subscriber.close();
-  await raw.publisher.close();
-  await pubsub.close();
-  await emulator.close();
-});
+afterEach(() => env.close());
 
 const MINUTE = 60_000;
 const stats = (sub: string) => emulator.stats().find((s) => s.subscription === subscriptionPath(sub))!;
