@@ -5,6 +5,7 @@
  * as Pub/Sub does). Ack ids of an earlier run of a persistent emulator count as expired.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { invalidArgument } from './status.ts';
 
 const FORMAT = /^([0-9a-f]{8})-([0-9a-f]{8})-([0-9a-z]{1,11})$/;
 
@@ -29,4 +30,20 @@ export class AckIds {
     if (!m || m[1] !== this.tag(subscription)) return false;
     return m[2] !== this.run || Number.parseInt(m[3]!, 36) <= this.seq;
   }
+}
+
+export function validateDeadline(seconds: number): void {
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 600) {
+    throw invalidArgument(`Invalid ack deadline given: ${seconds}. The deadline must be between 0 and 600 seconds.`);
+  }
+}
+
+/** Malformed ack ids, or ids issued for another subscription, are refused as Pub/Sub refuses them. */
+export function validateAckIds(ackIds: unknown, subscription: string, issued: AckIds): string[] {
+  if (!Array.isArray(ackIds) || ackIds.length === 0) throw invalidArgument('ack_ids must contain at least one ack id.');
+  ackIds.forEach((id, i) => {
+    if (typeof id !== 'string' || id === '') throw invalidArgument(`ack_ids[${i}] is empty or not a string.`);
+    if (!issued.wellFormed(subscription, id)) throw invalidArgument(`You have passed an invalid ack ID to the service (ack_id=${id}).`);
+  });
+  return ackIds as string[];
 }

@@ -5,7 +5,7 @@
  * time comes from the injected Clock.
  */
 import type { Clock } from '../../ports/clock.ts';
-import { AckIds } from './ack-ids.ts';
+import { AckIds, validateAckIds, validateDeadline } from './ack-ids.ts';
 import { applySubscriptionUpdate, applyTopicUpdate, normalizeSubscription, normalizeTopic } from './config.ts';
 import { parseProject, parseSubscriptionName, parseTopicName } from './names.ts';
 import type { IncomingMessage } from './publish-validation.ts';
@@ -638,20 +638,4 @@ export class Broker {
     for (const worker of this.pushWorkers.values()) worker.close();
     this.pushWorkers.clear();
   }
-}
-
-function validateDeadline(seconds: number): void {
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 600) {
-    throw invalidArgument(`Invalid ack deadline given: ${seconds}. The deadline must be between 0 and 600 seconds.`);
-  }
-}
-
-/** Malformed ack ids, or ids issued for another subscription, are refused as Pub/Sub refuses them. */
-function validateAckIds(ackIds: unknown, subscription: string, issued: AckIds): string[] {
-  if (!Array.isArray(ackIds) || ackIds.length === 0) throw invalidArgument('ack_ids must contain at least one ack id.');
-  ackIds.forEach((id, i) => {
-    if (typeof id !== 'string' || id === '') throw invalidArgument(`ack_ids[${i}] is empty or not a string.`);
-    if (!issued.wellFormed(subscription, id)) throw invalidArgument(`You have passed an invalid ack ID to the service (ack_id=${id}).`);
-  });
-  return ackIds as string[];
 }
