@@ -141,7 +141,7 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
       reason: outcome.reason, durationMs: finished.getTime() - started,
     });
     if (outcome.status === 'failed') {
-      const dl = await store.putDeadLetter({ flow: flow.flow, topic: TOPICS[flowTopicKey(flow.flow)], raw: rawOf(message), reason: outcome.reason ?? 'failed' });
+      const dl = await store.putDeadLetter({ flow: flow.flow, topic: TOPICS[flow.flow], raw: rawOf(message), reason: outcome.reason ?? 'failed' });
       logger.warn({ deadLetterId: dl.id, reason: outcome.reason }, 'run failed permanently');
     } else {
       logger.info({ status: final.status, durationMs: finished.getTime() - started }, 'run finished');
@@ -167,10 +167,6 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
   }
 }
 
-function flowTopicKey(flow: FlowDefinition['flow']): Exclude<keyof typeof TOPICS, 'events'> {
-  return flow;
-}
-
 async function deadLetter(
   flow: FlowDefinition<any, any>,
   deps: RuntimeDeps,
@@ -180,7 +176,7 @@ async function deadLetter(
 ): Promise<DeliveryOutcome> {
   const reason = err instanceof Error ? err.message : String(err);
   if (!isPermanent(err)) throw err;
-  const record = await deps.store.putDeadLetter({ flow: flow.flow, topic: TOPICS[flowTopicKey(flow.flow)], raw, reason });
+  const record = await deps.store.putDeadLetter({ flow: flow.flow, topic: TOPICS[flow.flow], raw, reason });
   await deps.store.appendAudit({
     flow: flow.flow, runId, actor: 'pubsub', action: `${flow.flow}.decode`, result: 'dead-lettered', reason,
     details: { deadLetterId: record.id, messageId: raw.messageId },

@@ -24,7 +24,7 @@ import {
 } from '../../ports/state-store.ts';
 import type { FlowName } from '../../events/topics.ts';
 import { ControlPlaneError, PermanentError, TransientError } from '../../runtime/errors.ts';
-import { systemClock } from '../local/virtual-clock.ts';
+import { systemClock } from '../../runtime/system-clock.ts';
 
 export interface FirestoreStateStoreOptions {
   projectId: string;

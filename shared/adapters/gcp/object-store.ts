@@ -15,9 +15,8 @@ import type { Storage, StorageOptions } from '@google-cloud/storage';
 import type { Clock } from '../../ports/clock.ts';
 import type { Bucket, BucketSpec, ObjectStore, StoredObject } from '../../ports/object-store.ts';
 import { isPermanent, PermanentError } from '../../runtime/errors.ts';
-import { LOCAL_TOKEN } from '../local/local-auth.ts';
 import { callApi, describeFailure, isNotFound } from './common/errors.ts';
-import { lazy, type GcpEndpointConfig } from './common/endpoint.ts';
+import { lazy, simulatorOf, type GcpEndpointConfig } from './common/endpoint.ts';
 
 export interface GcpObjectStoreOptions {
   /** Objects at least this large go up as resumable uploads; smaller ones in one multipart request. */
@@ -128,19 +127,18 @@ export class GcpObjectStore implements ObjectStore {
 
 function storageOptions(config: GcpEndpointConfig): StorageOptions {
   const options: StorageOptions = { projectId: config.projectId, retryOptions: { autoRetry: false } };
-  if (config.simulatorUrl) {
-    const url = new URL(config.simulatorUrl);
-    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') throw new Error(`simulatorUrl must be a loopback address, got ${config.simulatorUrl}`);
-    options.apiEndpoint = url.origin;
-  }
+  const simulator = simulatorOf(config);
+  if (simulator) options.apiEndpoint = simulator.url.origin;
   return options;
 }
 
 function withLocalAuth(storage: Storage, config: GcpEndpointConfig): Storage {
-  if (!config.simulatorUrl) return storage;
+  const simulator = simulatorOf(config);
+  if (!simulator) return storage;
+  const { token } = simulator.auth;
   storage.interceptors.push({
     // Typed loosely: the interceptor contract takes request options and returns DecorateRequestOptions.
-    request: (reqOpts: any) => ({ ...reqOpts, headers: { ...reqOpts.headers, Authorization: `Bearer ${LOCAL_TOKEN}` } }),
+    request: (reqOpts: any) => ({ ...reqOpts, headers: { ...reqOpts.headers, Authorization: `Bearer ${token}` } }),
   });
   return storage;
 }

@@ -17,7 +17,7 @@ import {
 } from '../../ports/state-store.ts';
 import type { FlowName } from '../../events/topics.ts';
 import { TransientError } from '../../runtime/errors.ts';
-import { systemClock } from './virtual-clock.ts';
+import { systemClock } from '../../runtime/system-clock.ts';
 import { migrate } from './sqlite/migrations.ts';
 import { prepareStatements, type Statements } from './sqlite/statements.ts';
 

@@ -9,7 +9,7 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
-import { FUNCTIONS } from '../../events/topics.ts';
+import { FUNCTIONS } from '../../flows/definitions.ts';
 import { buildFunctionsArchive } from '../build/functions-archive.ts';
 
 export interface ColdStartResult {

@@ -4,8 +4,7 @@
  * `stackctl dead-letters` shows it and `replay` can resend it) and marks its run failed.
  */
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
-import { FUNCTIONS } from '../../events/topics.ts';
-import { FLOWS } from '../../flows/definitions.ts';
+import { FLOWS, FUNCTIONS } from '../../flows/definitions.ts';
 import { REPLAY_ATTRIBUTE } from '../../runtime/pipeline.ts';
 import type { StateStore } from '../../ports/state-store.ts';
 import type { Logger } from '../../runtime/logger.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../../../shared/events/topics.ts';
+import { FUNCTIONS } from '../../../../shared/flows/definitions.ts';
 import { buildFunctionsArchive, type BuildResult } from '../../../../shared/local/build/functions-archive.ts';
 import { readZip } from './zip-reader.ts';
 
