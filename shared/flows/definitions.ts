@@ -30,9 +30,9 @@ export const FLOWS = {
 /** The flows in declaration order. */
 export const FLOW_LIST: ReadonlyArray<(typeof FLOWS)[FlowName]> = Object.values(FLOWS);
 
-/** The file under functions/ that registers a flow's function: its name in kebab case. */
-export function functionFile(flow: FlowName): string {
-  return `${flow.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`;
+/** `costReports` → `cost-reports`: a flow's folder under shared/flows/ and its function's file under functions/. */
+export function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** Each flow's function as the deployment sees it: its target (entry point) and trigger topic. */
