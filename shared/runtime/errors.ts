@@ -1,5 +1,5 @@
 /**
- * The two failure classes of the handler contract (DESIGN §3).
+ * The two failure classes of the handler contract (docs/ARCHITECTURE.md, "The handler pipeline").
  *
  * - PermanentError: retrying cannot help (bad input, 400/403/404 on a create, quota).
  *   The runtime acks the message and records a dead letter with the reason.

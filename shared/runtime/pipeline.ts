@@ -1,5 +1,5 @@
 /**
- * The handler contract (DESIGN §3) as one function: decode → validate → claim the idempotency
+ * The handler contract (docs/ARCHITECTURE.md, "The handler pipeline") as one function: decode → validate → claim the idempotency
  * key → take the target's lease → act → audit → status event. Its result tells the HTTP layer
  * what to answer: 2xx acks (processed, duplicate, dead-lettered), 5xx nacks (transient).
  */
@@ -64,7 +64,7 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
   });
   let run = claim.run;
   if (!claim.claimed) {
-    const takeover = run.status === 'retrying' || run.status === 'received'
+    const takeover = run.status === 'retrying'
       || (run.status === 'running' && (!run.leaseExpiresAt || Date.parse(run.leaseExpiresAt) <= clock.now().getTime()));
     if (!takeover) {
       if (run.status === 'running') {

@@ -173,7 +173,7 @@ export class FirestoreStateStore implements StateStore {
     requireDocId('claim', 'init.id', init.id);
     const at = this.now();
     const run: Run = withoutUndefined({
-      id: init.id, flow: init.flow, key, status: init.status ?? 'received', attempts: init.attempts ?? 0,
+      id: init.id, flow: init.flow, key, status: init.status ?? 'running', attempts: init.attempts ?? 0,
       createdAt: at, updatedAt: at, steps: [], target: init.target, input: init.input, leaseExpiresAt: init.leaseExpiresAt,
     });
     const keyRef = this.col('idempotencyKeys').doc(hashedDocId(key));

@@ -8,7 +8,7 @@
  * Default Credentials.
  *
  * The client's own retries are off: a transient failure surfaces as TransientError and the
- * runtime's redelivery is the one retry policy (DESIGN §3). Deletes are idempotent (a missing
+ * runtime's redelivery is the one retry policy (docs/ARCHITECTURE.md, "The handler pipeline", step 5). Deletes are idempotent (a missing
  * bucket or object counts as deleted) so redeliveries do not fail on work already done.
  */
 import type { Storage, StorageOptions } from '@google-cloud/storage';

@@ -99,7 +99,7 @@ export class SqliteStateStore implements StateStore {
     if (existing !== undefined) return { claimed: false, run: JSON.parse(existing) as Run };
     const at = this.now();
     const run: Run = {
-      id: init.id, flow: init.flow, key, status: init.status ?? 'received', attempts: init.attempts ?? 0,
+      id: init.id, flow: init.flow, key, status: init.status ?? 'running', attempts: init.attempts ?? 0,
       createdAt: at, updatedAt: at, steps: [],
       ...(init.target !== undefined && { target: init.target }),
       ...(init.input !== undefined && { input: init.input }),

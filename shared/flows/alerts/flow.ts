@@ -8,17 +8,17 @@
 import { decodeAlertsMessage, incidentSchema, remediationFollowJobSchema, type AlertsTopicEvent } from '../../events/index.ts';
 import type { ActContext, ActOutcome, FlowDeclaration } from '../../runtime/flow.ts';
 import { actClosedIncident } from './closed-incident.ts';
+import { remediationContext } from './context.ts';
 import type { AlertsDeps } from './deps.ts';
 import { actOpenIncident } from './open-incident.ts';
-import { followExecutionsOnce } from './tracker.ts';
+import { followExecutionsOnce } from './follower.ts';
 
 export type AlertEvent = AlertsTopicEvent;
 
 export async function actAlerts(event: AlertEvent, ctx: ActContext<AlertsDeps>): Promise<ActOutcome> {
   if (event.kind === 'RemediationFollowJob') {
     // The scheduled tick: end every remediation run whose workflow execution has ended.
-    const { store, clock, publisher } = ctx.deps;
-    const followed = await followExecutionsOnce({ store, workflows: ctx.flowDeps.workflows, clock, logger: ctx.logger, publisher });
+    const followed = await followExecutionsOnce(remediationContext(ctx));
     const summary = `followed ${followed.checked} remediation run(s); ${followed.finished.length} finished, ${followed.errors.length} error(s)`;
     return { status: 'succeeded', reason: summary, result: followed, statusEvent: { kind: 'RemediationsFollowed', checked: followed.checked, finished: followed.finished } };
   }

@@ -46,7 +46,7 @@ export function watchDeadLetters(pubsub: PubSub, store: StateStore, logger: Logg
         data: message.data, attributes, messageId: message.id, publishTime: message.publishTime, mode: 'push',
       } as never);
       const run = await store.getRunByKey(replayOf ? `${event.key}#replay:${replayOf}` : event.key);
-      if (run && (run.status === 'retrying' || run.status === 'running' || run.status === 'received')) {
+      if (run && (run.status === 'retrying' || run.status === 'running')) {
         await store.updateRun(run.id, { status: 'failed', error: { class: 'transient', message: reason } });
         runId = run.id;
       }

@@ -21,7 +21,7 @@ import { startGcpSim, type GcpSim } from '../gcp-sim/server.ts';
 import { createDefaultSimServices } from '../gcp-sim/default-services.ts';
 import { seedLocalCloud } from './seed.ts';
 import { alertsFlow, FLOW_LIST } from '../../flows/definitions.ts';
-import { startExecutionFollower } from '../../flows/alerts/tracker.ts';
+import { startExecutionFollower } from '../../flows/alerts/follower.ts';
 import { watchDeadLetters } from './dead-letter-watcher.ts';
 import { ensureTopology } from './topology.ts';
 import { readRunningStack, removeStackFile, writeStackFile, type StackFile } from './stack-file.ts';
@@ -137,10 +137,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     emulator.resumePush();
     const watcher = watchDeadLetters(pubsub, container.deps.store, logger);
     cleanups.push(() => watcher.close());
-    const follower = startExecutionFollower({
-      store: container.deps.store, workflows: (await alertsFlow.loadDeps(container.env)).workflows, clock, logger,
-      publisher: container.deps.publisher, intervalMs: options.followIntervalMs ?? 500,
-    });
+    const follower = startExecutionFollower(
+      { store: container.deps.store, workflows: (await alertsFlow.loadDeps(container.env)).workflows, clock, logger, publisher: container.deps.publisher },
+      { intervalMs: options.followIntervalMs ?? 500 },
+    );
     cleanups.push(() => follower.stop());
 
     const info: StackFile = {

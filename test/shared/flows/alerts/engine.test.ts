@@ -11,7 +11,7 @@ import { GcpWorkflows } from '../../../../shared/adapters/gcp/workflows.ts';
 import { parseRules } from '../../../../shared/domain/remediation/rules.ts';
 import { alertsFlow } from '../../../../shared/flows/alerts/flow.ts';
 import type { AlertsDeps } from '../../../../shared/flows/alerts/deps.ts';
-import { followExecutionsOnce } from '../../../../shared/flows/alerts/tracker.ts';
+import { followExecutionsOnce } from '../../../../shared/flows/alerts/follower.ts';
 import type { Run, StateStore } from '../../../../shared/ports/state-store.ts';
 import { TERMINAL_RUN_STATUSES } from '../../../../shared/ports/state-store.ts';
 import { createLogger } from '../../../../shared/runtime/logger.ts';
