@@ -9,12 +9,18 @@ import type { FlowDeclaration } from './flow.ts';
 import { processDelivery } from './pipeline.ts';
 import { getContainer, type Container } from './container.ts';
 
-/** Registers the flow's function under its declared name (what functions/<flow>.ts does). */
+/**
+ * Registers the flow's function under its declared name (what functions/<flow>.ts does) and starts
+ * loading what its first delivery needs (the container's store and publisher, the flow's clients)
+ * while functions-framework is still starting: a cold instance's first event then waits for less.
+ */
 export function registerFlow<E extends ControlPlaneEvent, D>(flow: FlowDeclaration<E, D>): void {
-  http(flow.functionName, pubsubHttpFunction(flow));
+  const fn = pubsubHttpFunction(flow);
+  http(flow.functionName, fn);
+  fn.warm();
 }
 
-export function pubsubHttpFunction<E extends ControlPlaneEvent, D>(flow: FlowDeclaration<E, D>): HttpFunction {
+export function pubsubHttpFunction<E extends ControlPlaneEvent, D>(flow: FlowDeclaration<E, D>): HttpFunction & { warm(): void } {
   // The flow's adapters, built on its first delivery and kept for the instance (per container,
   // since a local run or a test may install another).
   const loaded = new WeakMap<Container, Promise<D>>();
@@ -28,7 +34,7 @@ export function pubsubHttpFunction<E extends ControlPlaneEvent, D>(flow: FlowDec
     }
     return deps;
   };
-  return async (req, res) => {
+  const handler: HttpFunction = async (req, res) => {
     try {
       const container = await getContainer();
       const body = (req as { rawBody?: Buffer }).rawBody ?? req.body;
@@ -39,4 +45,8 @@ export function pubsubHttpFunction<E extends ControlPlaneEvent, D>(flow: FlowDec
       res.status(500).json({ ack: false, outcome: 'retry', reason: (err as Error)?.message ?? String(err) });
     }
   };
+  return Object.assign(handler, {
+    // A failure here is not reported: the first delivery builds again and answers with the error.
+    warm: () => { getContainer().then(depsFor).catch(() => undefined); },
+  });
 }
