@@ -1,7 +1,8 @@
 /**
- * The handler contract (docs/ARCHITECTURE.md, "The handler pipeline") as one function: decode → validate → claim the idempotency
- * key → take the target's lease → act → audit → status event. Its result tells the HTTP layer
- * what to answer: 2xx acks (processed, duplicate, dead-lettered), 5xx nacks (transient).
+ * The handler contract (docs/ARCHITECTURE.md, "The handler pipeline") as one function: decode →
+ * validate → claim the idempotency key → take the target's lease → act → audit → status event. Its
+ * result tells the HTTP layer what to answer: 2xx acks (processed, duplicate, dead-lettered), 5xx
+ * nacks (transient).
  */
 import { randomUUID } from 'node:crypto';
 import { decodeDelivery, rawOf, type HttpHeaders, type PubsubMessage } from '../events/envelope.ts';

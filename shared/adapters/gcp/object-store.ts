@@ -3,13 +3,14 @@
  *
  * That client is not google-gax based: in local mode it is pointed at gcp-sim with `apiEndpoint`
  * (which makes it skip Google auth for a custom endpoint), and a request interceptor adds the
- * local bearer token that gcp-sim requires. Interceptors apply to JSON API calls, downloads and
+ * bearer token of the simulator auth the local run injects (gcp-sim requires one). Interceptors apply to JSON API calls, downloads and
  * both upload kinds, so no second auth library is involved. In production it uses Application
  * Default Credentials.
  *
  * The client's own retries are off: a transient failure surfaces as TransientError and the
- * runtime's redelivery is the one retry policy (docs/ARCHITECTURE.md, "The handler pipeline", step 5). Deletes are idempotent (a missing
- * bucket or object counts as deleted) so redeliveries do not fail on work already done.
+ * runtime's redelivery is the one retry policy (docs/ARCHITECTURE.md, "The handler pipeline", step
+ * 5). Deletes are idempotent (a missing bucket or object counts as deleted) so redeliveries do not
+ * fail on work already done.
  */
 import type { Storage, StorageOptions } from '@google-cloud/storage';
 import type { Clock } from '../../ports/clock.ts';
