@@ -90,6 +90,11 @@ export interface DeadLetter {
   /** The raw message exactly as received, base64 of the data plus attributes. */
   raw: { data: string; attributes: Record<string, string>; messageId?: string; publishTime?: string };
   reason: string;
+  /**
+   * Size and digest of the full message data. When it was larger than the store keeps inline,
+   * `raw.data` is empty and `uri` names the object holding the full message (data + attributes).
+   */
+  payload?: { bytes: number; sha256: string; uri?: string };
   replayedAt?: string;
   replayCount: number;
 }

@@ -4,6 +4,7 @@
  */
 import type { ControlPlaneEvent, DecodeOptions, FlowName, PubsubMessage } from '../events/index.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { ObjectStore } from '../ports/object-store.ts';
 import type { Publisher } from '../ports/publisher.ts';
 import type { Run, RunStatus, RunStep, StateStore } from '../ports/state-store.ts';
 import type { Config } from './config.ts';
@@ -15,6 +16,8 @@ export interface RuntimeDeps {
   publisher: Publisher;
   clock: Clock;
   logger: Logger;
+  /** Where dead letters too large for the state store keep their full payload. */
+  payloads?: { objects: ObjectStore; bucket: string };
 }
 
 export interface ActContext<D = unknown> {
@@ -26,6 +29,11 @@ export interface ActContext<D = unknown> {
   logger: Logger;
   /** Records a step's result on the run as it happens, so a resumed run sees what is done. */
   recordStep(step: Omit<RunStep, 'at'>): Promise<void>;
+  /**
+   * True on the subscription's last delivery attempt: a transient failure now ends the run, so a
+   * flow should undo (or record as pending cleanup) what it created instead of leaving it.
+   */
+  finalAttempt: boolean;
 }
 
 export type ActStatus = Extract<RunStatus, 'succeeded' | 'failed' | 'accepted' | 'suppressed' | 'awaiting-approval' | 'executing'>;
