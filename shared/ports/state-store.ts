@@ -166,6 +166,8 @@ export interface StateStore {
   park(entry: Omit<ParkedDelivery, 'id' | 'parkedAt'> & { parkedAt?: string }): Promise<ParkedDelivery>;
   /** The target's oldest parked delivery, or null when its queue is empty. */
   nextParked(target: string): Promise<ParkedDelivery | null>;
+  /** The entry for this message on this target, if it is parked there. */
+  getParked(target: string, key: string): Promise<ParkedDelivery | null>;
   /** Removes an entry; false when it was already gone. */
   unpark(id: string): Promise<boolean>;
   /** Targets with parked deliveries, oldest first (for the sweep after a crashed lock holder). */

@@ -12,6 +12,7 @@ import { loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { RuntimeDeps } from './flow.ts';
 import { loadFlowDeps } from './flow-deps.ts';
+import { deadLetterPayloads } from './adapters/dead-letter-payloads.ts';
 import type { FlowName } from '../events/topics.ts';
 
 export interface Container {
@@ -38,7 +39,7 @@ export async function buildContainer(overrides: ContainerOverrides = {}): Promis
   const publisher = overrides.publisher ?? (await openPublisher(config));
   const loaded = new Map<FlowName, Promise<unknown>>();
   return {
-    deps: { config, clock, logger, store, publisher },
+    deps: { config, clock, logger, store, publisher, payloads: deadLetterPayloads(config, clock) },
     flowDepsFor: (flow) => {
       if (overrides.flowDeps && flow in overrides.flowDeps) return Promise.resolve(overrides.flowDeps[flow]);
       let deps = loaded.get(flow);

@@ -398,6 +398,8 @@ export function stateStoreContract(name: string, makeStore: MakeStateStore, opti
         expect(a).toEqual({ id: expect.any(String), parkedAt: START, ...entry('k-a') });
         expect(b.parkedAt).toBe(later(1_000));
         expect(await store.nextParked('instance:sql-main')).toEqual(a);
+        expect(await store.getParked('instance:sql-main', 'k-b')).toEqual(b);
+        expect(await store.getParked('instance:other', 'k-b')).toBeNull();
         expect(await store.unpark(a.id)).toBe(true);
         expect(await store.unpark(a.id)).toBe(false);
         expect(await store.nextParked('instance:sql-main')).toEqual(b);

@@ -369,6 +369,11 @@ export class FirestoreStateStore implements StateStore {
     });
   }
 
+  async getParked(target: string, key: string): Promise<ParkedDelivery | null> {
+    if (!target || !key) return null;
+    return this.guard('getParked', async () => ((await this.col('parked').doc(hashedDocId(target, key)).get()).data() as ParkedDelivery | undefined) ?? null);
+  }
+
   async unpark(id: string): Promise<boolean> {
     if (!id || id.includes('/')) return false;
     const ref = this.col('parked').doc(id);

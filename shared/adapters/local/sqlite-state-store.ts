@@ -223,6 +223,10 @@ export class SqliteStateStore implements StateStore {
     return parseOrNull<ParkedDelivery>(this.stmt.nextParked.get(input.nonEmpty('nextParked', 'target', target)));
   }
 
+  async getParked(target: string, key: string): Promise<ParkedDelivery | null> {
+    return parseOrNull<ParkedDelivery>(this.stmt.parkedByTargetKey.get(target, key));
+  }
+
   async unpark(id: string): Promise<boolean> {
     return this.write('unpark', () => this.stmt.deleteParked.run(id).changes === 1);
   }

@@ -22,6 +22,7 @@ import { seedLocalCloud } from './seed.ts';
 import { alertsDeps } from '../../runtime/adapters/alerts.ts';
 import { startExecutionFollower } from '../../flows/alerts/tracker.ts';
 import { watchDeadLetters } from './dead-letter-watcher.ts';
+import { maybeSweep } from '../../runtime/lease.ts';
 import { ensureTopology } from './topology.ts';
 import { readRunningStack, removeStackFile, writeStackFile, type StackFile } from './stack-file.ts';
 
@@ -100,6 +101,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       STACKCTL_GCP_SIM_URL: sim.url,
       STACKCTL_ARGOCD_URL: sim.url,
       LOG_LEVEL: (options.logLevel ?? 'info') as Config['logLevel'],
+      // The functions must know the subscriptions' max attempts to recognise the last one.
+      ...(options.maxDeliveryAttempts !== undefined ? { STACKCTL_MAX_DELIVERY_ATTEMPTS: String(options.maxDeliveryAttempts) } : {}),
       ...options.env,
     });
     await seedLocalCloud(config, clock);
@@ -132,8 +135,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       maxDeliveryAttempts: options.maxDeliveryAttempts,
     });
     emulator.resumePush();
-    const watcher = watchDeadLetters(pubsub, container.deps.store, logger);
+    const watcher = watchDeadLetters(pubsub, { ...container.deps, logger });
     cleanups.push(() => watcher.close());
+    // Deliveries sweep parked queues too; this timer covers a quiet stack whose holder crashed.
+    const sweeper = setInterval(() => { void maybeSweep(container.deps); }, Math.max(1_000, Math.floor(config.lockTtlMs / 2 / (options.clockSpeed ?? 1))));
+    sweeper.unref();
+    cleanups.push(async () => clearInterval(sweeper));
     const follower = startExecutionFollower({
       store: container.deps.store, workflows: alertsDeps(config, clock).workflows, clock, logger,
       publisher: container.deps.publisher, intervalMs: options.followIntervalMs ?? 500,
