@@ -20,8 +20,10 @@ export const configSchema = z.object({
   /** gcp-sim's base URL; when set, every Google client goes there (local mode only). */
   STACKCTL_GCP_SIM_URL: z.url().optional(),
   STACKCTL_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  /** The alerts flow's deciding lock (held without a heartbeat while a remediation is decided and started). */
+  STACKCTL_LOCK_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10 * 60_000),
   /** Lease on a run and its target; renewed by a heartbeat every third of it while the run works. */
-  STACKCTL_LOCK_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(20_000),
+  STACKCTL_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
   /**
    * How long a delivery waits for a busy target before parking: longer than one lease TTL, so the
    * redelivery after a crash outlasts the dead holder's lease, and well inside the ack deadline (60 s local, 300 s prod).
@@ -53,6 +55,7 @@ export interface Config {
   gcpSimUrl?: string;
   maxMessageBytes: number;
   lockTtlMs: number;
+  leaseTtlMs: number;
   contentionWaitMs: number;
   maxDeliveryAttempts: number;
   deadLetterInlineBytes: number;
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gcpSimUrl: c.STACKCTL_GCP_SIM_URL,
     maxMessageBytes: c.STACKCTL_MAX_MESSAGE_BYTES,
     lockTtlMs: c.STACKCTL_LOCK_TTL_MS,
+    leaseTtlMs: c.STACKCTL_LEASE_TTL_MS,
     contentionWaitMs: c.STACKCTL_CONTENTION_WAIT_MS,
     maxDeliveryAttempts: c.STACKCTL_MAX_DELIVERY_ATTEMPTS,
     deadLetterInlineBytes: c.STACKCTL_DEAD_LETTER_INLINE_BYTES,

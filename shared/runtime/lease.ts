@@ -10,7 +10,7 @@
  * message with fresh attempts), and a sweep hands over queues whose holder crashed.
  * See docs/ARCHITECTURE.md, "Contention is not failure".
  *
- * Leases are short (`lockTtlMs`, 30 s by default) and renewed by a heartbeat while the work
+ * Leases are short (`leaseTtlMs`, 20 s by default) and renewed by a heartbeat while the work
  * runs, so a crashed holder's lease ends within one TTL and its work is resumed soon after.
  */
 import { randomUUID } from 'node:crypto';
@@ -28,7 +28,7 @@ export interface LockDeps {
   clock: Clock;
   publisher: Publisher;
   logger: Logger;
-  config: { lockTtlMs: number; contentionWaitMs: number };
+  config: { leaseTtlMs: number; contentionWaitMs: number };
 }
 
 /** The target stayed busy for the whole wait. The runtime parks the delivery on `target`. */
@@ -46,10 +46,10 @@ export function isContention(err: unknown): err is ContentionError {
 export async function acquireWithin(deps: LockDeps, target: string, owner: string, waitMs: number): Promise<boolean> {
   const { store, clock, config } = deps;
   const deadline = clock.now().getTime() + waitMs;
-  const pollMs = Math.max(50, Math.min(1_000, Math.floor(config.lockTtlMs / 10)));
+  const pollMs = Math.max(50, Math.min(1_000, Math.floor(config.leaseTtlMs / 10)));
   const maxPolls = Math.ceil(waitMs / pollMs) + 2;
   for (let poll = 0; poll <= maxPolls; poll++) {
-    if (await store.acquireLease(target, owner, config.lockTtlMs)) return true;
+    if (await store.acquireLease(target, owner, config.leaseTtlMs)) return true;
     const left = deadline - clock.now().getTime();
     if (left <= 0) return false;
     await clock.sleep(Math.min(pollMs, left));
@@ -68,7 +68,7 @@ export interface Heartbeat {
 export function startHeartbeat(deps: LockDeps, renewals: ReadonlyArray<{ name: string; renew: () => Promise<boolean> }>): Heartbeat {
   const lost = new Set<string>();
   let stopped = false;
-  const every = Math.max(10, Math.floor(deps.config.lockTtlMs / 3));
+  const every = Math.max(10, Math.floor(deps.config.leaseTtlMs / 3));
   const loop = (async () => {
     // Bounded by the work it accompanies; the cap only guards against a clock that never moves.
     for (let beat = 0; beat < 1_000_000 && !stopped; beat++) {
@@ -93,16 +93,19 @@ export function startHeartbeat(deps: LockDeps, renewals: ReadonlyArray<{ name: s
   };
 }
 
-/** Releases the lease, then hands the target to the oldest parked delivery. */
+/**
+ * Hands the target to its oldest parked delivery, then releases the lease. Dispatching while still
+ * holding the lease means two releasers (or a releaser and the sweep) never both republish the
+ * same entry; the republished message simply waits the moment it takes for the release.
+ */
 export async function releaseAndHandOver(deps: LockDeps, target: string, owner: string): Promise<void> {
+  await dispatchNext(deps, target);
   try {
     await deps.store.releaseLease(target, owner);
   } catch (err) {
-    // The lease then ends by its TTL and the sweep hands the queue over.
+    // The lease then ends by its TTL and the next waiter (or the sweep) takes over.
     deps.logger.warn({ target, err: (err as Error).message }, 'could not release a lease');
-    return;
   }
-  await dispatchNext(deps, target);
 }
 
 /**
@@ -131,9 +134,9 @@ export async function sweepParked(deps: LockDeps, maxTargets = 50): Promise<numb
   const owner = `sweep:${randomUUID()}`;
   let dispatched = 0;
   for (const { target } of await deps.store.listParkedTargets(maxTargets)) {
-    if (!(await deps.store.acquireLease(target, owner, deps.config.lockTtlMs))) continue;
-    await deps.store.releaseLease(target, owner);
+    if (!(await deps.store.acquireLease(target, owner, deps.config.leaseTtlMs))) continue;
     if (await dispatchNext(deps, target)) dispatched++;
+    await deps.store.releaseLease(target, owner);
   }
   return dispatched;
 }
@@ -144,7 +147,7 @@ const lastSweep = new WeakMap<StateStore, number>();
 export async function maybeSweep(deps: LockDeps): Promise<void> {
   const now = deps.clock.now().getTime();
   const last = lastSweep.get(deps.store);
-  if (last !== undefined && now - last < deps.config.lockTtlMs / 2) return;
+  if (last !== undefined && now - last < deps.config.leaseTtlMs / 2) return;
   lastSweep.set(deps.store, now);
   try {
     await sweepParked(deps);
@@ -164,7 +167,7 @@ export async function withLease<T>(deps: LockDeps, target: string, owner: string
   if (!(await acquireWithin(deps, target, owner, Math.floor(deps.config.contentionWaitMs / 2)))) {
     throw new ContentionError(target);
   }
-  const heartbeat = startHeartbeat(deps, [{ name: target, renew: () => deps.store.renewLease(target, owner, deps.config.lockTtlMs) }]);
+  const heartbeat = startHeartbeat(deps, [{ name: target, renew: () => deps.store.renewLease(target, owner, deps.config.leaseTtlMs) }]);
   try {
     return await work();
   } finally {

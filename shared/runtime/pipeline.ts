@@ -85,7 +85,7 @@ async function underLock<E extends ControlPlaneEvent, D>(
 ): Promise<DeliveryOutcome> {
   const { store, clock } = deps;
   const started = clock.now().getTime();
-  const leaseMs = deps.config.lockTtlMs;
+  const leaseMs = deps.config.leaseTtlMs;
   const leaseUntil = () => new Date(clock.now().getTime() + leaseMs).toISOString();
   const claim = await store.claim(event.key, {
     id: randomUUID(), flow: flow.flow, target: event.target, input: flow.describe(event),
@@ -118,13 +118,14 @@ async function underLock<E extends ControlPlaneEvent, D>(
   const audit = { flow: flow.flow, runId, actor: flow.actor(event), action: `${flow.flow}.${event.kind}`, target: event.target };
   try {
     let outcome: ActOutcome;
+    let failure: Run['error'];
     try {
       outcome = await flow.act(event, ctx);
     } catch (err) {
       if (isPermanent(err)) {
         const e = err as ControlPlaneError;
         outcome = { status: 'failed', reason: e.message, statusEvent: { kind: 'RunFailed', error: e.message, where: e.where } };
-        await store.updateRun(runId, { error: { class: 'permanent', message: e.message, where: e.where } });
+        failure = { class: 'permanent', message: e.message, where: e.where };
       } else if (finalAttempt && !isContention(err)) {
         // The last attempt: acking with a dead letter that says what was left behind beats a
         // message on the dead-letter topic with a run still `retrying` and no account of it.
@@ -135,7 +136,7 @@ async function underLock<E extends ControlPlaneEvent, D>(
           status: 'failed', reason, result: { pendingCleanup: leftBehind },
           statusEvent: { kind: 'RunFailed', error: reason, where: e.where, pendingCleanup: leftBehind },
         };
-        await store.updateRun(runId, { error: { class: 'transient', message: reason, where: e.where } });
+        failure = { class: 'transient', message: reason, where: e.where };
       } else {
         throw err;
       }
@@ -149,7 +150,11 @@ async function underLock<E extends ControlPlaneEvent, D>(
     // Publish before the run turns terminal: if publishing fails the delivery is retried and
     // the (idempotent) act runs again, instead of the run ending with no event.
     await deps.publisher.publish(TOPICS.events, statusEvent, { flow: flow.flow, kind: String(statusEvent.kind) });
-    const final = await store.updateRun(runId, { status: outcome.status, result: outcome.result, refs: outcome.refs, leaseExpiresAt: undefined });
+    // A failed outcome says why on the run, replacing what an earlier attempt left there.
+    if (outcome.status === 'failed') failure ??= { class: finalAttempt ? 'transient' : 'permanent', message: outcome.reason ?? 'failed' };
+    const final = await store.updateRun(runId, {
+      status: outcome.status, result: outcome.result, refs: outcome.refs, leaseExpiresAt: undefined, ...(failure ? { error: failure } : {}),
+    });
     await store.appendAudit({
       ...audit, result: outcome.status === 'failed' ? 'failed' : outcome.status === 'suppressed' ? 'suppressed' : 'ok',
       reason: outcome.reason, durationMs: finished.getTime() - started,
@@ -237,7 +242,7 @@ async function park<E extends ControlPlaneEvent>(
   // The holder may have released between our last try and the park, seeing an empty queue.
   const locks = lockDeps(deps);
   const owner = `park:${randomUUID()}`;
-  if (await deps.store.acquireLease(target, owner, deps.config.lockTtlMs)) await releaseAndHandOver(locks, target, owner);
+  if (await deps.store.acquireLease(target, owner, deps.config.leaseTtlMs)) await releaseAndHandOver(locks, target, owner);
   return { ack: true, outcome: 'queued', target, reason, runId };
 }
 

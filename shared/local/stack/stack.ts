@@ -138,7 +138,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const watcher = watchDeadLetters(pubsub, { ...container.deps, logger });
     cleanups.push(() => watcher.close());
     // Deliveries sweep parked queues too; this timer covers a quiet stack whose holder crashed.
-    const sweeper = setInterval(() => { void maybeSweep(container.deps); }, Math.max(1_000, Math.floor(config.lockTtlMs / 2 / (options.clockSpeed ?? 1))));
+    const sweeper = setInterval(() => { void maybeSweep(container.deps); }, Math.max(1_000, Math.floor(config.leaseTtlMs / 2 / (options.clockSpeed ?? 1))));
     sweeper.unref();
     cleanups.push(async () => clearInterval(sweeper));
     const follower = startExecutionFollower({

@@ -266,7 +266,7 @@ describe('reliability under contention, crashes and hostile input', () => {
   });
 
   it('a long run keeps its lease with a heartbeat: a copy arriving after several TTLs does not take over', async () => {
-    const ttl = deps.config.lockTtlMs;
+    const ttl = deps.config.leaseTtlMs;
     behaviour = async () => { await clock.sleep(5 * ttl); return { status: 'succeeded' }; };
     const first = processMessage(flow, deps, undefined, message(request('req-long01')));
     await clock.sleep(3 * ttl);
@@ -279,7 +279,7 @@ describe('reliability under contention, crashes and hostile input', () => {
   });
 
   it('a crashed holder\'s run is resumed by the redelivery within one lease TTL, and finishes once', async () => {
-    const ttl = deps.config.lockTtlMs;
+    const ttl = deps.config.leaseTtlMs;
     const crashedAt = clock.now().getTime();
     // What a SIGKILLed instance leaves: its run `running` with a lease, the target lock held, no heartbeat.
     const { run } = await store.claim('provisioning:req-crash1', { id: 'run-crashed', flow: 'provisioning', target: 'workspace:team-alpha', status: 'running', attempts: 1, leaseExpiresAt: new Date(crashedAt + ttl).toISOString() });
@@ -294,7 +294,7 @@ describe('reliability under contention, crashes and hostile input', () => {
   });
 
   it('a crashed holder\'s parked queue is handed over by the sweep once its lease ends', async () => {
-    const ttl = deps.config.lockTtlMs;
+    const ttl = deps.config.leaseTtlMs;
     await store.acquireLease('instance:zenml-metadata', 'dead-process', ttl);
     await store.park({ target: 'instance:zenml-metadata', key: 'provisioning:req-parked', flow: 'provisioning', topic: 'cp-provisioning-requests', reason: 'busy', raw: { data: Buffer.from(JSON.stringify(request('req-parked'))).toString('base64'), attributes: {} } });
     clock.advance(ttl + 1);
