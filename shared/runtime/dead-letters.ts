@@ -36,8 +36,19 @@ export async function putBoundedDeadLetter(deps: DeadLetterDeps, record: NewDead
     // the delivery is retried and, at worst, ends on the dead-letter topic whole.
     throw new TransientError(`dead letter of ${data.length} bytes needs the dead-letter bucket, and none is configured`, { where: 'dead-letter' });
   }
+  // Named by content: the same message dead-lettered twice is stored once (the backup bucket's
+  // retention policy refuses overwrites anyway).
   const name = `${DEAD_LETTER_PREFIX}${record.flow}/${digest}.json`;
-  await deps.payloads.objects.putObject(deps.payloads.bucket, name, JSON.stringify({ data: record.raw.data, attributes: record.raw.attributes }), 'application/json');
+  const { objects, bucket } = deps.payloads;
+  try {
+    const stored = await objects.listObjects(bucket, { prefix: name, maxResults: 1 });
+    if (!stored.some((o) => o.name === name)) {
+      await objects.putObject(bucket, name, JSON.stringify({ data: record.raw.data, attributes: record.raw.attributes }), 'application/json');
+    }
+  } catch (err) {
+    // Never lose the message for want of the bucket: the delivery is retried instead.
+    throw new TransientError(`could not keep the ${data.length}-byte dead-letter payload in gs://${bucket}/${name}: ${(err as Error).message}`, { where: 'dead-letter', cause: err });
+  }
   return deps.store.putDeadLetter({
     ...record,
     raw: { ...record.raw, data: '', attributes: boundedAttributes(record.raw.attributes, deps.config.deadLetterInlineBytes) },

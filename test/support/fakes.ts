@@ -48,4 +48,10 @@ export class MemoryObjectStore {
   async getObject(bucket: string, name: string): Promise<Buffer | null> {
     return this.objects.get(`${bucket}/${name}`) ?? null;
   }
+
+  async listObjects(bucket: string, options: { prefix?: string } = {}): Promise<Array<{ bucket: string; name: string; size: number }>> {
+    return [...this.objects.entries()]
+      .filter(([k]) => k.startsWith(`${bucket}/${options.prefix ?? ''}`))
+      .map(([k, v]) => ({ bucket, name: k.slice(bucket.length + 1), size: v.length }));
+  }
 }
