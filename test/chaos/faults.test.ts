@@ -5,7 +5,10 @@
  * long-running creates, polls of the operation that fail (the outcome is unknown: never undone
  * blindly). After each scenario the workspace is whole, or gone, or its remains are on record.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertsDeps } from '../../shared/runtime/adapters/alerts.ts';
+import type { AlertsDeps } from '../../shared/flows/alerts/deps.ts';
 import { TOPICS } from '../../shared/events/topics.ts';
 import type { FaultRule } from '../../shared/local/gcp-sim/faults.ts';
 import { ChaosCloud, COMPLETE, figures, flowOfTopic, NOTHING, workspaceInventory, workspaceRequest, type Worker } from './harness.ts';
@@ -39,10 +42,12 @@ function rule(kind: Kind, method: string): FaultRule {
 describe('chaos: the fault matrix over every provisioning step', () => {
   let cloud: ChaosCloud;
   let worker: Worker;
+  let alerts: AlertsDeps;
   const totals = { scenarios: 0, inputs: 0, lost: 0, duplicates: 0, leaks: 0, deadLettersThatCouldHaveRun: 0, pendingCleanup: 0, compensated: 0 };
   beforeAll(async () => {
     cloud = await ChaosCloud.start();
     worker = cloud.worker('faults');
+    alerts = alertsDeps(cloud.config, cloud.clock);
   });
   afterAll(async () => {
     figures('fault-matrix', totals);
@@ -137,6 +142,36 @@ describe('chaos: the fault matrix over every provisioning step', () => {
     expect(runs[0]!.status).toBe('succeeded');
     expect(await workspaceInventory(worker.provisioning, ws)).toEqual(NOTHING);
     expect(deadLetters).toBe(0);
+  });
+
+  // The alerts flow's one external step: starting the workflow execution.
+  it.each([
+    ['transient-twice', 'zenml-server', 'executing', 0, 1],
+    ['permanent-403', 'mlflow', 'failed', 1, 0],
+    ['always-503', 'zenml-server', 'failed', 1, 0],
+  ] as const)('alerts: executions.create %s on %s → %s, %i dead letter(s), %i execution(s)', async (kind, app, status, deadLetters, executions) => {
+    totals.scenarios++;
+    totals.inputs++;
+    // Past any cooldown a previous scenario left on the app.
+    cloud.clock.advance(3 * 60 * 60_000);
+    const method = 'workflowexecutions.projects.locations.workflows.executions.create';
+    cloud.sim.faults.add(rule(kind, method));
+    const incident = JSON.parse(readFileSync(new URL('../../examples/incident-redeploy.json', import.meta.url), 'utf8'));
+    incident.incident = { ...incident.incident, incident_id: `0.chaos-${++n}`, started_at: Math.floor(cloud.clock.now().getTime() / 1000), policy_user_labels: { remediation: 'redeploy', app } };
+    const dlBefore = (await cloud.store.listDeadLetters({ limit: 10_000 })).length + cloud.push.deadLetterTopic.length;
+    const before = (await alerts.workflows.listExecutions('redeploy')).length;
+    await cloud.push.publish(TOPICS.alerts, incident);
+    await cloud.push.drain(() => worker, flowOfTopic, 1_000, (_w, flow) => (flow === 'alerts' ? alerts : worker.provisioning));
+    cloud.sim.faults.clear();
+    const run = await cloud.store.getRunByKey(`alerts:0.chaos-${n}:open`);
+    if (!run) totals.lost++;
+    expect(run?.status).toBe(status);
+    const dl = (await cloud.store.listDeadLetters({ limit: 10_000 })).length + cloud.push.deadLetterTopic.length - dlBefore;
+    if (kind === 'transient-twice') totals.deadLettersThatCouldHaveRun += dl;
+    expect(dl).toBe(deadLetters);
+    const started = (await alerts.workflows.listExecutions('redeploy')).length - before;
+    if (started > 1) totals.duplicates++;
+    expect(started).toBe(executions);
   });
 
   it('no scenario lost a message, duplicated an effect, leaked a resource or dead-lettered work that could have run', () => {
