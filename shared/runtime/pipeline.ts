@@ -1,5 +1,5 @@
 /**
- * The handler contract as one function: decode → validate → take the target's lock (wait a
+ * The handler contract (docs/ARCHITECTURE.md, "The handler pipeline") as one function: decode → validate → take the target's lock (wait a
  * bounded time, else park) → claim or resume the run → act with a heartbeat → status event →
  * audit → release and hand the target over. Its result tells the HTTP layer what to answer:
  * 2xx acks (processed, duplicate, queued, dead-lettered), 5xx nacks (transient).
@@ -27,7 +27,7 @@ export type DeliveryOutcome =
   | { ack: false; outcome: 'retry'; reason: string; runId?: string };
 
 /** Runs a delivery in one of these states may take over (under the target's lock). */
-const RESUMABLE: ReadonlySet<Run['status']> = new Set(['running', 'retrying', 'received']);
+const RESUMABLE: ReadonlySet<Run['status']> = new Set(['running', 'retrying']);
 
 export async function processDelivery<E extends ControlPlaneEvent, D>(
   flow: FlowDefinition<E, D>,

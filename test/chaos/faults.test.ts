@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsDeps } from '../../shared/runtime/adapters/alerts.ts';
+import { localEndpoint } from '../../shared/local/stack/local-endpoint.ts';
 import type { AlertsDeps } from '../../shared/flows/alerts/deps.ts';
 import { TOPICS } from '../../shared/events/topics.ts';
 import type { FaultRule } from '../../shared/local/gcp-sim/faults.ts';
@@ -47,7 +48,7 @@ describe('chaos: the fault matrix over every provisioning step', () => {
   beforeAll(async () => {
     cloud = await ChaosCloud.start();
     worker = cloud.worker('faults');
-    alerts = alertsDeps(cloud.config, cloud.clock);
+    alerts = alertsDeps(localEndpoint(cloud.config), cloud.clock);
   });
   afterAll(async () => {
     figures('fault-matrix', totals);

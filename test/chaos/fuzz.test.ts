@@ -5,8 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../shared/events/topics.ts';
-import { FLOWS } from '../../shared/flows/definitions.ts';
+import { FLOWS, FUNCTIONS } from '../../shared/flows/definitions.ts';
 import { processDelivery } from '../../shared/runtime/pipeline.ts';
 import { ChaosCloud, figures, type Worker } from './harness.ts';
 

@@ -27,6 +27,7 @@ import { processMessage, type DeliveryOutcome } from '../../shared/runtime/pipel
 import { provisioningDeps } from '../../shared/runtime/adapters/provisioning.ts';
 import type { ProvisioningDeps } from '../../shared/flows/provisioning/deps.ts';
 import { deadLetterPayloads } from '../../shared/runtime/adapters/dead-letter-payloads.ts';
+import { localEndpoint } from '../../shared/local/stack/local-endpoint.ts';
 import { memoryLogger, testConfig } from '../support/fakes.ts';
 
 export const MAX_ATTEMPTS = 5;
@@ -111,13 +112,13 @@ export class Worker {
         };
       },
     });
-    const payloads = deadLetterPayloads(cloud.config, cloud.clock);
+    const payloads = deadLetterPayloads(localEndpoint(cloud.config), cloud.clock, cloud.config.backupBucket);
     this.deps = {
       config: cloud.config, clock: cloud.clock, logger: memoryLogger('silent').logger,
       store: observed, publisher: killable(cloud.push as Publisher, this.state),
       payloads: { bucket: payloads.bucket, objects: killable(payloads.objects, this.state) },
     };
-    const p = provisioningDeps(cloud.config, cloud.clock);
+    const p = provisioningDeps(localEndpoint(cloud.config), cloud.clock);
     this.provisioning = { sql: killable(p.sql, this.state), secrets: killable(p.secrets, this.state), objects: killable(p.objects, this.state), registry: killable(p.registry, this.state) };
   }
 

@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PubSub } from '@google-cloud/pubsub';
 import { emulatorPubsubOptions } from '../../shared/adapters/local/pubsub-options.ts';
 import { openSqliteStateStore } from '../../shared/adapters/local/sqlite-state-store.ts';
-import { systemClock } from '../../shared/adapters/local/virtual-clock.ts';
+import { systemClock } from '../../shared/runtime/system-clock.ts';
+import { localEndpoint } from '../../shared/local/stack/local-endpoint.ts';
 import { provisioningDeps } from '../../shared/runtime/adapters/provisioning.ts';
 import { loadConfig } from '../../shared/runtime/config.ts';
 import { eventually } from '../support/stack.ts';
@@ -93,7 +94,7 @@ describe('SIGKILL mid-burst and restart (real processes)', () => {
       for (const id of inFlight) expect((await store.getRun(id))?.attempts, id).toBeGreaterThanOrEqual(2);
 
       const config = loadConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: info2.projectId, STACKCTL_GCP_SIM_URL: info2.endpoints.gcpSim });
-      const p = provisioningDeps(config, systemClock);
+      const p = provisioningDeps(localEndpoint(config), systemClock);
       const databases = (await p.sql.listDatabases('zenml-metadata')).map((d) => d.name);
       const users = (await p.sql.listUsers('zenml-metadata')).map((u) => u.name);
       for (const ws of workspaces) {

@@ -5,8 +5,7 @@
  */
 import { connectionSecret, type PlanContext, type PlanStep } from '../../domain/workspace/plan.ts';
 import type { WorkspaceNames } from '../../domain/workspace/names.ts';
-import { isAlreadyExists, isNotFound } from '../../adapters/gcp/common/errors.ts';
-import { PermanentError } from '../../runtime/errors.ts';
+import { isAlreadyExists, isNotFound, PermanentError } from '../../runtime/errors.ts';
 import { withLease, type LockDeps } from '../../runtime/lease.ts';
 import { registerSecretValue } from '../../runtime/logger.ts';
 import type { ProvisioningDeps } from './deps.ts';

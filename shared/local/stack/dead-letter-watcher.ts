@@ -6,8 +6,8 @@
  * a copy of a message can exhaust its attempts while another copy runs, or waits parked.
  */
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
-import { FUNCTIONS, type FlowName } from '../../events/topics.ts';
-import { FLOWS } from '../../flows/definitions.ts';
+import type { FlowName } from '../../events/topics.ts';
+import { FLOWS, FUNCTIONS } from '../../flows/definitions.ts';
 import { REPLAY_ATTRIBUTE } from '../../runtime/pipeline.ts';
 import { putBoundedDeadLetter, type DeadLetterDeps } from '../../runtime/dead-letters.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -81,7 +81,7 @@ export async function recordExhausted(deps: WatcherDeps, flow: FlowName, topic: 
 
   if (run) {
     const busyElsewhere = await stillInHand(deps, run, key!, lockTargets);
-    if (busyElsewhere || !['retrying', 'running', 'received'].includes(run.status)) {
+    if (busyElsewhere || !['retrying', 'running'].includes(run.status)) {
       const why = busyElsewhere ?? `run ${run.id} already ${run.status}`;
       await store.appendAudit({ flow, runId: run.id, actor: 'pubsub', action: `${flow}.dead-letter`, result: 'info', reason: `${reason}; not recorded as a dead letter: ${why}` });
       logger.info({ flow, runId: run.id, why }, 'a copy exhausted its attempts; its run is not lost');

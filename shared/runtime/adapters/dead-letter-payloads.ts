@@ -3,15 +3,14 @@
  * Storage adapter. The adapter (and @google-cloud/storage) is imported on first use only: a
  * function's cold start must not pay for a client that most instances never call.
  */
+import type { GcpEndpointConfig } from '../../adapters/gcp/common/endpoint.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
-import type { Config } from '../config.ts';
-import { endpointConfig } from '../endpoint.ts';
 
-export function deadLetterPayloads(config: Config, clock: Clock): { objects: ObjectStore; bucket: string } {
+export function deadLetterPayloads(endpoint: GcpEndpointConfig, clock: Clock, bucket: string): { objects: ObjectStore; bucket: string } {
   let store: Promise<ObjectStore> | undefined;
   const load = (): Promise<ObjectStore> => {
-    store ??= import('../../adapters/gcp/object-store.ts').then(({ GcpObjectStore }) => new GcpObjectStore(endpointConfig(config), clock));
+    store ??= import('../../adapters/gcp/object-store.ts').then(({ GcpObjectStore }) => new GcpObjectStore(endpoint, clock));
     store.catch(() => { store = undefined; });
     return store;
   };
@@ -25,5 +24,5 @@ export function deadLetterPayloads(config: Config, clock: Clock): { objects: Obj
     getObject: async (bucket, name) => (await load()).getObject(bucket, name),
     deleteObject: async (bucket, name) => (await load()).deleteObject(bucket, name),
   };
-  return { objects, bucket: config.backupBucket };
+  return { objects, bucket };
 }

@@ -5,13 +5,15 @@ import { REPLAY_ATTRIBUTE } from '../../../runtime/pipeline.ts';
 import { fullDeadLetterMessage } from '../../../runtime/dead-letters.ts';
 import { deadLetterPayloads } from '../../../runtime/adapters/dead-letter-payloads.ts';
 import { loadConfig } from '../../../runtime/config.ts';
-import { systemClock } from '../../../adapters/local/virtual-clock.ts';
+import { systemClock } from '../../../runtime/system-clock.ts';
+import { localEndpoint } from '../../stack/local-endpoint.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
+import { FLOW_LIST } from '../../../flows/definitions.ts';
 import type { Run, RunStatus, AuditRecord, DeadLetter } from '../../../ports/state-store.ts';
 import { CliError, globalOptions, printResult } from '../output.ts';
 import { openLocalStore, requireRunningStack } from '../local-state.ts';
 
-const FLOW_NAMES = ['provisioning', 'alerts', 'budgets', 'backups', 'costReports'];
+const FLOW_NAMES: string[] = FLOW_LIST.map((f) => f.flow);
 
 function flowOption(value: string | undefined): FlowName | undefined {
   if (value === undefined) return undefined;
@@ -128,7 +130,7 @@ export function register(program: Command): void {
         const topic = Object.values(TOPICS).includes(record.topic as never) ? record.topic : TOPICS[record.flow];
         // A large message's record keeps only a reference; the full one is in the dead-letter bucket.
         const config = loadConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: stack.projectId, STACKCTL_GCP_SIM_URL: stack.endpoints.gcpSim, STACKCTL_DATA_DIR: global.dataDir });
-        const full = await fullDeadLetterMessage(record, deadLetterPayloads(config, systemClock).objects);
+        const full = await fullDeadLetterMessage(record, deadLetterPayloads(localEndpoint(config), systemClock, config.backupBucket).objects);
         const messageId = await pubsub.topic(topic).publishMessage({
           data: full.data, attributes: { ...full.attributes, [REPLAY_ATTRIBUTE]: record.id },
         });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMonitoringNotification } from '../../../../shared/events/decode.ts';
+import { decodeAlertsMessage } from '../../../../shared/events/decode.ts';
 import type { PubsubMessage } from '../../../../shared/events/envelope.ts';
 import { ValidationError } from '../../../../shared/runtime/errors.ts';
 
@@ -25,7 +25,7 @@ describe('monitoring incident labels', () => {
   ])('refuses the label value %j with the JSON path of the label', (value) => {
     let error: unknown;
     try {
-      decodeMonitoringNotification(notification({ remediation: 'redeploy', app: value }));
+      decodeAlertsMessage(notification({ remediation: 'redeploy', app: value }));
     } catch (err) {
       error = err;
     }
@@ -34,11 +34,11 @@ describe('monitoring incident labels', () => {
   });
 
   it('refuses a label key outside the label rules', () => {
-    expect(() => decodeMonitoringNotification(notification({ 'App/x': 'a' }))).toThrow(/policy_user_labels/);
+    expect(() => decodeAlertsMessage(notification({ 'App/x': 'a' }))).toThrow(/policy_user_labels/);
   });
 
   it('accepts labels in Google\'s label syntax', () => {
-    const event = decodeMonitoringNotification(notification({ remediation: 'redeploy', app: 'zenml-server', team_1: '' }));
+    const event = decodeAlertsMessage(notification({ remediation: 'redeploy', app: 'zenml-server', team_1: '' }));
     expect(event.kind).toBe('MonitoringIncident');
   });
 });
