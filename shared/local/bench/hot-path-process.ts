@@ -44,6 +44,7 @@ function budgetMessage(i: number): PubsubMessage {
     attributes: { billingAccountId: '01D4EE-079462-DFD6EC', budgetId: `bench-${side}-${i}-${randomUUID().slice(0, 8)}`, schemaVersion: '1.0' },
     messageId: `m-${i}`,
     publishTime: new Date(),
+    mode: 'push',
   };
 }
 
