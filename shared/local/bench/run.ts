@@ -1,5 +1,6 @@
 /** Runs the benchmarks in one process, one after the other, so their ratios are comparable. */
 import { cpus } from 'node:os';
+import type { BenchEntry } from './entry.ts';
 import type { FirstEventResult } from './first-event.ts';
 import { measureHandlerOverhead, type OverheadResult } from './handler-overhead.ts';
 
@@ -10,7 +11,7 @@ export interface BenchmarkResults {
   handler?: OverheadResult;
   interpreter?: Record<string, unknown>;
   /** Id-keyed entries ({id, value, unit, anchor, anchorValue, ratio}), each measured against its anchor in the same run. */
-  entries: Array<{ id: string; value: number; unit: string; anchor: string; anchorValue: number; ratio: number; [detail: string]: unknown }>;
+  entries: BenchEntry[];
   coldStart?: Record<string, unknown>;
   firstEvent?: FirstEventResult;
   errors: Record<string, string>;
@@ -53,6 +54,20 @@ export async function runBenchmarks(options: { quick: boolean; only?: Set<string
   await attempt('firstevent', async () => {
     const { measureFirstEvent } = await import('./first-event.ts');
     results.firstEvent = await measureFirstEvent({ samples: options.quick ? 3 : 5, baselineRepo: options.baselineRepo });
+    const { coldStartEntries } = await import('./cold-start-entries.ts');
+    results.entries.push(...coldStartEntries(results.firstEvent));
+  });
+  await attempt('hotpath', async () => {
+    const { measureHotPath } = await import('./hot-path.ts');
+    results.entries.push(...await measureHotPath({ quick: options.quick }));
+  });
+  await attempt('burst', async () => {
+    const { measureBursts } = await import('./burst.ts');
+    results.entries.push(...await measureBursts({ quick: options.quick }));
+  });
+  await attempt('pubsub-e2e', async () => {
+    const { measurePubsubEndToEnd } = await import('./pubsub-e2e.ts');
+    results.entries.push(await measurePubsubEndToEnd({ quick: options.quick }));
   });
   return results;
 }
