@@ -51,6 +51,10 @@ export async function runBenchmarks(options: { quick: boolean; only?: Set<string
     const { measureColdStart } = await import('./cold-start.ts');
     results.coldStart = await measureColdStart(options.quick ? 3 : 7) as unknown as Record<string, unknown>;
   });
+  await attempt('cli', async () => {
+    const { measureCliStartup } = await import('./cli-startup.ts');
+    results.entries.push(...measureCliStartup(options.quick ? 5 : 15));
+  });
   await attempt('firstevent', async () => {
     const { measureFirstEvent } = await import('./first-event.ts');
     results.firstEvent = await measureFirstEvent({ samples: options.quick ? 3 : 5, baselineRepo: options.baselineRepo });
@@ -80,7 +84,7 @@ export function formatBenchmarks(r: BenchmarkResults): string {
     lines.push(`                        ${r.handler.http.runtimeUsPerMessage} µs/message over functions-framework HTTP vs no-op ${r.handler.http.noopUsPerMessage} µs: ratio ${r.handler.http.ratio}`);
   }
   if (r.interpreter) lines.push(`  workflow interpreter  ${JSON.stringify(r.interpreter)}`);
-  for (const e of r.entries) lines.push(`  ${e.id.padEnd(21)} ${e.value} ${e.unit} vs ${e.anchor} ${e.anchorValue} ${e.unit}: ratio ${e.ratio}${typeof e.growth === 'number' ? `; ${String(e.keys)} keys: ${e.growth}× the time (ideal ${String(e.idealGrowth)}×)` : ''}`);
+  for (const e of r.entries) lines.push(`  ${e.id.padEnd(21)} ${e.value} ${e.unit} vs ${e.anchor} ${e.anchorValue} ${e.unit}: ratio ${e.ratio}${typeof e.growth === 'number' ? `; ${String(e.keys)} keys: ${e.growth}× the time (ideal ${String(e.idealGrowth)}×)` : ''}${typeof e.note === 'string' ? ` (${e.note})` : ''}`);
   if (r.coldStart) lines.push(`  cold start            ${JSON.stringify(r.coldStart)}`);
   if (r.firstEvent) {
     lines.push(`  first event answered  hello-world ${r.firstEvent.helloWorld.firstAnswerMs} ms (port open ${r.firstEvent.helloWorld.portOpenMs} ms), median of ${r.firstEvent.samples}`);

@@ -22,9 +22,9 @@ function bench(only: string): Promise<{ entries: Array<Record<string, unknown>>;
 describe('stackctl bench --quick --json', () => {
   it('prints hot-path, burst, engine and pubsub.end-to-end entries, each with its anchor and ratio', async () => {
     const missing = googleEmulatorMissing();
-    const result = await bench('hotpath,burst,interpreter,pubsub-e2e');
+    const result = await bench('hotpath,burst,interpreter,cli,pubsub-e2e');
     const ids = result.entries.map((e) => e.id);
-    expect(ids).toEqual(expect.arrayContaining(['hot-path.sequential', 'hot-path.concurrent', 'burst.provisioning.3', 'engine.loop', 'engine.map-growth']));
+    expect(ids).toEqual(expect.arrayContaining(['hot-path.sequential', 'hot-path.concurrent', 'burst.provisioning.3', 'engine.loop', 'engine.map-growth', 'cli.startup']));
     if (missing) expect(result.errors['pubsub-e2e']).toBe(missing);
     else expect(ids).toContain('pubsub.end-to-end');
     expect(Object.keys(result.errors).filter((k) => k !== 'pubsub-e2e')).toEqual([]);
