@@ -10,6 +10,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Publisher } from '../ports/publisher.ts';
 import type { StateStore } from '../ports/state-store.ts';
 import { loadConfig, type Config } from './config.ts';
+import { DeferredPublisher } from './deferred-publisher.ts';
 import { endpointConfig } from './endpoint.ts';
 import { PermanentError } from './errors.ts';
 import type { FlowEnv, RuntimeDeps } from './flow.ts';
@@ -40,7 +41,7 @@ export async function buildContainer(overrides: ContainerOverrides = {}): Promis
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const store = overrides.store ?? (await openStateStore(config, clock));
-  const publisher = overrides.publisher ?? (await openPublisher(config, overrides.simulatorAuth));
+  const publisher = overrides.publisher ?? deferredPublisher(config, overrides.simulatorAuth);
   const endpoint = endpointConfig(config, overrides.simulatorAuth);
   return {
     deps: { config, clock, logger, store, publisher, payloads: deadLetterPayloads(endpoint, clock, config.backupBucket) },
@@ -61,6 +62,13 @@ async function openStateStore(config: Config, clock: Clock): Promise<StateStore>
   }
   const { FirestoreStateStore } = await import('../adapters/gcp/firestore-state-store.ts');
   return new FirestoreStateStore({ projectId: config.projectId, databaseId: config.firestoreDatabase, clock });
+}
+
+/** Loads while the first delivery talks to the state store (deferred-publisher.ts). */
+function deferredPublisher(config: Config, simulatorAuth: SimulatorAuth | undefined): Publisher {
+  const publisher = new DeferredPublisher(() => openPublisher(config, simulatorAuth));
+  publisher.start();
+  return publisher;
 }
 
 async function openPublisher(config: Config, simulatorAuth: SimulatorAuth | undefined): Promise<Publisher> {

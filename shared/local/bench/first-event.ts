@@ -135,15 +135,21 @@ async function startFirestoreEmulator(): Promise<{ host: string; stop(): Promise
   if (process.env.FIRESTORE_EMULATOR_HOST) return { host: process.env.FIRESTORE_EMULATOR_HOST, stop: async () => undefined };
   if (!existsSync(FIRESTORE_EMULATOR)) throw new Error(`needs Google's Firestore emulator (${FIRESTORE_EMULATOR}, package google-cloud-cli-firestore-emulator) or FIRESTORE_EMULATOR_HOST`);
   const port = await freePort();
-  const child = spawn(FIRESTORE_EMULATOR, ['start', '--host=127.0.0.1', `--port=${port}`], { stdio: 'ignore' });
+  // Its own process group: the wrapper script starts a JVM that killing the script alone leaves running.
+  const child = spawn(FIRESTORE_EMULATOR, ['start', '--host=127.0.0.1', `--port=${port}`], { stdio: 'ignore', detached: true });
+  const stopGroup = () => new Promise<void>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) { done(); return; }
+    child.once('exit', () => done());
+    try { process.kill(-child.pid!, 'SIGKILL'); } catch { done(); }
+  });
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`the Firestore emulator exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) })).ok) return { host: `127.0.0.1:${port}`, stop: () => stop(child) };
+      if ((await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) })).ok) return { host: `127.0.0.1:${port}`, stop: stopGroup };
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 250));
   }
-  await stop(child);
+  await stopGroup();
   throw new Error('the Firestore emulator did not come up within 60 s');
 }
 

@@ -1,5 +1,6 @@
 /** Runs the benchmarks in one process, one after the other, so their ratios are comparable. */
 import { cpus } from 'node:os';
+import type { BenchEntry } from './entry.ts';
 import type { FirstEventResult } from './first-event.ts';
 import { measureHandlerOverhead, type OverheadResult } from './handler-overhead.ts';
 
@@ -10,7 +11,7 @@ export interface BenchmarkResults {
   handler?: OverheadResult;
   interpreter?: Record<string, unknown>;
   /** Id-keyed entries ({id, value, unit, anchor, anchorValue, ratio}), each measured against its anchor in the same run. */
-  entries: Array<{ id: string; value: number; unit: string; anchor: string; anchorValue: number; ratio: number; [detail: string]: unknown }>;
+  entries: BenchEntry[];
   coldStart?: Record<string, unknown>;
   firstEvent?: FirstEventResult;
   errors: Record<string, string>;
@@ -50,9 +51,27 @@ export async function runBenchmarks(options: { quick: boolean; only?: Set<string
     const { measureColdStart } = await import('./cold-start.ts');
     results.coldStart = await measureColdStart(options.quick ? 3 : 7) as unknown as Record<string, unknown>;
   });
+  await attempt('cli', async () => {
+    const { measureCliStartup } = await import('./cli-startup.ts');
+    results.entries.push(...measureCliStartup(options.quick ? 5 : 15));
+  });
   await attempt('firstevent', async () => {
     const { measureFirstEvent } = await import('./first-event.ts');
     results.firstEvent = await measureFirstEvent({ samples: options.quick ? 3 : 5, baselineRepo: options.baselineRepo });
+    const { coldStartEntries } = await import('./cold-start-entries.ts');
+    results.entries.push(...coldStartEntries(results.firstEvent));
+  });
+  await attempt('hotpath', async () => {
+    const { measureHotPath } = await import('./hot-path.ts');
+    results.entries.push(...await measureHotPath({ quick: options.quick }));
+  });
+  await attempt('burst', async () => {
+    const { measureBursts } = await import('./burst.ts');
+    results.entries.push(...await measureBursts({ quick: options.quick }));
+  });
+  await attempt('pubsub-e2e', async () => {
+    const { measurePubsubEndToEnd } = await import('./pubsub-e2e.ts');
+    results.entries.push(await measurePubsubEndToEnd({ quick: options.quick }));
   });
   return results;
 }
@@ -65,7 +84,7 @@ export function formatBenchmarks(r: BenchmarkResults): string {
     lines.push(`                        ${r.handler.http.runtimeUsPerMessage} µs/message over functions-framework HTTP vs no-op ${r.handler.http.noopUsPerMessage} µs: ratio ${r.handler.http.ratio}`);
   }
   if (r.interpreter) lines.push(`  workflow interpreter  ${JSON.stringify(r.interpreter)}`);
-  for (const e of r.entries) lines.push(`  ${e.id.padEnd(21)} ${e.value} ${e.unit} vs ${e.anchor} ${e.anchorValue} ${e.unit}: ratio ${e.ratio}${typeof e.growth === 'number' ? `; ${String(e.keys)} keys: ${e.growth}× the time (ideal ${String(e.idealGrowth)}×)` : ''}`);
+  for (const e of r.entries) lines.push(`  ${e.id.padEnd(21)} ${e.value} ${e.unit} vs ${e.anchor} ${e.anchorValue} ${e.unit}: ratio ${e.ratio}${typeof e.growth === 'number' ? `; ${String(e.keys)} keys: ${e.growth}× the time (ideal ${String(e.idealGrowth)}×)` : ''}${typeof e.note === 'string' ? ` (${e.note})` : ''}`);
   if (r.coldStart) lines.push(`  cold start            ${JSON.stringify(r.coldStart)}`);
   if (r.firstEvent) {
     lines.push(`  first event answered  hello-world ${r.firstEvent.helloWorld.firstAnswerMs} ms (port open ${r.firstEvent.helloWorld.portOpenMs} ms), median of ${r.firstEvent.samples}`);

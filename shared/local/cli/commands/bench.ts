@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .command('bench')
     .description('benchmarks: Pub/Sub emulator throughput, handler runtime overhead, workflow interpreter vs plain JS')
     .option('--quick', 'smaller sample sizes')
-    .option('--only <names>', 'comma-separated subset: pubsub,handler,interpreter,coldstart,firstevent')
+    .option('--only <names>', 'comma-separated subset: pubsub,handler,interpreter,coldstart,cli,firstevent,hotpath,burst,pubsub-e2e')
     .option('--baseline <checkout>', 'firstevent: also build and measure this other checkout (e.g. a worktree of the previous commit), interleaved')
     .action(async (opts: { quick?: boolean; only?: string; baseline?: string }, cmd: Command) => {
       const global = globalOptions(cmd);

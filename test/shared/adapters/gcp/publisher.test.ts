@@ -43,6 +43,37 @@ describe.runIf(existsSync(emulatorModule))('PubsubPublisher against the Pub/Sub 
     expect(received.attributes).toEqual({ flow: 'backups' });
   });
 
+  it('sends at the end of the event loop turn, not on the batch timer', async () => {
+    const fresh = new PubsubPublisher({ projectId: 'demo-project', emulatorHost: emulator.host });
+    await fresh.publish('cp-events', 'connect');
+    // Timers frozen: a publish that waited for the client's 10 ms batch timer would never resolve.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await expect(fresh.publish('cp-events', { n: 1 })).resolves.toMatch(/\S+/);
+    } finally {
+      vi.useRealTimers();
+      await fresh.close();
+    }
+  });
+
+  it('publishes made in the same turn share one request', async () => {
+    // Each Topic binds its client's request method when it is made, so the spy comes first.
+    const spy = vi.spyOn(PubSub.prototype, 'request');
+    const fresh = new PubsubPublisher({ projectId: 'demo-project', emulatorHost: emulator.host });
+    try {
+      await fresh.publish('cp-events', 'connect');
+      spy.mockClear();
+      const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => fresh.publish('cp-events', { n })));
+      expect(new Set(ids).size).toBe(5);
+      const publishes = spy.mock.calls.filter(([config]) => (config as { method?: string }).method === 'publish');
+      expect(publishes).toHaveLength(1);
+      expect((publishes[0]![0] as { reqOpts: { messages: unknown[] } }).reqOpts.messages).toHaveLength(5);
+    } finally {
+      spy.mockRestore();
+      await fresh.close();
+    }
+  });
+
   it('makes one Topic per topic name and reuses it', async () => {
     const spy = vi.spyOn(PubSub.prototype, 'topic');
     const fresh = new PubsubPublisher({ projectId: 'demo-project', emulatorHost: emulator.host });

@@ -1,0 +1,11 @@
+/** `cold-start.<function>`: the first event answered by a cold instance, against a functions-framework hello-world's first answer. */
+import { entry, type BenchEntry } from './entry.ts';
+import type { FirstEventResult } from './first-event.ts';
+
+export function coldStartEntries(result: FirstEventResult): BenchEntry[] {
+  const current = result.builds.current ?? {};
+  return Object.entries(current).map(([target, t]) => entry(
+    `cold-start.${target}`, t.firstAnswerMs, 'ms to the first event answered', 'functions-framework hello-world', result.helloWorld.firstAnswerMs,
+    { portOpenMs: t.portOpenMs, answer: t.answer, samples: result.samples, ...(result.builds.baseline?.[target] ? { baselineMs: result.builds.baseline[target]!.firstAnswerMs } : {}) },
+  ));
+}

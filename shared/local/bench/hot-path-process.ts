@@ -1,0 +1,104 @@
+/**
+ * One side of the hot-path bench, in its own process: `--side pipeline` runs real budget
+ * notifications through the handler pipeline with the store and publisher the local stack uses
+ * (file SQLite, @google-cloud/pubsub against our emulator); `--side anchor` is a loop doing the
+ * minimal I/O an event needs, one durable SQLite write and one awaited publish on the same
+ * publisher. Prints {msPerEvent, events}.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { TOPICS } from '../../events/topics.ts';
+import { budgetsFlow } from '../../flows/budgets/flow.ts';
+import { localSimulatorAuth } from '../../adapters/local/local-auth.ts';
+import { openSqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
+import { PubsubPublisher } from '../../adapters/gcp/publisher.ts';
+import { loadConfig } from '../../runtime/config.ts';
+import { buildContainer } from '../../runtime/container.ts';
+import { createLogger } from '../../runtime/logger.ts';
+import { processMessage } from '../../runtime/pipeline.ts';
+import type { PubsubMessage } from '../../events/envelope.ts';
+
+const { values } = parseArgs({
+  options: {
+    side: { type: 'string' }, mode: { type: 'string' }, events: { type: 'string' },
+    emulator: { type: 'string' }, dir: { type: 'string' }, project: { type: 'string' },
+  },
+});
+const side = values.side;
+const concurrency = values.mode === 'concurrent' ? 32 : 1;
+const events = Number(values.events ?? 1000);
+const host = values.emulator!;
+const projectId = values.project ?? 'bench-project';
+const dir = values.dir!;
+const warmup = Math.min(100, Math.ceil(events / 5));
+
+function budgetMessage(i: number): PubsubMessage {
+  const data = {
+    budgetDisplayName: 'bench', costAmount: 1 + i, costIntervalStart: '2026-11-01T00:00:00Z', budgetAmount: 10,
+    budgetAmountType: 'SPECIFIED_AMOUNT', alertThresholdExceeded: 0.5, currencyCode: 'USD',
+  };
+  return {
+    data: Buffer.from(JSON.stringify(data)),
+    attributes: { billingAccountId: '01D4EE-079462-DFD6EC', budgetId: `bench-${side}-${i}-${randomUUID().slice(0, 8)}`, schemaVersion: '1.0' },
+    messageId: `m-${i}`,
+    publishTime: new Date(),
+    mode: 'push',
+  };
+}
+
+/** Runs `work(i)` for i in [from, to) with `concurrency` in flight; returns elapsed ms. */
+async function drive(from: number, to: number, work: (i: number) => Promise<void>): Promise<number> {
+  let next = from;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < to) await work(next++);
+  }));
+  return performance.now() - started;
+}
+
+async function pipelineSide(): Promise<number> {
+  const config = loadConfig({
+    STACKCTL_MODE: 'local', GOOGLE_CLOUD_PROJECT: projectId, STACKCTL_STATE_STORE: 'sqlite', STACKCTL_DATA_DIR: dir,
+    PUBSUB_EMULATOR_HOST: host, LOG_LEVEL: 'silent',
+  });
+  const store = openSqliteStateStore(join(dir, 'pipeline.sqlite'));
+  const container = await buildContainer({ config, store, logger: createLogger({ level: 'silent' }), simulatorAuth: localSimulatorAuth() });
+  try {
+    const work = async (i: number) => {
+      const outcome = await processMessage(budgetsFlow, container.deps, {}, budgetMessage(i));
+      if (outcome.outcome !== 'processed') throw new Error(`event ${i}: ${JSON.stringify(outcome)}`);
+    };
+    await drive(0, warmup, work);
+    return await drive(warmup, warmup + events, work);
+  } finally {
+    await container.close();
+  }
+}
+
+async function anchorSide(): Promise<number> {
+  const db = new Database(join(dir, 'anchor.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, doc TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO events (id, doc) VALUES (?, ?)');
+  const publisher = new PubsubPublisher({ projectId, emulatorHost: host, emulatorAuthClient: localSimulatorAuth().authClient });
+  try {
+    const work = async (i: number) => {
+      const m = budgetMessage(i);
+      const id = randomUUID();
+      insert.run(id, JSON.stringify({ id, key: m.attributes.budgetId, status: 'accepted', input: JSON.parse(m.data.toString()) }));
+      await publisher.publish(TOPICS.events, { kind: 'RunStatus', runId: id, status: 'accepted', at: new Date().toISOString() }, { flow: 'budgets', kind: 'RunStatus' });
+    };
+    await drive(0, warmup, work);
+    return await drive(warmup, warmup + events, work);
+  } finally {
+    await publisher.close();
+    db.close();
+  }
+}
+
+const ms = side === 'pipeline' ? await pipelineSide() : side === 'anchor' ? await anchorSide() : Number.NaN;
+if (Number.isNaN(ms)) throw new Error(`--side must be pipeline or anchor, got ${String(side)}`);
+process.stdout.write(`${JSON.stringify({ msPerEvent: ms / events, events })}\n`);
