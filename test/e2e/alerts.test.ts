@@ -4,7 +4,9 @@
  * the local engine on the real YAML); `stackctl approve` answers a pending restore.
  * Simulated time runs 200x faster so workflow polling takes milliseconds of real time.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PubSub } from '@google-cloud/pubsub';
 import { emulatorPubsubOptions } from '../../shared/adapters/local/pubsub-options.ts';
@@ -27,13 +29,26 @@ describe('local stack: alert remediation', () => {
   const syncCount = async (app: string) => ((await api(`/api/v1/applications/${app}`)).status.history ?? []).length;
   const runs = async () => (await stackctlJson(['runs', '--flow', 'alerts', '--limit', '1000', '--data-dir', stack.dataDir])).runs as any[];
 
+  // At 200x a 30-minute cooldown lasts 9 s of wall time; on a loaded machine the last of the 50
+  // distinct incidents can be decided later than that and would rightly start a second sync. The
+  // cooldown is what this file tests, not its length: the stack runs the packaged rules with the
+  // longest cooldown the rules schema allows (7 days, about 50 minutes of wall time here).
+  let rulesDir: string;
   beforeAll(async () => {
+    rulesDir = mkdtempSync(join(tmpdir(), 'stackctl-rules-'));
+    const packaged = readFileSync(new URL('../../shared/domain/remediation/default-rules.yaml', import.meta.url), 'utf8');
+    const longCooldown = packaged.replace(/^(  cooldownMinutes:) 30$/m, '$1 10080');
+    if (longCooldown === packaged) throw new Error('default-rules.yaml no longer sets defaults.cooldownMinutes: 30; update this test');
+    writeFileSync(join(rulesDir, 'rules.yaml'), longCooldown);
+    process.env.STACKCTL_RULES_FILE = join(rulesDir, 'rules.yaml');
     stack = await startTestStack({ clockSpeed: 200, operationDurationMs: 2000, followIntervalMs: 100 });
     client = new PubSub(emulatorPubsubOptions(stack.info.projectId, stack.info.endpoints.pubsubEmulator));
   });
   afterAll(async () => {
     await client?.close();
     await stack?.cleanup();
+    delete process.env.STACKCTL_RULES_FILE;
+    rmSync(rulesDir, { recursive: true, force: true });
   });
 
   it('malformed incidents are dead-lettered with a reason; test notifications cause no action', { timeout: 120_000 }, async () => {
