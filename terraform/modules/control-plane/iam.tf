@@ -147,7 +147,7 @@ locals {
     "workflows/sqlDrillCleanup" = {
       member     = google_service_account.workflows.member, role = "sqlDrillCleanup"
       title      = "drill and regional-restore instances only"
-      expression = join(" || ", [for p in [local.drill_prefix, local.dr_prefix] : "resource.name.startsWith(\"${p}\")"])
+      expression = "resource.name.startsWith(\"${local.drill_prefix}\") || resource.name.startsWith(\"${local.dr_prefix}\")"
     }
     "workflows/bucketRestore" = {
       member = google_service_account.workflows.member, role = "bucketRestore"
