@@ -15,7 +15,7 @@ import type {
 import { PermanentError } from '../../runtime/errors.ts';
 import { gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
 import { callApi, isNotFound } from './common/errors.ts';
-import { waitUntil, type WaitPolicy } from './common/wait.ts';
+import { readOperation, waitUntil, type WaitPolicy } from './common/wait.ts';
 
 type V1 = typeof protos.google.cloud.sql.v1;
 type IOperation = protos.google.cloud.sql.v1.IOperation;
@@ -271,8 +271,8 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
     let current = op;
     return waitUntil<IOperation>(`${where} (operation ${name})`, this.clock, async () => {
       if (!isDone(current)) {
-        const [polled] = await this.call(`sqladmin.operations.get ${name}`, () =>
-          this.operationsClient().get({ project: this.project, operation: name }, this.callOptions));
+        const [polled] = await readOperation(() => this.call(`sqladmin.operations.get ${name}`, () =>
+          this.operationsClient().get({ project: this.project, operation: name }, this.callOptions)));
         current = polled;
       }
       if (!isDone(current)) return { done: false };
