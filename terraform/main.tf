@@ -238,6 +238,7 @@ module "control_plane" {
   argocd_url                   = var.argocd_url
   argocd_internal_ip           = module.gitops.argocd_internal_ip
   network_name                 = module.vpc.network_name
+  function_subnetwork_name     = module.vpc.private_subnet_name
   zenml_health_url             = var.zenml_health_url
   app_hosts                    = var.enable_dns ? { "zenml-server" = "zenml.${trimsuffix(var.dns_domain, ".")}", "mlflow" = "mlflow.${trimsuffix(var.dns_domain, ".")}" } : {}
   app_secret_ids               = { "zenml-db-connection" = module.security.secret_ids["zenml-db-connection"] }

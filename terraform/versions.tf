@@ -8,11 +8,11 @@ terraform {
   required_providers {
     google = {
       source  = "hashicorp/google"
-      version = ">= 7.19, < 8.0"
+      version = ">= 7.21, < 8.0"
     }
     google-beta = {
       source  = "hashicorp/google-beta"
-      version = ">= 7.19, < 8.0"
+      version = ">= 7.21, < 8.0"
     }
     helm = {
       source  = "hashicorp/helm"

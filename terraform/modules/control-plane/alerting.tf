@@ -271,3 +271,44 @@ resource "google_monitoring_alert_policy" "drill_failure" {
     content   = "The weekly restore drill of `${var.sql_instance_name}` could not prove that a point-in-time clone is usable. `stackctl backups --project ${var.project_id}` shows the last drills with their RTO and error; the drill always deletes its scratch instance `${var.sql_instance_name}-drill-<date>`."
   }
 }
+
+# ------------------------------------------------------------------ budget
+
+# Written by the budgets function once per crossed threshold (labels budget_id, basis,
+# threshold, environment; value = the threshold);
+# the Billing budget's own e-mails go to billing admins only, this reaches the team.
+resource "google_monitoring_alert_policy" "budget_threshold" {
+  project               = var.project_id
+  display_name          = "Budget threshold crossed (${var.name_prefix})"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = local.people_channels
+  user_labels           = { component = "stack-control-plane", watch = "budget" }
+
+  conditions {
+    display_name = "The budgets function recorded a crossed threshold"
+
+    condition_threshold {
+      filter          = "metric.type = \"custom.googleapis.com/stackctl/budget/threshold_crossed\" AND metric.labels.environment = \"${var.environment}\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_MAX"
+        cross_series_reducer = "REDUCE_MAX"
+        group_by_fields      = ["metric.labels.threshold"]
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "Spend crossed a budget threshold of ${var.budget_amount} ${var.budget_currency}. `stackctl report --project ${var.project_id}` shows the month so far and its forecast; `stackctl runs --project ${var.project_id}` shows what the budgets flow did (notification, dev scale-down)."
+  }
+}

@@ -87,8 +87,17 @@ resource "google_storage_bucket_iam_member" "builder_source_reader" {
   member = google_service_account.builder.member
 }
 
-# Names and formats are those of shared/runtime/config.ts (validated there at start-up).
+# Names and formats are those of shared/runtime/config.ts and shared/flows/cost-reports/settings.ts
+# (validated there at start-up).
 locals {
+  # A delivery must end before its push subscription's ack deadline, or Pub/Sub redelivers a
+  # message still being worked on: the functions size their waits from the same number.
+  trigger_ack_deadline_seconds = min(600, max(10, var.function_timeout_seconds))
+
+  # Only the budgets function talks to something inside the VPC (Argo CD's internal load
+  # balancer); every other call goes to Google APIs.
+  vpc_functions = var.argocd_internal_ip == "" || var.function_subnetwork_name == "" ? [] : ["budgets"]
+
   function_env = merge(
     {
       STACKCTL_MODE           = "production"
@@ -99,8 +108,13 @@ locals {
       STACKCTL_SQL_INSTANCE   = var.sql_instance_name
       STACKCTL_BACKUP_BUCKET  = var.backup_bucket_name
       STACKCTL_BACKUP_REGION  = var.backup_region
-      STACKCTL_REPORTS_BUCKET = google_storage_bucket.reports.name
-      STACKCTL_ENVIRONMENT    = var.environment
+      STACKCTL_EXPORTS_BUCKET = var.backup_bucket_name
+      # The budget the cost reports forecast against and the budgets flow names in its events.
+      STACKCTL_BUDGET_AMOUNT        = tostring(var.budget_amount)
+      STACKCTL_BILLING_CURRENCY     = var.budget_currency
+      STACKCTL_ACK_DEADLINE_SECONDS = tostring(local.trigger_ack_deadline_seconds)
+      STACKCTL_REPORTS_BUCKET       = google_storage_bucket.reports.name
+      STACKCTL_ENVIRONMENT          = var.environment
       # CMEK keys the provisioning flow puts on the buckets, repositories and secrets it creates.
       STACKCTL_KMS_KEY_STORAGE  = var.storage_kms_key_id
       STACKCTL_KMS_KEY_SECRETS  = var.secrets_kms_key_id
@@ -146,6 +160,17 @@ resource "google_cloudfunctions2_function" "this" {
     all_traffic_on_latest_revision = true
     service_account_email          = google_service_account.functions[each.key].email
     environment_variables          = merge(local.function_env, { STACKCTL_FUNCTION = each.value.entry_point })
+
+    # Private ranges only: Argo CD's internal address goes through the VPC (its private DNS
+    # zone resolves argocd_url there), Google APIs keep their usual path.
+    direct_vpc_egress = contains(local.vpc_functions, each.key) ? "VPC_EGRESS_PRIVATE_RANGES_ONLY" : null
+    dynamic "direct_vpc_network_interface" {
+      for_each = contains(local.vpc_functions, each.key) ? [var.function_subnetwork_name] : []
+      content {
+        network    = var.network_name
+        subnetwork = direct_vpc_network_interface.value
+      }
+    }
   }
 
   depends_on = [

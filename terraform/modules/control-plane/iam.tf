@@ -9,6 +9,7 @@ locals {
 
   instance_resource  = "projects/${var.project_id}/instances/${var.sql_instance_name}"
   drill_prefix       = "projects/${var.project_id}/instances/${var.sql_instance_name}-drill-"
+  dr_prefix          = "projects/${var.project_id}/instances/${var.sql_instance_name}-dr-"
   workspace_buckets  = "projects/_/buckets/${var.project_id}-ws-"
   workspace_secrets  = ["projects/${var.project_id}/secrets/ws-", "projects/${local.project_num}/secrets/ws-"]
   workspace_repos    = "projects/${var.project_id}/locations/${var.region}/repositories/ws-"
@@ -51,12 +52,14 @@ locals {
       ]
     }
     # The recovery workflows on the stack's instance: clone (pitr-restore, restore-drill),
-    # restoreBackup into a new instance (regional-restore), patch (labels, activation policy).
+    # restoreBackup into a new instance (regional-restore), patch (labels, activation policy),
+    # an on-demand backup (backup-now), the export of the drill clone (restore-drill).
     sqlRecovery = {
       title = "Control plane: recovery workflows"
       permissions = [
         "cloudsql.instances.get", "cloudsql.instances.clone", "cloudsql.instances.update", "cloudsql.instances.restoreBackup",
-        "cloudsql.backupRuns.get", "cloudsql.backupRuns.list", "cloudsql.databases.list",
+        "cloudsql.instances.export", "cloudsql.backupRuns.create", "cloudsql.backupRuns.get", "cloudsql.backupRuns.list",
+        "cloudsql.databases.list",
       ]
     }
     # New instances: clones and restore targets.
@@ -64,7 +67,13 @@ locals {
       title       = "Control plane: create recovery instances"
       permissions = ["cloudsql.instances.create", "cloudsql.instances.list"]
     }
-    # Deleting scratch instances; granted only on <instance>-drill-* names.
+    # The restore drill sweeps its stale clones: listing is checked against the project.
+    sqlInstanceLister = {
+      title       = "Control plane: list instances"
+      permissions = ["cloudsql.instances.list"]
+    }
+    # Deleting scratch instances; granted only on <instance>-drill-* (and, for regional-restore's
+    # cleanup after a failed restore, <instance>-dr-*) names.
     sqlDrillCleanup = {
       title       = "Control plane: delete drill instances"
       permissions = ["cloudsql.instances.get", "cloudsql.instances.delete", "cloudsql.databases.list"]
@@ -73,6 +82,18 @@ locals {
     sqlActivation = {
       title       = "Control plane: start and stop the instance"
       permissions = ["cloudsql.instances.get", "cloudsql.instances.update"]
+    }
+    # Cost reports attribute buckets to workspaces by their `workspace` label; listing is
+    # checked against the project (it reads labels, never objects).
+    bucketLister = {
+      title       = "Control plane: list buckets"
+      permissions = ["storage.buckets.list"]
+    }
+    # The export task checks that the exports bucket is in the backup region (buckets.get);
+    # granted on that bucket only (google_storage_bucket_iam_member below).
+    bucketMetadataReader = {
+      title       = "Control plane: read bucket metadata"
+      permissions = ["storage.buckets.get"]
     }
     # bucket-restore: read noncurrent generations and rewrite them as live objects.
     bucketRestore = {
@@ -106,6 +127,12 @@ locals {
       member = google_service_account.functions["backups"].member, role = "sqlDrillCleanup"
       title  = "drill instances only", expression = "resource.name.startsWith(\"${local.drill_prefix}\")"
     }
+    "backups/sqlInstanceLister" = {
+      member = google_service_account.functions["backups"].member, role = "sqlInstanceLister", title = null, expression = null
+    }
+    "costReports/bucketLister" = {
+      member = google_service_account.functions["costReports"].member, role = "bucketLister", title = null, expression = null
+    }
     "budgets/sqlActivation" = {
       member = google_service_account.functions["budgets"].member, role = "sqlActivation"
       title  = "stack instance only", expression = "resource.name == \"${local.instance_resource}\""
@@ -118,8 +145,9 @@ locals {
       member = google_service_account.workflows.member, role = "sqlCreator", title = null, expression = null
     }
     "workflows/sqlDrillCleanup" = {
-      member = google_service_account.workflows.member, role = "sqlDrillCleanup"
-      title  = "drill instances only", expression = "resource.name.startsWith(\"${local.drill_prefix}\")"
+      member     = google_service_account.workflows.member, role = "sqlDrillCleanup"
+      title      = "drill and regional-restore instances only"
+      expression = "resource.name.startsWith(\"${local.drill_prefix}\") || resource.name.startsWith(\"${local.dr_prefix}\")"
     }
     "workflows/bucketRestore" = {
       member = google_service_account.workflows.member, role = "bucketRestore"
@@ -183,4 +211,18 @@ resource "google_storage_bucket_iam_member" "provisioning_export_reader" {
   bucket = var.backup_bucket_name
   role   = "roles/storage.objectViewer"
   member = google_service_account.functions["provisioning"].member
+}
+
+# The export task reads the exports bucket's location before it exports.
+resource "google_storage_bucket_iam_member" "backups_bucket_metadata" {
+  bucket = var.backup_bucket_name
+  role   = google_project_iam_custom_role.control_plane["bucketMetadataReader"].id
+  member = google_service_account.functions["backups"].member
+}
+
+# restore-drill checks its verification dump (drills/<clone>.sql.gz) by its metadata.
+resource "google_storage_bucket_iam_member" "workflows_export_reader" {
+  bucket = var.backup_bucket_name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.workflows.member
 }

@@ -47,8 +47,11 @@ locals {
       topic       = "budgets"
       description = "Acts once on each budget threshold (notify; optional dev scale-down)."
       # Scale-down patches the dev instance's activation policy (custom role on that instance)
-      # and starts the redeploy workflow with replicas 0.
-      project_roles = ["roles/workflows.invoker"]
+      # and sets the apps' Helm parameters itself through Argo CD's UpdateSpec (argocd-token
+      # secret, direct VPC egress to the internal load balancer); no workflow is started.
+      # Each crossed threshold is written as a custom metric (alert policy in alerting.tf);
+      # Monitoring cannot scope timeSeries.create below the project.
+      project_roles = ["roles/monitoring.metricWriter"]
     }
     costReports = {
       name        = "cp-cost-reports"
@@ -57,7 +60,8 @@ locals {
       description = "Prices actual usage with the Billing Catalog and writes the weekly and monthly cost reports."
       # Usage comes from Cloud Monitoring (timeSeries.list). The Cloud Billing Catalog
       # (services.list, services.skus.list) is public pricing and needs no IAM role, only the
-      # cloudbilling API enabled on the project.
+      # cloudbilling API enabled on the project. Workspace attribution reads the `workspace`
+      # label of every bucket (storage.buckets.list, custom role bucketLister in iam.tf).
       project_roles = ["roles/monitoring.viewer"]
     }
   }
@@ -175,6 +179,14 @@ resource "google_secret_manager_secret" "argocd_token" {
       }
     }
   }
+}
+
+# The budgets function overrides the apps' Helm parameters with the same token.
+resource "google_secret_manager_secret_iam_member" "budgets_argocd_token" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.argocd_token.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.functions["budgets"].member
 }
 
 resource "google_secret_manager_secret_iam_member" "workflows_argocd_token" {

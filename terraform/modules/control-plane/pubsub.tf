@@ -58,7 +58,7 @@ resource "google_pubsub_subscription" "trigger" {
   project                    = var.project_id
   name                       = "${local.topics[each.value.topic]}-${each.value.name}"
   topic                      = google_pubsub_topic.flow[each.value.topic].id
-  ack_deadline_seconds       = min(600, max(10, var.function_timeout_seconds))
+  ack_deadline_seconds       = local.trigger_ack_deadline_seconds
   message_retention_duration = var.message_retention
   labels                     = local.labels
 

@@ -379,6 +379,17 @@ variable "argocd_internal_ip" {
   }
 }
 
+variable "function_subnetwork_name" {
+  type        = string
+  description = "Subnetwork (in var.region, on var.network_name) the budgets function's direct VPC egress takes its addresses from, to reach Argo CD's internal address. Empty: no VPC egress."
+  default     = ""
+
+  validation {
+    condition     = var.function_subnetwork_name == "" || can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.function_subnetwork_name))
+    error_message = "function_subnetwork_name must be empty or a subnetwork name."
+  }
+}
+
 variable "network_name" {
   type        = string
   description = "Name of the VPC network the Argo CD endpoint is in."

@@ -128,10 +128,12 @@ resource "helm_release" "argocd" {
       }
       rbac = {
         "policy.default" = "role:readonly"
-        # Only what workflows/redeploy.yaml calls: read and sync the apps.
+        # Only what the control plane calls: read and sync the apps (workflows/redeploy.yaml),
+        # and UpdateSpec for the budgets function's Helm parameter overrides (scale-down).
         "policy.csv" = join("\n", [
           "p, control-plane, applications, get, default/*, allow",
           "p, control-plane, applications, sync, default/*, allow",
+          "p, control-plane, applications, update, default/*, allow",
         ])
       }
       repositories = {
