@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', '.tmp/**', 'coverage/**', 'terraform/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-cli/**', '.data/**', '.tmp/**', 'coverage/**', 'terraform/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

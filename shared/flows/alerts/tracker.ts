@@ -53,6 +53,9 @@ export async function followExecutionsOnce(options: FollowerOptions): Promise<Fo
       const ended = await followRun(run, options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS, store, workflows, clock);
       if (ended) {
         result.finished.push({ runId: run.id, execution: run.refs!.execution!, status: ended.status });
+        const fields = { flow: 'alerts', runId: run.id, status: ended.status, execution: run.refs!.execution, ...(ended.error ? { err: ended.error.message } : {}) };
+        if (ended.status === 'failed') logger.warn(fields, 'remediation finished');
+        else logger.info(fields, 'remediation finished');
         if (options.publisher) await publishFinished(options.publisher, ended, clock);
       }
     } catch (err) {

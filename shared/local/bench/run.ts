@@ -37,8 +37,8 @@ export async function runBenchmarks(options: { quick: boolean; only?: Set<string
     results.handler = await measureHandlerOverhead(options.quick ? 500 : 2_000);
   });
   await attempt('interpreter', async () => {
-    const mod = await import('../workflow-engine/bench.ts' as string) as { benchInterpreter: () => Promise<Record<string, unknown>> };
-    results.interpreter = await mod.benchInterpreter();
+    const { benchInterpreter } = await import('../workflow-engine/bench.ts');
+    results.interpreter = await benchInterpreter() as unknown as Record<string, unknown>;
   });
   await attempt('coldstart', async () => {
     const { measureColdStart } = await import('./cold-start.ts');
