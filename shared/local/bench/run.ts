@@ -1,6 +1,7 @@
 /** Runs the benchmarks in one process, one after the other, so their ratios are comparable. */
 import { cpus } from 'node:os';
 import { measureHandlerOverhead, type OverheadResult } from './handler-overhead.ts';
+import type { BenchEntry } from './cli-startup.ts';
 
 export interface BenchmarkResults {
   at: string;
@@ -9,6 +10,8 @@ export interface BenchmarkResults {
   handler?: OverheadResult;
   interpreter?: Record<string, unknown>;
   coldStart?: Record<string, unknown>;
+  /** Measurements against an anchor measured in the same run: {id, value, unit, anchor, anchorValue, ratio}. */
+  entries: BenchEntry[];
   errors: Record<string, string>;
 }
 
@@ -18,6 +21,7 @@ export async function runBenchmarks(options: { quick: boolean; only?: Set<string
   const results: BenchmarkResults = {
     at: new Date().toISOString(),
     machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
+    entries: [],
     errors: {},
   };
   const attempt = async (name: string, work: () => Promise<void>) => {
@@ -44,6 +48,10 @@ export async function runBenchmarks(options: { quick: boolean; only?: Set<string
     const { measureColdStart } = await import('./cold-start.ts');
     results.coldStart = await measureColdStart(options.quick ? 3 : 7) as unknown as Record<string, unknown>;
   });
+  await attempt('cli', async () => {
+    const { measureCliStartup } = await import('./cli-startup.ts');
+    results.entries.push(...measureCliStartup(options.quick ? 5 : 15));
+  });
   return results;
 }
 
@@ -56,6 +64,7 @@ export function formatBenchmarks(r: BenchmarkResults): string {
   }
   if (r.interpreter) lines.push(`  workflow interpreter  ${JSON.stringify(r.interpreter)}`);
   if (r.coldStart) lines.push(`  cold start            ${JSON.stringify(r.coldStart)}`);
+  for (const e of r.entries) lines.push(`  ${e.id.padEnd(21)} ${e.value} ${e.unit} vs ${e.anchor} ${e.anchorValue} ${e.unit}: ratio ${e.ratio}${e.note ? ` (${e.note})` : ''}`);
   for (const [name, message] of Object.entries(r.errors)) lines.push(`  ${name}: not measured (${message})`);
   return lines.join('\n');
 }

@@ -77,7 +77,10 @@ function installStreamGuards(): void {
   process.stderr.on('error', quietOnPipe);
 }
 
+let reported = false;
+
 function report(err: unknown, argv: string[]): number {
+  reported = true;
   const explained = explainError(err);
   const json = argv.includes('--json') || /(^|\s)(-o|--output)(=|\s)json(\s|$)/.test(argv.join(' '));
   if (json) {
@@ -89,8 +92,20 @@ function report(err: unknown, argv: string[]): number {
   return explained.exitCode;
 }
 
+/** A client library's background failure (e.g. a stub it builds after the command failed) is one line too, never a trace. */
+function installProcessGuards(argv: string[]): void {
+  const last = (err: unknown) => {
+    if (!reported) process.exitCode = report(err, argv);
+    else process.exitCode = process.exitCode || EXIT.failure;
+  };
+  process.on('unhandledRejection', last);
+  // After an uncaught exception nothing can be trusted to finish: report it and leave.
+  process.on('uncaughtException', (err) => { last(err); process.exit(process.exitCode || EXIT.failure); });
+}
+
 export async function main(argv: string[]): Promise<void> {
   installStreamGuards();
+  installProcessGuards(argv);
   const args = argv.slice(2);
   const name = commandName(args);
   try {

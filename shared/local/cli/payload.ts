@@ -4,6 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { locateJsonError } from './json-locate.ts';
 import { UsageError, CliError } from './output.ts';
 
 export interface Payload { text: string; source: string; file?: string }
@@ -47,18 +48,16 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line: lines.length, column: lines.at(-1)!.length + 1 };
 }
 
-/** JSON.parse with the error placed at source:line:column. */
+/** JSON.parse with the error placed at source:line:column and what was expected there. */
 export function parseJson(payload: Payload): unknown {
   try {
     return JSON.parse(payload.text) as unknown;
   } catch (err) {
-    const message = (err as Error).message;
-    const lc = /line (\d+) column (\d+)/.exec(message);
-    const position = /at position (\d+)/.exec(message);
-    const where = lc ? { line: Number(lc[1]), column: Number(lc[2]) }
-      : position ? lineColumn(payload.text, Number(position[1]))
-        : /end of JSON input/.test(message) ? lineColumn(payload.text, payload.text.length) : undefined;
-    const reason = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').replace(/^JSON\.parse: /, '');
-    throw new CliError(`${payload.source}${where ? `:${where.line}:${where.column}` : ''}: invalid JSON: ${reason}`);
+    const fault = locateJsonError(payload.text);
+    if (!fault) throw new CliError(`${payload.source}: invalid JSON: ${(err as Error).message}`);
+    const { line, column } = lineColumn(payload.text, fault.offset);
+    const found = payload.text[fault.offset];
+    const got = found === undefined ? 'the end of the text' : JSON.stringify(found);
+    throw new CliError(`${payload.source}:${line}:${column}: invalid JSON: expected ${fault.expected}, found ${got}`);
   }
 }

@@ -14,7 +14,7 @@ import type { PubSub } from '@google-cloud/pubsub';
 import type { StateStore } from '../../ports/state-store.ts';
 import type { Workflows } from '../../ports/workflows.ts';
 import { openLocalStore, requireRunningStack } from './local-state.ts';
-import { UsageError, type GlobalOptions } from './output.ts';
+import { CliError, UsageError, type GlobalOptions } from './output.ts';
 
 export const WORKFLOWS_API = 'https://workflowexecutions.googleapis.com';
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -85,18 +85,44 @@ function localTarget(dataDir: string): ControlPlaneTarget {
   };
 }
 
+const ADC_HINT = 'run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file)';
+
+/**
+ * Application Default Credentials, checked once before the first call that needs them, so a
+ * missing login is one clear line instead of a client library's failure deep in a request.
+ */
+function credentialsCheck(projectId: string): () => Promise<void> {
+  let checked: Promise<void> | undefined;
+  return () => {
+    checked ??= (async () => {
+      const { PubSub } = await import('@google-cloud/pubsub');
+      const auth = new PubSub({ projectId }).auth;
+      try {
+        await auth.getClient();
+        const token = await auth.getAccessToken();
+        if (!token) throw new Error('no access token');
+      } catch (err) {
+        throw new CliError(`no usable Application Default Credentials for project ${projectId}: ${(err as Error).message.split('. ')[0]}`, ADC_HINT);
+      }
+    })();
+    return checked;
+  };
+}
+
 function projectTarget(flags: TargetFlags): ControlPlaneTarget {
   const projectId = flags.project!;
   if (!PROJECT_ID.test(projectId)) throw new UsageError(`--project must be a Google Cloud project id (6–30 of a-z, 0-9, -), got "${projectId}"`);
   const region = flags.region ?? 'us-central1';
   if (!REGION.test(region)) throw new UsageError(`--region must be a region such as us-central1, got "${region}"`);
   const override = process.env.STACKCTL_WORKFLOWS_ENDPOINT ? loopback(process.env.STACKCTL_WORKFLOWS_ENDPOINT, 'STACKCTL_WORKFLOWS_ENDPOINT') : undefined;
+  const credentials = credentialsCheck(projectId);
   return {
     kind: 'project',
     projectId,
     region,
     label: `project ${projectId}`,
     openStore: async () => {
+      if (!process.env.FIRESTORE_EMULATOR_HOST) await credentials();
       const { FirestoreStateStore } = await import('../../adapters/gcp/firestore-state-store.ts');
       return new FirestoreStateStore({ projectId, databaseId: flags.database ?? '(default)' });
     },
@@ -107,9 +133,11 @@ function projectTarget(flags: TargetFlags): ControlPlaneTarget {
         const { emulatorPubsubOptions } = await import('../../adapters/local/pubsub-options.ts');
         return new PubSub(emulatorPubsubOptions(projectId, emulator));
       }
+      await credentials();
       return new PubSub({ projectId });
     },
     workflows: async () => {
+      if (!override) await credentials();
       const [{ GcpWorkflows }, { systemClock }] = await Promise.all([import('../../adapters/gcp/workflows.ts'), import('../../adapters/local/virtual-clock.ts')]);
       return new GcpWorkflows({ projectId, region, ...(override ? { simulatorUrl: override } : {}) }, systemClock);
     },
@@ -118,6 +146,7 @@ function projectTarget(flags: TargetFlags): ControlPlaneTarget {
         const { LOCAL_TOKEN } = await import('../../adapters/local/local-auth.ts');
         return { baseUrl: override, callbacksUrl: override, token: async () => LOCAL_TOKEN };
       }
+      await credentials();
       // The Workflows client's own GoogleAuth: Application Default Credentials, cloud-platform scope.
       const { ExecutionsClient } = await import('@google-cloud/workflows');
       const client = new ExecutionsClient({ projectId });

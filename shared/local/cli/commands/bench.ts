@@ -8,9 +8,9 @@ import { globalOptions } from '../output.ts';
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('benchmarks: Pub/Sub emulator throughput, handler runtime overhead, workflow interpreter vs plain JS')
+    .description('benchmarks: Pub/Sub emulator throughput, handler runtime overhead, workflow interpreter vs plain JS, CLI start-up')
     .option('--quick', 'smaller sample sizes')
-    .option('--only <names>', 'comma-separated subset: pubsub,handler,interpreter,coldstart')
+    .option('--only <names>', 'comma-separated subset: pubsub,handler,interpreter,coldstart,cli')
     .action(async (opts: { quick?: boolean; only?: string }, cmd: Command) => {
       const global = globalOptions(cmd);
       const { runBenchmarks, formatBenchmarks } = await import('../../bench/run.ts');
