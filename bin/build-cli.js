@@ -15,11 +15,11 @@ import { createHash } from 'node:crypto';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = join(root, 'dist-cli');
 
-const BANNER = [
+const banner = (outDir) => [
   "import { createRequire as __stackctlCreateRequire } from 'node:module';",
   "import { fileURLToPath as __stackctlFileURLToPath } from 'node:url';",
   'const require = __stackctlCreateRequire(import.meta.url);',
-  "const __stackctlRoot = new URL('../', import.meta.url);",
+  `const __stackctlRoot = new URL(${JSON.stringify(`${relative(outDir, root).split(sep).join('/')}/`)}, import.meta.url);`,
   'const __stackctlUrl = (file) => new URL(file, __stackctlRoot).href;',
   "const __stackctlDir = (file) => __stackctlFileURLToPath(new URL('.', new URL(file, __stackctlRoot))).replace(/[\\\\/]$/, '');",
 ].join('\n');
@@ -43,9 +43,9 @@ async function relocate(transform, source, file) {
   ].join('\n');
 }
 
-export async function buildCli() {
+export async function buildCli(outDir = OUT_DIR) {
   const { build, transform } = await import('esbuild');
-  const staging = `${OUT_DIR}.tmp-${process.pid}`;
+  const staging = `${outDir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   const startedAt = Date.now();
   const result = await build({
@@ -66,7 +66,7 @@ export async function buildCli() {
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',
-    banner: { js: BANNER },
+    banner: { js: banner(outDir) },
     plugins: [{
       name: 'relocate-import-meta',
       setup(b) {
@@ -82,15 +82,16 @@ export async function buildCli() {
   writeFileSync(join(staging, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
   // The build counts as of when it read its inputs: a file saved during the build makes it stale.
   writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify({ builtAtMs: startedAt, node: process.version, inputs }, null, 1)}\n`);
-  rmSync(OUT_DIR, { recursive: true, force: true });
-  mkdirSync(dirname(OUT_DIR), { recursive: true });
-  renameSync(staging, OUT_DIR);
-  return { outDir: OUT_DIR, inputs: inputs.length, ms: Date.now() - startedAt };
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(dirname(outDir), { recursive: true });
+  renameSync(staging, outDir);
+  return { outDir, inputs: inputs.length, ms: Date.now() - startedAt };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const r = await buildCli();
+    const at = process.argv.indexOf('--out');
+    const r = await buildCli(at > 0 && process.argv[at + 1] ? resolve(process.argv[at + 1]) : OUT_DIR);
     process.stderr.write(`stackctl: compiled the CLI to ${relative(process.cwd(), r.outDir) || r.outDir} (${r.inputs} sources, ${r.ms} ms)\n`);
   } catch (err) {
     // `npm ci --omit=dev` has no esbuild: the CLI still runs from the TypeScript sources (tsx).
