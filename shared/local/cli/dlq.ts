@@ -63,7 +63,14 @@ async function visit(pubsub: PubSub, flows: readonly FlowName[], decide: (m: Dlq
       const subscription = `projects/${projectId}/subscriptions/${deadLetterSubscription(fn.topic)}`;
       const seen = new Set<string>();
       for (let batch = 0; batch < MAX_BATCHES; batch++) {
-        const [response] = await client.pull({ subscription, maxMessages: 100, returnImmediately: true }, { timeout: 15_000 });
+        let response;
+        try {
+          [response] = await client.pull({ subscription, maxMessages: 100, returnImmediately: true }, { timeout: 15_000 });
+        } catch (err) {
+          // A flow whose dead-letter subscription does not exist (not deployed) has nothing waiting.
+          if ((err as { code?: number }).code === 5) break;
+          throw err;
+        }
         const received = (response.receivedMessages ?? []) as Received[];
         if (received.length === 0) break;
         const ack: string[] = [];
