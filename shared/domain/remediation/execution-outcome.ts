@@ -69,7 +69,7 @@ export function executionOutcome(state: ExecutionState, result: unknown, error?:
     case 'SUCCEEDED': {
       const declined = notApproved(result);
       return declined
-        ? { status: 'cancelled', reason: `workflow ended without changes: ${declined}`, countsAsFailure: false }
+        ? { status: 'cancelled', reason: `workflow ended without changes: ${declined}`, countsAsFailure: false, changedNothing: true }
         : { status: 'succeeded', reason: 'workflow execution succeeded', countsAsFailure: false };
     }
     case 'FAILED':
