@@ -33,8 +33,9 @@ export interface WaitOptions {
 }
 
 /** Runs created this long before the publish are older than the message: it was a duplicate. */
-const CLOCK_SLACK_MS = 5_000;
-const SUCCESS = new Set(['succeeded', 'accepted']);
+const CLOCK_SLACK_MS = 1_000;
+/** Exit 1 only when the work failed; suppressed (a guardrail said no) and cancelled (a human did) are decisions. */
+const FAILED = new Set(['failed']);
 
 async function deadLetterOf(store: StateStore, flow: FlowName, messageId: string) {
   const recent = await store.listDeadLetters({ flow, includeReplayed: true, limit: 50 });
@@ -64,7 +65,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitOutcome> {
         if (tick === 0) say('waiting for the function to pick it up…');
       } else {
         if (!run && Date.parse(current.createdAt) < options.publishedAt.getTime() - CLOCK_SLACK_MS) {
-          const ok = SUCCESS.has(current.status) || !runIsOver(current);
+          const ok = !FAILED.has(current.status);
           say(`duplicate: run ${current.id} (${current.status}, created ${current.createdAt}) already has this message's key ${current.key}; it is not run again`);
           return { ok, status: current.status, run: current, duplicate: true, reason: 'duplicate' };
         }
@@ -87,8 +88,9 @@ export async function waitForRun(options: WaitOptions): Promise<WaitOutcome> {
         }
         if (runIsOver(run)) {
           const took = duration(Date.parse(run.updatedAt) - Date.parse(run.createdAt));
-          const ok = SUCCESS.has(run.status);
-          const why = run.error?.message ?? '';
+          const ok = !FAILED.has(run.status);
+          const failedStep = [...run.steps].reverse().find((s) => s.status === 'failed');
+          const why = run.error?.message ?? (failedStep ? `${failedStep.name}: ${failedStep.detail ?? 'failed'}` : '');
           say(`run ${shortId(run.id)} ${paint(c, statusColour(run.status) ?? 'bold', run.status)} after ${took}${!ok && why ? `: ${why}` : ''}`);
           return { ok, status: run.status, run, ...(why ? { reason: why } : {}) };
         }

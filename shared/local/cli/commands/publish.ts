@@ -63,7 +63,7 @@ export function register(program: Command): void {
     .option('--project <id>', 'publish to this real Google Cloud project (Application Default Credentials) instead of the local emulator')
     .option('--no-validate', 'send the payload even if it does not validate (rehearses dead-lettering)')
     .option('--dry-run', 'provisioning only: print the plan against the current state, publish nothing')
-    .option('--wait', 'follow the run the message starts until it ends; exit 0 only if it succeeded')
+    .option('--wait', 'follow the run the message starts until it ends; exit 1 if it fails or is dead-lettered')
     .option('--timeout <seconds>', 'with --wait: give up after this long (exit 1)', '600')
     .option('--keep-times', 'send the times of an examples/ incident unchanged (by default they are moved to now)')
     .action(async (kind: string, opts: PublishFlags, cmd: Command) => {
@@ -106,6 +106,11 @@ export function register(program: Command): void {
       const where = target.kind === 'project' ? `projects/${target.projectId}/topics/${topic}` : `${topic} on ${target.label}`;
       const publishedAt = new Date();
       const messageId = await publish(target, topic, data, attributes, opts.orderingKey);
+      // Some keys depend on the delivery (a test notification's message id, a scheduled job's
+      // publish-time slot): decode again as the function will see it.
+      if (key !== undefined) {
+        try { key = FLOWS[flow].decode({ data, attributes, messageId, publishTime: publishedAt, mode: 'push' }).key; } catch { /* keep the first key */ }
+      }
       if (!opts.wait) {
         printResult(global, { messageId, topic, flow }, () => `published ${messageId} to ${where}`);
         return;
