@@ -13,6 +13,15 @@ import { globalOptions, printResult, UsageError } from '../output.ts';
 import { resolveTarget, withTargetOptions, type TargetFlags } from '../target.ts';
 
 interface StatusEvent { kind?: string; flow?: string; runId?: string; target?: string; status?: string; at?: string; [k: string]: unknown }
+/** What a person most needs from an event: why, what failed, or what to answer. */
+function detail(e: StatusEvent): string {
+  for (const key of ['error', 'reason', 'cause', 'execution', 'executionId', 'callbackUrl', 'instance', 'app', 'workspace']) {
+    const v = e[key];
+    if (typeof v === 'string' && v) return key === 'reason' || key === 'error' ? v : `${key} ${v}`;
+  }
+  return '';
+}
+
 interface Flags extends TargetFlags { limit: string; ack?: boolean; kind?: string; run?: string; subscription: string }
 
 export function register(program: Command): void {
@@ -68,8 +77,8 @@ export function register(program: Command): void {
       }
       events.sort((a, b) => String(b.at ?? '').localeCompare(String(a.at ?? '')));
       printResult(global, { events }, () => (events.length === 0 ? `no events waiting on ${opts.subscription}` : renderTable(
-        [{ header: 'AGE' }, { header: 'KIND' }, { header: 'FLOW' }, { header: 'STATUS', status: true }, { header: 'RUN' }, { header: 'TARGET', shrink: true, min: 12 }],
-        events.map((e) => [age(e.at ?? e.publishTime), String(e.kind ?? ''), String(e.flow ?? ''), String(e.status ?? ''), e.runId ? shortId(e.runId) : '', String(e.target ?? '')]),
+        [{ header: 'AGE' }, { header: 'KIND' }, { header: 'FLOW' }, { header: 'STATUS', status: true }, { header: 'RUN' }, { header: 'TARGET', shrink: true, min: 12 }, { header: 'DETAIL', shrink: true, min: 12 }],
+        events.map((e) => [age(e.at ?? e.publishTime), String(e.kind ?? ''), String(e.flow ?? ''), String(e.status ?? ''), e.runId ? shortId(e.runId) : '', String(e.target ?? ''), detail(e)]),
         { width: terminalWidth(), color: global.color },
       )));
     });
