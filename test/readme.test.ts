@@ -140,6 +140,8 @@ describe('README commands', () => {
       },
       store: () => stack.container.deps.store,
     };
+    // The subscription Terraform adds on cp-events (control-plane/events.tf), which the local stack does not create.
+    await stack.pubsub.topic('cp-events').createSubscription('cp-events-sub');
     let gcloud = true;
     try { execFileSync('gcloud', ['--version'], { stdio: 'ignore', env: shell.env }); } catch { gcloud = false; }
     const list = commands.filter((c) => c.section === RUNBOOK && runnable(c) && !listedAsNotRun(c) && (gcloud || !c.text.startsWith('gcloud')));

@@ -1,7 +1,9 @@
 /**
- * `events`: the status events the control plane published on cp-events, read from the observer
- * subscription (`cp-events-observer`, locally and in Terraform). Reading peeks by default
- * (messages go straight back), so several people can look; --ack consumes what it shows.
+ * `events`: the status events the control plane published on cp-events, read from its retained
+ * subscription: `cp-events-sub` in a project (Terraform, control-plane/events.tf), the stack's
+ * `cp-events-observer` locally; `--subscription` reads another, e.g. an attention subscription
+ * (`cp-events-approvals`). Reading peeks by default (messages go straight back), so several
+ * people can look; --ack consumes what it shows.
  */
 import type { Command } from 'commander';
 import { EVENTS_SUBSCRIPTION } from '../../stack/topology.ts';
@@ -22,7 +24,10 @@ function detail(e: StatusEvent): string {
   return '';
 }
 
-interface Flags extends TargetFlags { limit: string; ack?: boolean; kind?: string; run?: string; subscription: string }
+interface Flags extends TargetFlags { limit: string; ack?: boolean; kind?: string; run?: string; subscription?: string }
+
+/** The retained subscription on cp-events that Terraform creates (control-plane/events.tf). */
+export const PROJECT_EVENTS_SUBSCRIPTION = 'cp-events-sub';
 
 export function register(program: Command): void {
   withTargetOptions(program
@@ -32,16 +37,17 @@ export function register(program: Command): void {
     .option('--run <id>', 'only the events of this run')
     .option('--limit <n>', 'at most this many', '50')
     .option('--ack', 'acknowledge what is shown (consume it) instead of peeking')
-    .option('--subscription <name>', 'the subscription on cp-events', EVENTS_SUBSCRIPTION))
+    .option('--subscription <name>', `the subscription on cp-events (default: ${PROJECT_EVENTS_SUBSCRIPTION} with --project, ${EVENTS_SUBSCRIPTION} locally)`))
     .action(async (opts: Flags, cmd: Command) => {
       const global = globalOptions(cmd);
       const limit = limitFlag(opts.limit);
-      if (!/^[A-Za-z][A-Za-z0-9._~%+-]{2,254}$/.test(opts.subscription)) throw new UsageError(`--subscription: "${opts.subscription}" is not a subscription id`);
       const target = resolveTarget(global, opts);
+      const name = opts.subscription ?? (target.kind === 'project' ? PROJECT_EVENTS_SUBSCRIPTION : EVENTS_SUBSCRIPTION);
+      if (!/^[A-Za-z][A-Za-z0-9._~%+-]{2,254}$/.test(name)) throw new UsageError(`--subscription: "${name}" is not a subscription id`);
       const pubsub = await target.pubsub();
       const config = await pubsub.getClientConfig();
       const client = await subscriberClient(pubsub);
-      const subscription = `projects/${config.projectId ?? target.projectId}/subscriptions/${opts.subscription}`;
+      const subscription = `projects/${config.projectId ?? target.projectId}/subscriptions/${name}`;
       const events: Array<StatusEvent & { messageId: string; publishTime?: string }> = [];
       try {
         const seen = new Set<string>();
@@ -76,7 +82,7 @@ export function register(program: Command): void {
         await pubsub.close();
       }
       events.sort((a, b) => String(b.at ?? '').localeCompare(String(a.at ?? '')));
-      printResult(global, { events }, () => (events.length === 0 ? `no events waiting on ${opts.subscription}` : renderTable(
+      printResult(global, { events }, () => (events.length === 0 ? `no events waiting on ${name}` : renderTable(
         [{ header: 'AGE' }, { header: 'KIND' }, { header: 'FLOW' }, { header: 'STATUS', status: true }, { header: 'RUN' }, { header: 'TARGET', shrink: true, min: 12 }, { header: 'DETAIL', shrink: true, min: 12 }],
         events.map((e) => [age(e.at ?? e.publishTime), String(e.kind ?? ''), String(e.flow ?? ''), String(e.status ?? ''), e.runId ? shortId(e.runId) : '', String(e.target ?? ''), detail(e)]),
         { width: terminalWidth(), color: global.color },

@@ -133,9 +133,9 @@ describe.runIf(emulator)(`stackctl --project ${projectId} (Firestore emulator ${
     expect((await store.queryAudit({ flow: 'cli' })).map((a) => a.action)).toEqual(expect.arrayContaining(['dead-letters.replay']));
   });
 
-  it('events reads cp-events-observer, and guardrails list|reset work on the Firestore kv', async () => {
+  it('events reads cp-events-sub (Terraform\'s retained subscription), and guardrails list|reset work on the Firestore kv', async () => {
     const [events] = await pubsub.createTopic('cp-events');
-    await events.createSubscription('cp-events-observer');
+    await events.createSubscription('cp-events-sub');
     await events.publishMessage({ json: { apiVersion: 'stackctl/v1', kind: 'RemediationFinished', flow: 'alerts', runId: 'e5f6a7b8-0000', status: 'failed', at: new Date().toISOString(), target: 'incident:x' } });
     const shown = await cli(['events']);
     expect(shown.code, shown.stderr).toBe(0);
