@@ -18,7 +18,9 @@ import { join } from 'node:path';
 const emulator = process.env.FIRESTORE_EMULATOR_HOST;
 const projectId = `cli-${Date.now().toString(36)}`;
 
-describe.runIf(emulator)(`stackctl --project ${projectId} (Firestore emulator ${emulator}, gcp-sim Workflows, Pub/Sub emulator)`, () => {
+describe.runIf(emulator)(emulator
+  ? `stackctl --project ${projectId} (Firestore emulator ${emulator}, gcp-sim Workflows, Pub/Sub emulator)`
+  : 'stackctl --project: skipped, it needs FIRESTORE_EMULATOR_HOST (.ci/run starts Google\'s Firestore emulator)', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
   let store: FirestoreStateStore;
   let pubsub: PubSub;
