@@ -103,9 +103,15 @@ function installProcessGuards(argv: string[]): void {
   process.on('uncaughtException', (err) => { last(err); process.exit(process.exitCode || EXIT.failure); });
 }
 
+let guarded = false;
+
 export async function main(argv: string[]): Promise<void> {
-  installStreamGuards();
-  installProcessGuards(argv);
+  // Once per process: tests call main() many times in one process.
+  if (!guarded) {
+    guarded = true;
+    installStreamGuards();
+    installProcessGuards(argv);
+  }
   const args = argv.slice(2);
   const name = commandName(args);
   try {
