@@ -16,6 +16,7 @@ export interface BenchEntry {
   anchorValue: number;
   ratio: number;
   note?: string;
+  [detail: string]: unknown;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
