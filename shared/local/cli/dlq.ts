@@ -6,7 +6,8 @@
  * and only then acknowledges it on the dead-letter subscription.
  */
 import type { PubSub } from '@google-cloud/pubsub';
-import { deadLetterTopic, FUNCTIONS, type FlowName } from '../../events/topics.ts';
+import { deadLetterTopic, type FlowName } from '../../events/topics.ts';
+import { FUNCTIONS } from '../../flows/definitions.ts';
 
 import { REPLAY_ATTRIBUTE } from '../../runtime/pipeline.ts';
 

@@ -1,5 +1,6 @@
 /** Values of the filter flags, refused with the list of what is allowed (exit 2) instead of matching nothing. */
-import { FUNCTIONS, type FlowName } from '../../events/topics.ts';
+import type { FlowName } from '../../events/topics.ts';
+import { FUNCTIONS } from '../../flows/definitions.ts';
 import { RUN_TRANSITIONS, type AuditRecord, type RunStatus } from '../../ports/state-store.ts';
 import { UsageError } from './output.ts';
 

@@ -74,8 +74,8 @@ function localTarget(dataDir: string): ControlPlaneTarget {
     },
     workflows: async () => {
       const s = stack();
-      const [{ GcpWorkflows }, { systemClock }] = await Promise.all([import('../../adapters/gcp/workflows.ts'), import('../../adapters/local/virtual-clock.ts')]);
-      return new GcpWorkflows({ projectId: s.projectId, region: s.region, simulatorUrl: s.endpoints.gcpSim }, systemClock);
+      const { GcpWorkflows } = await import('../../adapters/gcp/workflows.ts');
+      return new GcpWorkflows({ projectId: s.projectId, region: s.region, simulatorUrl: s.endpoints.gcpSim });
     },
     workflowsApi: async () => {
       const s = stack();
@@ -138,8 +138,8 @@ function projectTarget(flags: TargetFlags): ControlPlaneTarget {
     },
     workflows: async () => {
       if (!override) await credentials();
-      const [{ GcpWorkflows }, { systemClock }] = await Promise.all([import('../../adapters/gcp/workflows.ts'), import('../../adapters/local/virtual-clock.ts')]);
-      return new GcpWorkflows({ projectId, region, ...(override ? { simulatorUrl: override } : {}) }, systemClock);
+      const { GcpWorkflows } = await import('../../adapters/gcp/workflows.ts');
+      return new GcpWorkflows({ projectId, region, ...(override ? { simulatorUrl: override } : {}) });
     },
     workflowsApi: async () => {
       if (override) {

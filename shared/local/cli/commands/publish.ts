@@ -3,10 +3,10 @@
  * emulator of the running stack by default, or to a real project with --project (ADC).
  * Payloads are validated first so a typo is reported here, with its JSON path; --no-validate
  * sends anything (how the dead-letter path is rehearsed). --wait follows the run the message
- * starts until it ends, one line per step, and exits non-zero unless it succeeded.
+ * starts until it ends, one line per step, and exits 1 when it fails or is dead-lettered.
  */
 import type { Command } from 'commander';
-import { FLOWS } from '../../../flows/definitions.ts';
+import { FLOW_LIST, FLOWS } from '../../../flows/definitions.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
 import { freshExampleTimes } from '../examples.ts';
 import { secondsFlag } from '../flags.ts';
@@ -15,13 +15,8 @@ import { parseJson, readPayload } from '../payload.ts';
 import { resolveTarget, type ControlPlaneTarget } from '../target.ts';
 import { waitForRun, type WaitOutcome } from '../wait.ts';
 
-const KINDS: Record<string, FlowName> = {
-  provisioning: 'provisioning',
-  alert: 'alerts',
-  budget: 'budgets',
-  'backup-job': 'backups',
-  'cost-job': 'costReports',
-};
+/** `publish <kind>` names, from each flow's declaration. */
+export const KINDS: Readonly<Record<string, FlowName>> = Object.fromEntries(FLOW_LIST.map((f) => [f.cli.kind, f.flow]));
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

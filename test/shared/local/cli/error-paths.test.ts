@@ -33,7 +33,7 @@ const CASES: Case[] = [
   ['unknown option', ['--bogus'], 2, /unknown option '--bogus'/],
   ['unknown command', ['bogus'], 2, /unknown command 'bogus'/],
   ['bad -o', ['-o', 'xml', 'runs'], 2, /xml.*(choices|must be one of)/s],
-  ['runs: unknown status', [...S, 'runs', '--status', 'bogus'], 2, /--status: unknown value "bogus"[\s\S]*hint: use one of: received, running/],
+  ['runs: unknown status', [...S, 'runs', '--status', 'bogus'], 2, /--status: unknown value "bogus"[\s\S]*hint: use one of: running/],
   ['runs: unknown flow', [...S, 'runs', '--flow', 'nope'], 2, /--flow: unknown value "nope"/],
   ['runs: bad limit', [...S, 'runs', '--limit', '0'], 2, /--limit must be an integer in 1..10000/],
   ['runs: bad interval', [...S, 'runs', '--watch', '--interval', 'soon'], 2, /--interval must be a number of seconds/],
