@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FirestoreStateStore } from '../shared/adapters/gcp/firestore-state-store.ts';
 import type { StateStore } from '../shared/ports/state-store.ts';
 import { cliEnv, REPO_ROOT, STACK_FRAME } from './support/cli.ts';
 import { eventually, startTestStack } from './support/stack.ts';
@@ -127,7 +128,8 @@ describe('README commands', () => {
     ? 'the production runbook against a rehearsal project (Firestore emulator, gcp-sim, Pub/Sub emulator)'
     : 'the production runbook: skipped, it needs FIRESTORE_EMULATOR_HOST (.ci/run starts Google\'s Firestore emulator)', { timeout: 600_000 }, async () => {
     const projectId = `rb-${Date.now().toString(36)}`;
-    const stack = await startTestStack({ projectId, followIntervalMs: 100, env: { STACKCTL_STATE_STORE: 'firestore', FIRESTORE_EMULATOR_HOST: firestore! } });
+    // The functions on the Firestore store, as deployed; the CLI reads it with --project.
+    const stack = await startTestStack({ projectId, followIntervalMs: 100, store: new FirestoreStateStore({ projectId }) });
     stacks.push(stack);
     const gcloudConfig = mkdtempSync(join(tmpdir(), 'stackctl-gcloud-'));
     const token = join(gcloudConfig, 'token');

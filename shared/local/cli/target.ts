@@ -74,8 +74,8 @@ function localTarget(dataDir: string): ControlPlaneTarget {
     },
     workflows: async () => {
       const s = stack();
-      const { GcpWorkflows } = await import('../../adapters/gcp/workflows.ts');
-      return new GcpWorkflows({ projectId: s.projectId, region: s.region, simulatorUrl: s.endpoints.gcpSim });
+      const [{ GcpWorkflows }, { localSimulatorAuth }] = await Promise.all([import('../../adapters/gcp/workflows.ts'), import('../../adapters/local/local-auth.ts')]);
+      return new GcpWorkflows({ projectId: s.projectId, region: s.region, simulatorUrl: s.endpoints.gcpSim, simulatorAuth: localSimulatorAuth() });
     },
     workflowsApi: async () => {
       const s = stack();
@@ -138,8 +138,8 @@ function projectTarget(flags: TargetFlags): ControlPlaneTarget {
     },
     workflows: async () => {
       if (!override) await credentials();
-      const { GcpWorkflows } = await import('../../adapters/gcp/workflows.ts');
-      return new GcpWorkflows({ projectId, region, ...(override ? { simulatorUrl: override } : {}) });
+      const [{ GcpWorkflows }, { localSimulatorAuth }] = await Promise.all([import('../../adapters/gcp/workflows.ts'), import('../../adapters/local/local-auth.ts')]);
+      return new GcpWorkflows({ projectId, region, ...(override ? { simulatorUrl: override, simulatorAuth: localSimulatorAuth() } : {}) });
     },
     workflowsApi: async () => {
       if (override) {

@@ -96,6 +96,7 @@ describe.runIf(emulator)(emulator
 
     // runs describe reads the execution's live state from the Workflows API.
     const described = await cli(['runs', 'describe', run.id, '-o', 'json']);
+    expect(JSON.parse(described.stdout).executionError).toBeUndefined();
     expect(JSON.parse(described.stdout).execution).toMatchObject({ name: execution, state: expect.stringMatching(/ACTIVE|SUCCEEDED/) });
   });
 
