@@ -13,7 +13,7 @@ export interface CliResult { code: number | null; signal: NodeJS.Signals | null;
 
 export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: EMPTY_HOME, CLOUDSDK_CONFIG: EMPTY_HOME, NO_COLOR: '1', METADATA_SERVER_DETECTION: 'none', ...extra };
-  for (const key of ['GOOGLE_APPLICATION_CREDENTIALS', 'STACKCTL_DATA_DIR', 'LOG_LEVEL']) if (!(key in extra)) delete env[key];
+  for (const key of ['GOOGLE_APPLICATION_CREDENTIALS', 'STACKCTL_DATA_DIR', 'LOG_LEVEL', 'FIRESTORE_EMULATOR_HOST', 'PUBSUB_EMULATOR_HOST', 'STACKCTL_WORKFLOWS_ENDPOINT']) if (!(key in extra)) delete env[key];
   return env;
 }
 
