@@ -35,3 +35,8 @@ export interface ObjectStore {
   getObject(bucket: string, name: string): Promise<Buffer | null>;
   deleteObject(bucket: string, name: string): Promise<void>;
 }
+
+/** The project's buckets with their labels (the cost report reads a bucket's `workspace` label). */
+export interface BucketInventory {
+  listBuckets(): Promise<Array<{ name: string; labels: Record<string, string> }>>;
+}

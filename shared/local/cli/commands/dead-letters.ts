@@ -11,7 +11,7 @@ import { peekDeadLetters, REPLAY_ATTRIBUTE, replayFromSubscription, type DlqMess
 import { FLOW_NAMES, flowFlag, limitFlag } from '../flags.ts';
 import { age, renderTable, terminalWidth } from '../format/table.ts';
 import { CliError, globalOptions, printResult, UsageError } from '../output.ts';
-import { resolveTarget, withTargetOptions, type TargetFlags } from '../target.ts';
+import { resolveTarget, withTargetOptions, type ControlPlaneTarget, type TargetFlags } from '../target.ts';
 
 interface Row { id: string; source: 'store' | 'dlq-sub'; at?: string; flow: string; replayedAt?: string; reason: string }
 
@@ -29,6 +29,21 @@ function table(list: Row[], options: { width: number; color: boolean }): string 
     list.map((r) => [r.id, r.source, age(r.at), r.flow, r.replayedAt ? `${age(r.replayedAt)} ago` : '', r.reason]),
     options,
   );
+}
+
+async function fullMessage(target: ControlPlaneTarget, dataDir: string, record: DeadLetter): Promise<{ data: Buffer; attributes: Record<string, string> }> {
+  const [{ fullDeadLetterMessage }, { deadLetterPayloads }, { loadConfig }, { systemClock }] = await Promise.all([
+    import('../../../runtime/dead-letters.ts'), import('../../../runtime/adapters/dead-letter-payloads.ts'),
+    import('../../../runtime/config.ts'), import('../../../runtime/system-clock.ts'),
+  ]);
+  if (target.kind === 'local') {
+    const [{ requireRunningStack }, { localEndpoint }] = await Promise.all([import('../local-state.ts'), import('../../stack/local-endpoint.ts')]);
+    const stack = requireRunningStack(dataDir);
+    const config = loadConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: stack.projectId, STACKCTL_GCP_SIM_URL: stack.endpoints.gcpSim, STACKCTL_DATA_DIR: dataDir });
+    return fullDeadLetterMessage(record, deadLetterPayloads(localEndpoint(config), systemClock, config.backupBucket).objects);
+  }
+  const config = loadConfig({ ...process.env, STACKCTL_MODE: 'production', GOOGLE_CLOUD_PROJECT: target.projectId, STACKCTL_GCP_SIM_URL: undefined });
+  return fullDeadLetterMessage(record, deadLetterPayloads({ projectId: target.projectId, region: target.region }, systemClock, config.backupBucket).objects);
 }
 
 export function register(program: Command): void {
@@ -75,8 +90,10 @@ export function register(program: Command): void {
         const record = await store.getDeadLetter(id);
         if (record) {
           const topic = Object.values(TOPICS).includes(record.topic as never) ? record.topic : TOPICS[record.flow];
+          // A large message's record keeps only a reference; the full one is in the dead-letter bucket.
+          const full = await fullMessage(target, global.dataDir, record);
           const messageId = await pubsub.topic(topic).publishMessage({
-            data: Buffer.from(record.raw.data, 'base64'), attributes: { ...record.raw.attributes, [REPLAY_ATTRIBUTE]: record.id },
+            data: full.data, attributes: { ...full.attributes, [REPLAY_ATTRIBUTE]: record.id },
           });
           const updated = await store.markDeadLetterReplayed(id);
           await store.appendAudit({ flow: 'cli', actor: 'stackctl', action: 'dead-letters.replay', result: 'ok', reason: `replayed dead letter ${id} to ${topic} as message ${messageId}`, details: { deadLetterId: id, messageId } });
