@@ -18,7 +18,7 @@ const LOCAL_PATH = '(^|/)local/';
 const LOCAL_CODE_MESSAGE = 'production code must not import local code (shared/local/**, shared/adapters/local/**): inject it through the composition root (shared/runtime/container.ts).';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', '.tmp/**', 'coverage/**', 'terraform/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-cli/**', '.data/**', '.tmp/**', 'coverage/**', 'terraform/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -13,6 +13,31 @@ export interface ExecutionOutcome {
   reason: string;
   /** True when the failure counts towards the target's circuit breaker. */
   countsAsFailure: boolean;
+  /**
+   * A failure the workflow reports from before its first change (bad arguments, the recovery
+   * window check, a token it could not read, an app that never became idle): the target is as
+   * it was, so the cooldown the start set is lifted.
+   */
+  changedNothing?: boolean;
+}
+
+/** Phases of workflows/*.yaml that come before any change (`failedStep` of the error they raise). */
+export const PHASES_BEFORE_ANY_CHANGE: ReadonlySet<string> = new Set([
+  'validate-arguments', 'read-instance', 'read-recovery-window', 'choose-point-in-time', 'approval', // pitr-restore
+  'read-argocd-token', 'wait-for-idle', // redeploy
+]);
+
+function failedBeforeAnyChange(error: { payload: string } | undefined): boolean {
+  if (!error) return false;
+  try {
+    const parsed = JSON.parse(error.payload) as { failedStep?: unknown; message?: unknown; changed?: unknown };
+    if (parsed && typeof parsed === 'object') {
+      if (parsed.changed === false) return true;
+      if (typeof parsed.failedStep === 'string') return PHASES_BEFORE_ANY_CHANGE.has(parsed.failedStep);
+      return typeof parsed.message === 'string' && /nothing was changed$/.test(parsed.message);
+    }
+  } catch { /* plain text */ }
+  return /nothing was changed$/.test(error.payload);
 }
 
 const NOT_APPROVED = /^(rejected|approval[-_ ]?(rejected|timeout|timed[-_ ]?out)|timed[-_ ]?out|not[-_ ]?approved)$/i;
@@ -44,11 +69,11 @@ export function executionOutcome(state: ExecutionState, result: unknown, error?:
     case 'SUCCEEDED': {
       const declined = notApproved(result);
       return declined
-        ? { status: 'cancelled', reason: `workflow ended without changes: ${declined}`, countsAsFailure: false }
+        ? { status: 'cancelled', reason: `workflow ended without changes: ${declined}`, countsAsFailure: false, changedNothing: true }
         : { status: 'succeeded', reason: 'workflow execution succeeded', countsAsFailure: false };
     }
     case 'FAILED':
-      return { status: 'failed', reason: `workflow execution failed: ${errorText(error)}`, countsAsFailure: true };
+      return { status: 'failed', reason: `workflow execution failed: ${errorText(error)}`, countsAsFailure: true, changedNothing: failedBeforeAnyChange(error) };
     case 'CANCELLED':
       return { status: 'cancelled', reason: 'workflow execution was cancelled', countsAsFailure: false };
     default:

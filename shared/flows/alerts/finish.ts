@@ -4,7 +4,7 @@
  * breaker fed, and an audit record saying why. Shared by the execution follower and by the
  * closed-incident path so both end runs the same way.
  */
-import { withFailure, type BreakerState } from '../../domain/remediation/guardrails.ts';
+import { withFailure, type BreakerState, type CooldownState } from '../../domain/remediation/guardrails.ts';
 import type { ExecutionOutcome } from '../../domain/remediation/execution-outcome.ts';
 import type { Run } from '../../ports/state-store.ts';
 import type { ExecutionState } from '../../ports/workflows.ts';
@@ -41,8 +41,17 @@ export async function finishRemediation(rc: Pick<RemediationContext, 'store' | '
     throw err;
   }
   const target = refs.target;
+  let cooldownLifted = false;
   if (target) {
     await releaseInFlight(store, target, run.id);
+    if (input.outcome.changedNothing) {
+      // Refused before it changed anything: nothing to let settle, so no cooldown (only the one this run set).
+      cooldownLifted = await updateValue<CooldownState, boolean>(store, GUARD_NAMESPACES.cooldown, target, (current) => (
+        current && current.runId === run.id && Date.parse(current.until) > now.getTime()
+          ? { value: { ...current, until: now.toISOString() }, result: true }
+          : { result: false }
+      ));
+    }
     if (input.outcome.countsAsFailure) {
       const windowMs = breakerWindowMs(run) ?? FALLBACK_BREAKER_WINDOW_MS;
       await updateValue<BreakerState, void>(store, GUARD_NAMESPACES.breaker, target, (current) => ({
@@ -58,8 +67,8 @@ export async function finishRemediation(rc: Pick<RemediationContext, 'store' | '
   await store.appendAudit({
     flow: 'alerts', runId: run.id, actor: input.actor, action: 'alerts.execution-finished', target,
     result: input.outcome.status === 'failed' ? 'failed' : 'ok',
-    reason: `${input.outcome.reason}${refs.execution ? ` (execution ${refs.execution})` : ''}`,
-    details: { status: input.outcome.status, executionState: input.executionState, execution: refs.execution },
+    reason: `${input.outcome.reason}${refs.execution ? ` (execution ${refs.execution})` : ''}${cooldownLifted ? `; nothing was changed, so ${target} gets no cooldown` : ''}`,
+    details: { status: input.outcome.status, executionState: input.executionState, execution: refs.execution, ...(cooldownLifted ? { cooldownLifted: true } : {}) },
   });
   return updated;
 }

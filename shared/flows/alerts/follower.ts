@@ -44,6 +44,9 @@ export async function followExecutionsOnce(rc: RemediationContext, options: Foll
       const ended = await followRun(rc, run, options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS);
       if (ended) {
         result.finished.push({ runId: run.id, execution: run.refs!.execution!, status: ended.status });
+        const fields = { flow: 'alerts', runId: run.id, status: ended.status, execution: run.refs!.execution, ...(ended.error ? { err: ended.error.message } : {}) };
+        if (ended.status === 'failed') logger.warn(fields, 'remediation finished');
+        else logger.info(fields, 'remediation finished');
         if (rc.publisher) await publishFinished(rc, ended);
       }
     } catch (err) {

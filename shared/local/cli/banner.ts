@@ -16,9 +16,9 @@ ${fns}
   state              ${dd}/state.sqlite
 
 Try, in another terminal:
-  npx stackctl publish provisioning --file examples/workspace-create.json
+  npx stackctl publish provisioning --file examples/workspace-create.json --wait
   npx stackctl runs
-  npx stackctl status --json
+  npx stackctl status
 
 Ctrl-C stops the stack; accepted messages and state survive a restart.
 `;

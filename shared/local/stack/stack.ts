@@ -12,6 +12,7 @@ import type { Clock } from '../../ports/clock.ts';
 import { localSimulatorAuth } from '../../adapters/local/local-auth.ts';
 import { emulatorPubsubOptions } from '../../adapters/local/pubsub-options.ts';
 import { openSqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
+import type { StateStore } from '../../ports/state-store.ts';
 import { ScaledClock } from '../../adapters/local/virtual-clock.ts';
 import { loadConfig, type Config } from '../../runtime/config.ts';
 import { buildContainer, useContainer, type Container } from '../../runtime/container.ts';
@@ -42,6 +43,8 @@ export interface StackOptions {
   maxDeliveryAttempts?: number;
   /** How often remediation runs poll their workflow executions (real milliseconds). */
   followIntervalMs?: number;
+  /** Another state store than DIR/state.sqlite (a test rehearsing production runs the functions on Firestore's emulator). */
+  store?: StateStore;
   /** Extra environment for the functions' configuration (e.g. STACKCTL_MAX_MESSAGE_BYTES). */
   env?: Record<string, string>;
 }
@@ -108,7 +111,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
     await seedLocalCloud(config, clock);
     // What only a local run has is injected here: the SQLite store, the clock, the simulator auth.
-    const store = openSqliteStateStore(join(dataDir, 'state.sqlite'), { clock });
+    const store = options.store ?? openSqliteStateStore(join(dataDir, 'state.sqlite'), { clock });
     const container = await buildContainer({ config, clock, logger, store, simulatorAuth: localSimulatorAuth() });
     cleanups.push(() => container.close());
     useContainer(container);

@@ -11,8 +11,8 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { LOCAL_TOKEN } from '../../../adapters/local/local-auth.ts';
 import type { Run, StateStore } from '../../../ports/state-store.ts';
-import { openLocalStore, requireRunningStack } from '../local-state.ts';
 import { CliError, globalOptions, printResult } from '../output.ts';
+import { resolveTarget, withTargetOptions, type TargetFlags } from '../target.ts';
 
 const EXECUTION_NAME = /^projects\/[^/]+\/locations\/[^/]+\/workflows\/[^/]+\/executions\/[^/]+$/;
 const EXECUTION_ID = /^[a-zA-Z0-9_-]+$/;
@@ -47,13 +47,13 @@ async function call(url: string, init: RequestInit, what: string): Promise<unkno
 }
 
 /** The active callbacks of an execution, all pages. */
-export async function listCallbacks(gcpSimUrl: string, execution: string): Promise<Callback[]> {
+export async function listCallbacks(gcpSimUrl: string, execution: string, token: string = LOCAL_TOKEN): Promise<Callback[]> {
   const out: Callback[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < 100; page++) {
     const url = new URL(`/v1/${execution}/callbacks`, gcpSimUrl);
     if (pageToken) url.searchParams.set('pageToken', pageToken);
-    const body = await call(url.toString(), { headers: { authorization: `Bearer ${LOCAL_TOKEN}` } }, `listing the callbacks of ${execution}`) as { callbacks?: Callback[]; nextPageToken?: string };
+    const body = await call(url.toString(), { headers: { authorization: `Bearer ${token}` } }, `listing the callbacks of ${execution}`) as { callbacks?: Callback[]; nextPageToken?: string };
     out.push(...(body.callbacks ?? []));
     pageToken = body.nextPageToken;
     if (!pageToken) break;
@@ -79,12 +79,15 @@ export async function answerApproval(options: {
   callbacksUrl?: string;
   execution: string;
   answer: ApprovalAnswer;
+  /** Bearer token for the API (an ADC access token in a project); the local fake one by default. */
+  token?: string;
 }): Promise<{ callback: string }> {
-  const callback = pendingCallback(options.execution, await listCallbacks(options.gcpSimUrl, options.execution));
+  const token = options.token ?? LOCAL_TOKEN;
+  const callback = pendingCallback(options.execution, await listCallbacks(options.gcpSimUrl, options.execution, token));
   const url = new URL(`/v1/${callback.name}`, options.callbacksUrl ?? options.gcpSimUrl).toString();
   await call(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${LOCAL_TOKEN}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(options.answer),
   }, `answering ${callback.name}`);
   return { callback: callback.name };
@@ -133,26 +136,34 @@ function defaultApprover(): string {
   }
 }
 
+function answered(result: AnswerResult): string {
+  const run = result.run;
+  if (result.answer.approved) return `approved ${result.execution}${run ? ` (run ${run.id}, now ${run.status})` : ''}`;
+  // The run ends when the workflow does (cancelled, nothing changed); the follower records it.
+  return `rejected ${result.execution}: the workflow ends without changes${run ? `; run ${run.id} turns cancelled when it does (stackctl runs describe ${run.id})` : ''}`;
+}
+
 function registerAnswer(program: Command, verb: 'approve' | 'reject'): void {
-  program
+  withTargetOptions(program
     .command(verb)
     .description(verb === 'approve'
       ? 'approve a remediation that waits for a human (e.g. pitr-restore); EXECUTION is its execution name or id'
       : 'reject a remediation that waits for a human; the workflow ends with nothing changed')
     .argument('<execution>', 'execution name (projects/*/locations/*/workflows/*/executions/*) or its id')
     .option('--comment <text>', 'why; kept in the audit and sent to the workflow')
-    .option('--approver <name>', 'who answers (default: $USER)')
-    .action(async (value: string, opts: { comment?: string; approver?: string }, cmd: Command) => {
+    .option('--approver <name>', 'who answers (default: $USER)'))
+    .action(async (value: string, opts: TargetFlags & { comment?: string; approver?: string }, cmd: Command) => {
       const global = globalOptions(cmd);
-      const stack = requireRunningStack(global.dataDir);
-      const store = openLocalStore(global.dataDir);
+      const target = resolveTarget(global, opts);
+      const store = await target.openStore();
       try {
         const execution = await resolveExecution(store, value);
+        const api = await target.workflowsApi();
         const answer: ApprovalAnswer = { approved: verb === 'approve', approver: opts.approver ?? defaultApprover(), ...(opts.comment ? { comment: opts.comment } : {}) };
-        const { callback } = await answerApproval({ gcpSimUrl: stack.endpoints.gcpSim, callbacksUrl: stack.endpoints.callbacks, execution, answer });
+        const { callback } = await answerApproval({ gcpSimUrl: api.baseUrl, callbacksUrl: api.callbacksUrl, execution, answer, token: await api.token() });
         const run = await recordApproval(store, execution, answer, callback, new Date());
         const result: AnswerResult = { execution, callback, answer, ...(run ? { run: { id: run.id, status: run.status } } : {}) };
-        printResult(global, result, () => `${answer.approved ? 'approved' : 'rejected'} ${execution}${run ? ` (run ${run.id}, now ${run.status})` : ''}`);
+        printResult(global, result, () => answered(result));
       } finally {
         await store.close();
       }

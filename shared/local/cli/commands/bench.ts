@@ -8,7 +8,7 @@ import { globalOptions } from '../output.ts';
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('benchmarks: Pub/Sub emulator throughput, handler runtime overhead, workflow interpreter vs plain JS')
+    .description('benchmarks: Pub/Sub emulator throughput, handler runtime overhead, workflow interpreter vs plain JS, CLI start-up')
     .option('--quick', 'smaller sample sizes')
     .option('--only <names>', 'comma-separated subset: pubsub,handler,interpreter,coldstart,cli,firstevent,hotpath,burst,pubsub-e2e')
     .option('--baseline <checkout>', 'firstevent: also build and measure this other checkout (e.g. a worktree of the previous commit), interleaved')

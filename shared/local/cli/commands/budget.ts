@@ -35,7 +35,7 @@ async function settleRun(store: StateStore, runId: string, decision: string, by:
 export function register(program: Command): void {
   const budget = program.command('budget').description('the dev stack\'s budget scale-down: show, approve, reject, restore');
   const withStore = async <T>(dataDir: string, fn: (store: StateStore) => Promise<T>): Promise<T> => {
-    const store = openLocalStore(dataDir);
+    const store = await openLocalStore(dataDir);
     try { return await fn(store); } finally { await store.close(); }
   };
   const by = (opts: { by?: string }) => opts.by ?? `${userInfo().username} (stackctl)`;

@@ -2,16 +2,18 @@
  * `stackctl publish KIND`: publishes with the real @google-cloud/pubsub client, to the local
  * emulator of the running stack by default, or to a real project with --project (ADC).
  * Payloads are validated first so a typo is reported here, with its JSON path; --no-validate
- * sends anything (how the dead-letter path is rehearsed).
+ * sends anything (how the dead-letter path is rehearsed). --wait follows the run the message
+ * starts until it ends, one line per step, and exits 1 when it fails or is dead-lettered.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { PubSub } from '@google-cloud/pubsub';
-import { emulatorPubsubOptions } from '../../../adapters/local/pubsub-options.ts';
 import { FLOW_LIST, FLOWS } from '../../../flows/definitions.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
-import { globalOptions, printResult, CliError } from '../output.ts';
-import { requireRunningStack } from '../local-state.ts';
+import { freshExampleTimes } from '../examples.ts';
+import { secondsFlag } from '../flags.ts';
+import { globalOptions, printResult, CliError, UsageError } from '../output.ts';
+import { parseJson, readPayload } from '../payload.ts';
+import { resolveTarget, type ControlPlaneTarget } from '../target.ts';
+import { waitForRun, type WaitOutcome } from '../wait.ts';
 
 /** `publish <kind>` names, from each flow's declaration. */
 export const KINDS: Readonly<Record<string, FlowName>> = Object.fromEntries(FLOW_LIST.map((f) => [f.cli.kind, f.flow]));
@@ -20,10 +22,34 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+interface PublishFlags {
+  file?: string; data?: string; attribute: string[]; orderingKey?: string; project?: string;
+  validate: boolean; dryRun?: boolean; wait?: boolean; timeout: string; keepTimes?: boolean;
+}
+
+function parseAttributes(pairs: string[]): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--attribute must be key=value, got "${pair}"`);
+    attributes[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return attributes;
+}
+
+async function publish(target: ControlPlaneTarget, topic: string, data: Buffer, attributes: Record<string, string>, orderingKey?: string): Promise<string> {
+  const pubsub = await target.pubsub();
+  try {
+    return await pubsub.topic(topic, orderingKey ? { messageOrdering: true } : {}).publishMessage({ data, attributes, orderingKey });
+  } finally {
+    await pubsub.close();
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('publish')
-    .description(`publish a message: ${Object.keys(KINDS).join('|')}`)
+    .description('publish a message to a flow\'s topic (locally, or to a project with --project); --wait follows its run')
     .argument('<kind>', Object.keys(KINDS).join('|'))
     .option('--file <path>', 'JSON payload file')
     .option('--data <json>', 'JSON payload inline')
@@ -32,48 +58,64 @@ export function register(program: Command): void {
     .option('--project <id>', 'publish to this real Google Cloud project (Application Default Credentials) instead of the local emulator')
     .option('--no-validate', 'send the payload even if it does not validate (rehearses dead-lettering)')
     .option('--dry-run', 'provisioning only: print the plan against the current state, publish nothing')
-    .action(async (kind: string, opts: { file?: string; data?: string; attribute: string[]; orderingKey?: string; project?: string; validate: boolean; dryRun?: boolean }, cmd: Command) => {
+    .option('--wait', 'follow the run the message starts until it ends; exit 1 if it fails or is dead-lettered')
+    .option('--timeout <seconds>', 'with --wait: give up after this long (exit 1)', '600')
+    .option('--keep-times', 'send the times of an examples/ incident unchanged (by default they are moved to now)')
+    .action(async (kind: string, opts: PublishFlags, cmd: Command) => {
       const global = globalOptions(cmd);
       const flow = KINDS[kind];
-      if (!flow) throw new CliError(`unknown kind "${kind}"`, `use one of: ${Object.keys(KINDS).join(', ')}`);
-      if (Boolean(opts.file) === Boolean(opts.data)) throw new CliError('give exactly one of --file or --data');
-      const text = opts.file ? readFileSync(opts.file, 'utf8') : opts.data!;
-      const attributes: Record<string, string> = {};
-      for (const pair of opts.attribute) {
-        const eq = pair.indexOf('=');
-        if (eq <= 0) throw new CliError(`--attribute must be key=value, got "${pair}"`);
-        attributes[pair.slice(0, eq)] = pair.slice(eq + 1);
+      if (!flow) throw new UsageError(`unknown kind "${kind}"`, `use one of: ${Object.keys(KINDS).join(', ')}`);
+      const timeoutMs = secondsFlag('--timeout', opts.timeout, 1, 24 * 3600) * 1000;
+      const payload = readPayload(opts);
+      const attributes = parseAttributes(opts.attribute);
+      let json = parseJson(payload);
+      if (flow === 'alerts' && payload.file && !opts.keepTimes) {
+        const fresh = freshExampleTimes(payload.file, json, new Date());
+        if (fresh) {
+          json = fresh.value;
+          if (!global.json) process.stderr.write(`note: ${fresh.note}\n`);
+        }
       }
-      const data = Buffer.from(text);
+      const data = Buffer.from(typeof json === 'object' && json !== null && payload.text !== JSON.stringify(json) ? JSON.stringify(json) : payload.text);
+      let key: string | undefined;
+      const decode = () => FLOWS[flow].decode({ data, attributes, messageId: 'cli-validate', publishTime: new Date(), mode: 'push' });
       if (opts.validate) {
         // Same decoder as the function, so what passes here passes there.
-        FLOWS[flow].decode({ data, attributes, messageId: 'cli-validate', publishTime: new Date(), mode: 'push' });
+        try {
+          key = decode().key;
+        } catch (err) {
+          throw new CliError(`${payload.source}: ${(err as Error).message}`, 'fix the payload, or send it anyway with --no-validate (it will be dead-lettered)');
+        }
+      } else {
+        try { key = decode().key; } catch { key = undefined; }
       }
       if (opts.dryRun) {
-        if (flow !== 'provisioning') throw new CliError('--dry-run is available for provisioning requests only');
+        if (flow !== 'provisioning') throw new UsageError('--dry-run is available for provisioning requests only');
         const { describePlan, dryRunProvisioning } = await import('../dry-run.ts');
         const plan = await dryRunProvisioning(global.dataDir, data, opts.project);
         printResult(global, { dryRun: true, plan }, () => describePlan(plan));
         return;
       }
       const topic = TOPICS[flow];
-      const { PubSub } = await import('@google-cloud/pubsub');
-      let pubsub: PubSub;
-      let target: string;
-      if (opts.project) {
-        pubsub = new PubSub({ projectId: opts.project });
-        target = `projects/${opts.project}/topics/${topic}`;
-      } else {
-        const stack = requireRunningStack(global.dataDir);
-        pubsub = new PubSub(emulatorPubsubOptions(stack.projectId, stack.endpoints.pubsubEmulator));
-        target = `projects/${stack.projectId}/topics/${topic} (emulator ${stack.endpoints.pubsubEmulator})`;
+      const target = resolveTarget(global, { project: opts.project });
+      const where = target.kind === 'project' ? `projects/${target.projectId}/topics/${topic}` : `${topic} on ${target.label}`;
+      const publishedAt = new Date();
+      const messageId = await publish(target, topic, data, attributes, opts.orderingKey);
+      // Some keys depend on the delivery (a test notification's message id, a scheduled job's
+      // publish-time slot): decode again as the function will see it.
+      if (key !== undefined) {
+        try { key = FLOWS[flow].decode({ data, attributes, messageId, publishTime: publishedAt, mode: 'push' }).key; } catch { /* keep the first key */ }
       }
-      try {
-        const messageId = await pubsub.topic(topic, opts.orderingKey ? { messageOrdering: true } : {})
-          .publishMessage({ data, attributes, orderingKey: opts.orderingKey });
-        printResult(global, { messageId, topic, flow }, () => `published ${messageId} to ${target}`);
-      } finally {
-        await pubsub.close();
+      if (!opts.wait) {
+        printResult(global, { messageId, topic, flow }, () => `published ${messageId} to ${where}`);
+        return;
       }
+      if (!global.json) process.stdout.write(`published ${messageId} to ${where}; following its run (Ctrl-C stops following, not the run)\n`);
+      const outcome: WaitOutcome = await waitForRun({
+        target, flow, key, messageId, publishedAt, timeoutMs, color: global.color,
+        progress: global.json ? undefined : (line) => process.stdout.write(`${line}\n`),
+      });
+      if (global.json) printResult(global, { messageId, topic, flow, ...outcome }, () => '');
+      process.exitCode = outcome.ok ? 0 : 1;
     });
 }

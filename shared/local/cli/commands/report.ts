@@ -70,7 +70,7 @@ export function register(program: Command): void {
       if (Number.isNaN(asOf.getTime())) throw new CliError(`--as-of must be an RFC 3339 time, got "${opts.asOf}"`);
       const budgetAmount = opts.budget === undefined ? undefined : Number(opts.budget);
       if (budgetAmount !== undefined && !(budgetAmount > 0)) throw new CliError(`--budget must be a positive amount, got "${opts.budget}"`);
-      const store = openLocalStore(global.dataDir);
+      const store = await openLocalStore(global.dataDir);
       let built;
       try {
         built = await buildReport(localCostDeps(stack), store, opts.period, asOf, budgetAmount === undefined ? {} : { budgetAmount });

@@ -19,7 +19,9 @@ import {
   loadWorkflow, runWorkflow, SIMULATED_SERVICES, WorkflowValidationError,
   type ExecutionResult, type LogEntry, type StepRecord, type UnsupportedCall, type ValidationIssue,
 } from '../../workflow-engine/index.ts';
-import { createDefaultSimServices } from '../../gcp-sim/default-services.ts';
+import { createDefaultSimServices, defaultWorkflowEnv } from '../../gcp-sim/default-services.ts';
+
+const WORKFLOW_ENV = ['ARGOCD_URL', 'EVENTS_TOPIC', 'ZENML_HEALTH_URL', 'ARGOCD_TOKEN_SECRET'];
 import { startGcpSim } from '../../gcp-sim/server.ts';
 import { readRunningStack } from '../../stack/stack-file.ts';
 import { CliError, globalOptions, printResult } from '../output.ts';
@@ -142,12 +144,19 @@ async function runFile(file: string, flags: RunFlags, dataDir: string): Promise<
   if (!endpoint && /googleapis\./.test(source)) {
     sim = await startGcpSim({ clock, services: createDefaultSimServices({ projectId: flags.project, clock }) });
     endpoint = sim.url;
+    // Seeded like the local stack's gcp-sim (the Argo CD token, the apps' database secret, the buckets).
+    const [{ seedLocalCloud }, { loadConfig }] = await Promise.all([import('../../stack/seed.ts'), import('../../../runtime/config.ts')]);
+    await seedLocalCloud(loadConfig({ STACKCTL_MODE: 'local', GOOGLE_CLOUD_PROJECT: flags.project, STACKCTL_GCP_SIM_URL: sim.url }), clock);
   }
   try {
     // gcp-sim wants a bearer token, any token; against a local endpoint the fixed fake one is used.
     const tokenProvider = endpoint ? () => Promise.resolve(LOCAL_TOKEN) : undefined;
+    // The environment Terraform gives the deployed workflows (ARGOCD_URL, EVENTS_TOPIC, …), pointed at the
+    // endpoint in use; the same variables exported in the shell win.
+    const env: Record<string, string> = { ...(endpoint ? defaultWorkflowEnv(flags.project)(endpoint) : {}) };
+    for (const name of WORKFLOW_ENV) if (process.env[name]) env[name] = process.env[name]!;
     return await runWorkflow(program, argument, {
-      clock, connectorBaseUrl: endpoint, tokenProvider, identity: { projectId: flags.project },
+      clock, env, connectorBaseUrl: endpoint, tokenProvider, identity: { projectId: flags.project },
       onLog: (entry) => process.stderr.write(`${logLine(entry)}\n`),
     });
   } finally {

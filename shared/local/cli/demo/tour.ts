@@ -53,7 +53,11 @@ export const provisioningChapter: Chapter = {
 /** The tour's chapters, in order; flows add theirs here. */
 export const CHAPTERS: Chapter[] = [provisioningChapter, redeployChapter, pitrChapter];
 
-export async function runDemo(options: { dataDir: string; clockSpeed: number; json: boolean; chapters?: Chapter[] }) {
+export class DemoInterrupted extends Error {}
+
+/** `signal` (Ctrl-C) ends the tour between polls: the stack is stopped in the `finally` below either way. */
+export async function runDemo(options: { dataDir: string; clockSpeed: number; json: boolean; chapters?: Chapter[]; signal?: AbortSignal }) {
+  const interrupted = () => { if (options.signal?.aborted) throw new DemoInterrupted('interrupted'); };
   const say = (line: string) => { if (!options.json) process.stdout.write(`${line}\n`); };
   say(`booting a throwaway local stack in ${options.dataDir} (simulated time x${options.clockSpeed})…`);
   const stack = await startStack({
@@ -67,6 +71,7 @@ export async function runDemo(options: { dataDir: string; clockSpeed: number; js
     waitForRun: async (key, timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
+        interrupted();
         const run = await stack.container.deps.store.getRunByKey(key);
         if (run && TERMINAL.has(run.status)) return run;
         await new Promise((r) => setTimeout(r, 100));
@@ -77,10 +82,12 @@ export async function runDemo(options: { dataDir: string; clockSpeed: number; js
   const chapters: Array<{ title: string; ok: boolean; result?: Record<string, unknown>; error?: string }> = [];
   try {
     for (const chapter of options.chapters ?? CHAPTERS) {
+      interrupted();
       say(`\n== ${chapter.title}`);
       try {
         chapters.push({ title: chapter.title, ok: true, result: await chapter.run(ctx) });
       } catch (err) {
+        if (err instanceof DemoInterrupted) throw err;
         say(`  FAILED: ${(err as Error).message}`);
         chapters.push({ title: chapter.title, ok: false, error: (err as Error).message });
       }
