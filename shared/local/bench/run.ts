@@ -73,10 +73,6 @@ export async function runBenchmarks(options: { quick: boolean; only?: Set<string
     const { measurePubsubEndToEnd } = await import('./pubsub-e2e.ts');
     results.entries.push(await measurePubsubEndToEnd({ quick: options.quick }));
   });
-  await attempt('cli', async () => {
-    const { measureCliStartup } = await import('./cli-startup.ts');
-    results.entries.push(...measureCliStartup(options.quick ? 5 : 15));
-  });
   return results;
 }
 
