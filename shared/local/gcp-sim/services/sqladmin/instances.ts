@@ -50,6 +50,7 @@ export function registerInstanceRoutes(add: AddRoute, engine: SqlAdminEngine, or
       userLabels: labels(settings.userLabels, 'settings.userLabels'),
       backupEnabled: bool(backup.enabled, 'settings.backupConfiguration.enabled') ?? false,
       backupStartTime: backupStartTime(backup.startTime),
+      ...(backupLocation(backup.location) ? { backupLocation: backupLocation(backup.location) } : {}),
       binaryLogEnabled: bool(backup.binaryLogEnabled, 'settings.backupConfiguration.binaryLogEnabled') ?? false,
       pointInTimeRecoveryEnabled: bool(backup.pointInTimeRecoveryEnabled, 'settings.backupConfiguration.pointInTimeRecoveryEnabled') ?? false,
       transactionLogRetentionDays: retentionDays(backup.transactionLogRetentionDays) ?? 7,
@@ -196,6 +197,15 @@ function retentionDays(value: unknown): number | undefined {
   return n;
 }
 
+/** A region (us-east1) or multi-region (us, eu, asia) name, as Cloud SQL accepts for backup location. */
+function backupLocation(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || !/^([a-z]+-[a-z]+\d|us|eu|asia)$/.test(value)) {
+    throw invalid(`Invalid value at 'settings.backupConfiguration.location' (${JSON.stringify(value)}): expected a region such as us-east1 or a multi-region (us, eu, asia).`);
+  }
+  return value;
+}
+
 function backupStartTime(value: unknown): string {
   if (value === undefined || value === null || value === '') return '03:00';
   if (typeof value !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) {
@@ -227,6 +237,8 @@ function instancePatch(settings: Record<string, any>, replace: boolean): Instanc
   if (settings.tier !== undefined) patch.tier = requiredString(settings.tier, 'settings.tier');
   const backup = settings.backupConfiguration as Record<string, any> | undefined;
   if (backup) {
+    const location = backupLocation(backup.location);
+    if (location !== undefined) patch.backupLocation = location;
     const enabled = bool(backup.enabled, 'settings.backupConfiguration.enabled');
     if (enabled !== undefined) patch.backupEnabled = enabled;
     const binlog = bool(backup.binaryLogEnabled, 'settings.backupConfiguration.binaryLogEnabled');
