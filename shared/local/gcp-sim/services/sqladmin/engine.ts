@@ -148,6 +148,10 @@ export class SqlAdminEngine {
         const i = this.findInstance(op.project, effect.instance);
         // Restoring replaces the data and restarts logging: PITR cannot reach back past it.
         if (i) { i.writes = effect.writes.map((w) => ({ ...w })); i.logStart = at; }
+        if (i && effect.databases) {
+          this.state.databases = this.state.databases.filter((d) => !(d.project === op.project && d.instance === effect.instance));
+          this.state.databases.push(...effect.databases.map((d) => ({ ...d })));
+        }
         return;
       }
       case 'export':

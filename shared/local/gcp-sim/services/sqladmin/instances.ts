@@ -160,7 +160,11 @@ export function registerInstanceRoutes(add: AddRoute, engine: SqlAdminEngine, or
     engine.assertIdle(project, target);
     return op(req, engine.startOperation({
       project, operationType: 'RESTORE_VOLUME', targetId: target, locks: [target],
-      effect: { kind: 'restoreBackup', instance: target, writes: run.writes.map((w) => ({ ...w })) },
+      // Restoring replaces all data, databases included, with the backup's (the source's databases stand in for them).
+      effect: {
+        kind: 'restoreBackup', instance: target, writes: run.writes.map((w) => ({ ...w })),
+        databases: engine.state.databases.filter((d) => d.project === sourceProject && d.instance === sourceName).map((d) => ({ ...d, project, instance: target })),
+      },
     }));
   });
 

@@ -81,7 +81,7 @@ export type OperationEffect =
   | { kind: 'patchInstance'; instance: string; patch: InstancePatch }
   | { kind: 'finishBackup'; instance: string; backupRunId: string }
   | { kind: 'deleteBackup'; instance: string; backupRunId: string }
-  | { kind: 'restoreBackup'; instance: string; writes: WriteEntry[] }
+  | { kind: 'restoreBackup'; instance: string; writes: WriteEntry[]; databases?: DatabaseRecord[] }
   | { kind: 'export'; instance: string; bucket: string; object: string; databases: string[]; fileType: string }
   | { kind: 'createDatabase'; database: DatabaseRecord }
   | { kind: 'deleteDatabase'; instance: string; name: string }
