@@ -79,7 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backupBucket: c.STACKCTL_BACKUP_BUCKET ?? `${c.GOOGLE_CLOUD_PROJECT}-backups`,
     argoCdUrl: c.STACKCTL_ARGOCD_URL,
     backupRegion: c.STACKCTL_BACKUP_REGION,
-    exportsBucket: c.STACKCTL_EXPORTS_BUCKET ?? `${c.GOOGLE_CLOUD_PROJECT}-sql-exports`,
+    // Terraform points exports at its backup bucket (in the backup region) through STACKCTL_BACKUP_BUCKET.
+    exportsBucket: c.STACKCTL_EXPORTS_BUCKET ?? c.STACKCTL_BACKUP_BUCKET ?? `${c.GOOGLE_CLOUD_PROJECT}-sql-exports`,
     logLevel: c.LOG_LEVEL,
   };
 }

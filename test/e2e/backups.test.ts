@@ -73,7 +73,7 @@ describe('local stack: backups', () => {
     expect(rto).toBeGreaterThan(0);
     console.info(`restore drill on the local stack: RTO ${rto} s simulated (x20 clock), ${wallMs} ms wall from publish to finished run`);
 
-    await publish(job('e2e-retention', 'retention', { keepCount: 1 }));
+    await publish(job('e2e-retention', 'retention', { keepOnDemand: 1 }));
     const retention = await finished('e2e-retention');
     expect(retention.status).toBe('succeeded');
     const left = await deps.sql.listBackupRuns(INSTANCE);

@@ -24,12 +24,15 @@ export const backupTaskOptionSchemas = {
     verifyMaxBytes: z.number().int().min(0).max(2 ** 31).default(256 * 1024 * 1024),
   }),
   retention: z.strictObject({
-    keepCount: z.number().int().min(1).max(1000).optional(),
+    /** Keep the newest N successful ON_DEMAND runs. */
+    keepOnDemand: z.number().int().min(1).max(1000).optional(),
+    /** Delete ON_DEMAND runs older than this (with a newer successful one). */
     maxAgeDays: z.number().positive().max(3650).optional(),
+    /** Exports: keep the newest N, and/or delete those older than exportRetentionDays (the bucket's retention policy permitting). */
     exportKeepCount: z.number().int().min(1).max(10_000).optional(),
-    exportMaxAgeDays: z.number().positive().max(3650).optional(),
+    exportRetentionDays: z.number().positive().max(3650).optional(),
     bucket: bucketName.optional(),
-  }).refine((o) => o.keepCount !== undefined || o.maxAgeDays !== undefined, { message: 'retention needs keepCount, maxAgeDays or both' }),
+  }).refine((o) => o.keepOnDemand !== undefined || o.maxAgeDays !== undefined, { message: 'retention needs keepOnDemand, maxAgeDays or both' }),
   'rpo-check': z.strictObject({
     objectiveHours: z.number().positive().max(24 * 31).default(26),
     bucket: bucketName.optional(),
@@ -39,6 +42,8 @@ export const backupTaskOptionSchemas = {
     minutesAgo: z.number().int().min(1).max(7 * 24 * 60).default(15),
     /** Bound on the whole drill, in minutes (the workflow's own waits are bounded below it). */
     timeoutMinutes: z.number().int().min(1).max(24 * 60).default(120),
+    /** Where the drill's verification dump goes (drills/<clone>.sql.gz); default the exports bucket. */
+    bucket: bucketName.optional(),
   }),
   'bucket-restore': z.strictObject({
     bucket: bucketName,

@@ -31,7 +31,7 @@ export async function runRestoreDrill(ctx: TaskContext<'restore-drill'>): Promis
   const pointInTime = new Date(runStart.getTime() - ctx.task.options.minutesAgo * 60_000);
   const name = await startOnce(ctx, DRILL_WORKFLOW, {
     instance: instance.name, drillInstance: drill, pointInTime: pointInTime.toISOString(),
-    exportsBucket: settings.exportsBucket, timeoutSeconds: ctx.task.options.timeoutMinutes * 60,
+    exportsBucket: ctx.task.options.bucket ?? settings.exportsBucket, timeoutSeconds: ctx.task.options.timeoutMinutes * 60,
     reason: `scheduled restore drill (job ${ctx.job.job}, slot ${ctx.slot.toISOString()})`,
   });
   let execution;

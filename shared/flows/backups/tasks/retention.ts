@@ -16,7 +16,7 @@ export async function runRetention(ctx: TaskContext<'retention'>): Promise<ActOu
   const o = ctx.task.options;
   const instance = await requireInstance(ctx);
   const runs = await retryTransient(clock, () => sql.listBackupRuns(instance.name));
-  const decision = selectBackupRunsToDelete(runs, { keepCount: o.keepCount, maxAgeDays: o.maxAgeDays }, clock.now());
+  const decision = selectBackupRunsToDelete(runs, { keepCount: o.keepOnDemand, maxAgeDays: o.maxAgeDays }, clock.now());
   await ctx.step('list-backups', `${runs.length} backup runs (${runs.filter((r) => r.type === 'AUTOMATED').length} automated); ${decision.delete.length} to delete`);
   const deleted: string[] = [];
   for (const run of decision.delete) {
@@ -31,7 +31,7 @@ export async function runRetention(ctx: TaskContext<'retention'>): Promise<ActOu
   if (deleted.length) await ctx.step('delete-backups', `deleted ON_DEMAND runs ${deleted.join(', ')}`);
 
   const exportsResult = { listed: 0, deleted: [] as string[], held: [] as Array<{ name: string; why: string }> };
-  if (o.exportKeepCount !== undefined || o.exportMaxAgeDays !== undefined) {
+  if (o.exportKeepCount !== undefined || o.exportRetentionDays !== undefined) {
     const bucket = o.bucket ?? settings.exportsBucket;
     const listed = await retryTransient(clock, () => objects.listObjects(bucket, { prefix: `${instance.name}/` }));
     const exports: ExportObject[] = listed.flatMap((obj) => {
@@ -39,7 +39,7 @@ export async function runRetention(ctx: TaskContext<'retention'>): Promise<ActOu
       return slot ? [{ name: obj.name, slot, ...(obj.retentionExpiresAt ? { retentionExpiresAt: obj.retentionExpiresAt } : {}) }] : [];
     });
     exportsResult.listed = exports.length;
-    const prune = selectExportsToPrune(exports, { keepCount: o.exportKeepCount, maxAgeDays: o.exportMaxAgeDays }, clock.now());
+    const prune = selectExportsToPrune(exports, { keepCount: o.exportKeepCount, maxAgeDays: o.exportRetentionDays }, clock.now());
     exportsResult.held = prune.keep.filter((k) => k.why.startsWith('held by')).map((k) => ({ name: k.item.name, why: k.why }));
     for (const e of prune.delete) {
       try {

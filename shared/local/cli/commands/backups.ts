@@ -142,7 +142,7 @@ export function register(program: Command): void {
     .description(`publish a BackupJob and wait for its run: ${TASKS.join('|')}`)
     .argument('<task>', TASKS.join('|'))
     .option('--instance <name>', 'Cloud SQL instance', 'zenml-metadata')
-    .option('--option <key=value>', 'task option (repeatable), e.g. keepCount=7, bucket=B, pointInTime=T, dryRun=true', collect, [])
+    .option('--option <key=value>', 'task option (repeatable), e.g. keepOnDemand=7, bucket=B, pointInTime=T, dryRun=true', collect, [])
     .option('--timeout <seconds>', 'how long to wait for the run', '300')
     .action(async (task: string, opts: { instance: string; option: string[]; timeout: string }, cmd: Command) => {
       if (!(TASKS as readonly string[]).includes(task)) throw new CliError(`unknown task "${task}"`, `use one of: ${TASKS.join(', ')}`);

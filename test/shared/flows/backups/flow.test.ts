@@ -168,7 +168,7 @@ describe('backups flow: retention across pages', () => {
     const newest = before.filter((r) => r.status === 'SUCCESSFUL').sort((a, b) => b.endTime!.getTime() - a.endTime!.getTime())[0]!;
     // A rule that never fails counts the list calls (pages) the retention run makes.
     h.sim.faults.add({ method: 'sqladmin.backupRuns.list', pathContains: INSTANCE });
-    const run = await succeeded({ job: 'retention', task: 'retention', options: { keepCount: 5 } });
+    const run = await succeeded({ job: 'retention', task: 'retention', options: { keepOnDemand: 5 } });
     const after = await h.backups.sql.listBackupRuns(INSTANCE);
     expect(run.result.backupRunsListed).toBe(before.length);
     expect(run.result.deletedBackupRuns).toHaveLength(62 - 5);
@@ -185,7 +185,7 @@ describe('backups flow: retention across pages', () => {
     await succeeded({ job: 'export-b', task: 'export' });
     h.clock.advance(3_600_000);
     await succeeded({ job: 'export-c', task: 'export' });
-    const run = await succeeded({ job: 'retention', task: 'retention', options: { keepCount: 30, exportKeepCount: 1 } });
+    const run = await succeeded({ job: 'retention', task: 'retention', options: { keepOnDemand: 30, exportKeepCount: 1 } });
     expect(run.result.exports.listed).toBe(3);
     expect(run.result.exports.deleted).toHaveLength(1);
     expect(run.result.exports.held).toHaveLength(1);
@@ -203,7 +203,7 @@ describe('backups flow: fault matrix', () => {
     ['export: instances.export 503', { task: 'export' }, { method: 'sqladmin.instances.export', times: 2, code: 503 }],
     ['export: objects.get 503', { task: 'export' }, { method: 'storage.objects.get', times: 2, code: 503 }],
     ['export: buckets.get 429', { task: 'export' }, { method: 'storage.buckets.get', times: 1, code: 429 }],
-    ['retention: backupRuns.delete 503', { task: 'retention', options: { keepCount: 1 } }, { method: 'sqladmin.backupRuns.delete', times: 2, code: 503 }],
+    ['retention: backupRuns.delete 503', { task: 'retention', options: { keepOnDemand: 1 } }, { method: 'sqladmin.backupRuns.delete', times: 2, code: 503 }],
     ['rpo-check: timeSeries.create 503', { task: 'rpo-check' }, { method: 'monitoring.projects.timeSeries.create', times: 2, code: 503 }],
     ['restore-drill: executions.create 503 (redelivered)', { task: 'restore-drill' }, { method: 'workflowexecutions.projects.locations.workflows.executions.create', times: 1, code: 503 }],
     ['restore-drill: executions.get 503', { task: 'restore-drill' }, { method: 'workflowexecutions.projects.locations.workflows.executions.get', times: 2, code: 503 }],
@@ -230,7 +230,7 @@ describe('backups flow: fault matrix', () => {
     ['backup: instance missing', { task: 'backup', instance: 'no-such-instance' }, { method: 'none' }, /Cloud SQL instance no-such-instance does not exist/],
     ['export: instances.export 403', { task: 'export' }, { method: 'sqladmin.instances.export', code: 403, message: 'denied by test' }, /denied by test/],
     ['export: the export operation fails', { task: 'export' }, () => h.sim.service<SqlAdminSim>('sqladmin')!.failNextOperation({ instance: INSTANCE, operationType: 'EXPORT', code: 'ERROR_EXPORT_FAILED', message: 'export failed by test' }), /export failed by test/],
-    ['retention: backupRuns.list 403', { task: 'retention', options: { keepCount: 1 } }, { method: 'sqladmin.backupRuns.list', code: 403, message: 'denied by test' }, /denied by test/],
+    ['retention: backupRuns.list 403', { task: 'retention', options: { keepOnDemand: 1 } }, { method: 'sqladmin.backupRuns.list', code: 403, message: 'denied by test' }, /denied by test/],
     ['rpo-check: timeSeries.create 403', { task: 'rpo-check' }, { method: 'monitoring.projects.timeSeries.create', code: 403, message: 'denied by test' }, /denied by test/],
     ['restore-drill: clone 403', { task: 'restore-drill' }, { method: 'sqladmin.instances.clone', code: 403, message: 'clone denied by test' }, /restore drill of zenml-metadata failed at clone.*clone denied by test/],
     ['restore-drill: export of the clone 403', { task: 'restore-drill' }, { method: 'sqladmin.instances.export', code: 403, message: 'dump denied by test' }, /failed at dump-clone.*dump denied by test/],
