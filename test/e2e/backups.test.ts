@@ -11,7 +11,7 @@ import type { SqlAdminSim } from '../../shared/local/gcp-sim/services/sqladmin.t
 import { backupsDeps } from '../../shared/runtime/adapters/backups.ts';
 import type { BackupsDeps } from '../../shared/flows/backups/deps.ts';
 import type { Run } from '../../shared/ports/state-store.ts';
-import { eventually, stackctlJson, startTestStack } from '../support/stack.ts';
+import { eventually, stackctl, stackctlJson, startTestStack } from '../support/stack.ts';
 
 const INSTANCE = 'zenml-metadata';
 const TERMINAL = new Set(['succeeded', 'failed', 'accepted', 'suppressed', 'cancelled']);
@@ -115,6 +115,22 @@ describe('local stack: backups', () => {
       stack.sim.faults.clear();
     }
     expect(await instances()).toEqual(before);
+  });
+
+  it('regional restore: stackctl starts it, stackctl approve lets it restore into the backup region', { timeout: 180_000 }, async () => {
+    const started = await stackctlJson(['backups', 'regional-restore', '--instance', INSTANCE, '--reason', 'e2e region loss', '--data-dir', stack.dataDir]);
+    expect(started.execution).toMatch(/\/workflows\/regional-restore\/executions\//);
+    await eventually(async () => (await deps.workflows.getExecution(started.execution)).state === 'ACTIVE'
+      && (await stackctl(['approve', started.execution, '--data-dir', stack.dataDir])).code === 0, 'the approval to be accepted', 60_000);
+    const done = await eventually(async () => {
+      const e = await deps.workflows.getExecution(started.execution);
+      return e.state === 'ACTIVE' ? undefined : e;
+    }, 'the regional restore to end', 150_000);
+    expect(done.state).toBe('SUCCEEDED');
+    const result = done.result as { newInstance: string; region: string };
+    expect(result.region).toBe('us-east1');
+    const restored = await deps.sql.getInstance(result.newInstance);
+    expect(restored).toMatchObject({ state: 'RUNNABLE', region: 'us-east1' });
   });
 
   // Item 8: one admin operation per instance, and a job that finds the instance busy waits its turn.

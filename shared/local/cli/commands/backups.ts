@@ -113,6 +113,13 @@ export async function runBackupJob(stack: StackFile, store: StateStore, job: Rec
   throw new CliError(`the ${String(job.task)} job ${String(job.job)} did not finish within ${timeoutMs / 1000} s`, 'see `stackctl runs --flow backups` and `stackctl dead-letters`');
 }
 
+/** `--instance` belongs to `backups` and applies to its subcommands too (default: the stack's instance). */
+function instanceOption(cmd: Command): string {
+  const value = (cmd.optsWithGlobals() as { instance?: string }).instance ?? loadConfig({ ...process.env, LOG_LEVEL: 'silent' }).sqlInstance;
+  if (!/^[a-z][a-z0-9-]{0,96}$/.test(value)) throw new CliError(`--instance must be a Cloud SQL instance name, got "${value}"`);
+  return value;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -121,15 +128,15 @@ export function register(program: Command): void {
   const backups = program
     .command('backups')
     .description('backups, exports (age, size) and the last restore drills (RTO); `run TASK`, `regional-restore`')
-    .option('--instance <name>', 'Cloud SQL instance (default: the stack\'s)')
+    .option('--instance <name>', 'Cloud SQL instance, for the subcommands too (default: the stack\'s)')
     .option('--limit <n>', 'rows per table', '20')
-    .action(async (opts: { instance?: string; limit: string }, cmd: Command) => {
+    .action(async (opts: { limit: string }, cmd: Command) => {
       const global = globalOptions(cmd);
       const stack = requireRunningStack(global.dataDir);
       const deps = stackBackupsDeps(stack);
       const store = openLocalStore(global.dataDir);
       try {
-        const instance = opts.instance ?? loadConfig({ ...process.env, LOG_LEVEL: 'silent' }).sqlInstance;
+        const instance = instanceOption(cmd);
         const view = await backupsView(deps, store, instance, new Date(), Number(opts.limit));
         printResult(global, view, () => describeView(view));
       } finally {
@@ -141,17 +148,17 @@ export function register(program: Command): void {
     .command('run')
     .description(`publish a BackupJob and wait for its run: ${TASKS.join('|')}`)
     .argument('<task>', TASKS.join('|'))
-    .option('--instance <name>', 'Cloud SQL instance', 'zenml-metadata')
     .option('--option <key=value>', 'task option (repeatable), e.g. keepOnDemand=7, bucket=B, pointInTime=T, dryRun=true', collect, [])
     .option('--timeout <seconds>', 'how long to wait for the run', '300')
-    .action(async (task: string, opts: { instance: string; option: string[]; timeout: string }, cmd: Command) => {
+    .action(async (task: string, opts: { option: string[]; timeout: string }, cmd: Command) => {
       if (!(TASKS as readonly string[]).includes(task)) throw new CliError(`unknown task "${task}"`, `use one of: ${TASKS.join(', ')}`);
       const global = globalOptions(cmd);
+      const instance = instanceOption(cmd);
       const stack = requireRunningStack(global.dataDir);
       const store = openLocalStore(global.dataDir);
       try {
         // A fresh job id per invocation: each run is its own schedule slot, never a duplicate.
-        const job = { apiVersion: 'stackctl/v1', kind: 'BackupJob', job: `stackctl-${task}-${randomBytes(4).toString('hex')}`, task, instance: opts.instance, slotMinutes: 1, options: options(opts.option) };
+        const job = { apiVersion: 'stackctl/v1', kind: 'BackupJob', job: `stackctl-${task}-${randomBytes(4).toString('hex')}`, task, instance, slotMinutes: 1, options: options(opts.option) };
         const run = await runBackupJob(stack, store, job, Number(opts.timeout) * 1000);
         printResult(global, { run }, () => [
           `${task} ${run.status}${run.error ? `: ${run.error.message}` : ''}`,
@@ -166,14 +173,13 @@ export function register(program: Command): void {
   backups
     .command('regional-restore')
     .description('start workflows/regional-restore.yaml: the newest backup into a new instance in the backup region (asks for approval)')
-    .requiredOption('--instance <name>', 'source Cloud SQL instance')
     .option('--backup-run <id>', 'backup run to restore (default: the newest successful)')
     .option('--reason <text>', 'why', 'regional restore started with stackctl')
-    .action(async (opts: { instance: string; backupRun?: string; reason: string }, cmd: Command) => {
+    .action(async (opts: { backupRun?: string; reason: string }, cmd: Command) => {
       const global = globalOptions(cmd);
       const stack = requireRunningStack(global.dataDir);
       const deps = stackBackupsDeps(stack);
-      const argument = { instance: opts.instance, reason: opts.reason, ...(opts.backupRun ? { backupRunId: opts.backupRun } : {}) };
+      const argument = { instance: instanceOption(cmd), reason: opts.reason, ...(opts.backupRun ? { backupRunId: opts.backupRun } : {}) };
       const execution = await deps.workflows.startExecution('regional-restore', argument);
       printResult(global, { execution: execution.name, state: execution.state, argument }, () =>
         `started ${execution.name} (${execution.state})\nit waits for approval: npx stackctl approve ${execution.name}`);

@@ -65,6 +65,19 @@ describe('backups flow: tasks', () => {
     await failed({ job: 'wrong-region', task: 'backup' }, /stored in "us", not in the backup region us-east1/);
   });
 
+  it('backup: inside the automated backup window it waits for that window\'s automated run, then takes its own', async () => {
+    // The seeded instance backs up at 03:00 UTC; move to 03:00:10 tomorrow, while the automated run is being taken.
+    const next = new Date(h.clock.now().getTime() + 86_400_000);
+    next.setUTCHours(3, 0, 10, 0);
+    h.clock.advance(next.getTime() - h.clock.now().getTime());
+    const run = await succeeded({ job: 'in-window', task: 'backup' });
+    expect(run.steps.map((s: { name: string }) => s.name)).toContain('automated-backup-window');
+    const runs = await h.backups.sql.listBackupRuns(INSTANCE);
+    const automated = runs.find((r) => r.type === 'AUTOMATED' && r.windowStartTime!.getTime() >= next.getTime() - 10_000)!;
+    const mine = runs.find((r) => r.description?.includes('job=in-window'))!;
+    expect(mine.startTime!.getTime()).toBeGreaterThanOrEqual(automated.endTime!.getTime());
+  });
+
   it('export: every user database as a gzip SQL dump at <instance>/<yyyy>/<mm>/<dd>/<instance>-<slot>.sql.gz, checked', async () => {
     const run = await succeeded({ job: 'nightly-export', task: 'export' });
     const slot = new Date(Math.floor(h.clock.now().getTime() / 3_600_000) * 3_600_000);
