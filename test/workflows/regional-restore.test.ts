@@ -18,8 +18,9 @@ beforeEach(async () => {
   await stack.api('POST', `/v1/projects/${PROJECT}/instances/${INSTANCE}/backupRuns`, { description: 'test backup' });
   stack.clock.advance(5_000);
   stack.sql.recordWrite(PROJECT, INSTANCE, { database: 'zenml', write: 'after-backup' });
+  inventories.push(sqlInventory());
 });
-afterEach(async () => { await stack.close(); });
+afterEach(async () => { inventories.length = 0; await stack.close(); });
 
 function answerApprovals(approved: boolean): void {
   stack.onEvent = async (event: PublishedEvent) => {
@@ -32,7 +33,23 @@ function answerApprovals(approved: boolean): void {
 
 async function instanceNames(): Promise<string[]> {
   const list = await stack.api('GET', `/v1/projects/${PROJECT}/instances`);
-  return (list.items ?? []).map((i: { name: string }) => i.name).sort();
+  const names = (list.items ?? []).map((i: { name: string }) => i.name).sort();
+  return names;
+}
+
+const inventories: unknown[] = [];
+function sqlInventory(): unknown {
+  const state = stack.stableState() as { sqladmin: { instances: Array<Record<string, unknown>>; databases: unknown[]; users: unknown[] } };
+  return {
+    instances: state.sqladmin.instances.map((i) => i.name).sort(),
+    databases: state.sqladmin.databases.map((d) => JSON.stringify(d)).sort(),
+    users: state.sqladmin.users.map((u) => JSON.stringify(u)).sort(),
+  };
+}
+
+/** The whole Cloud SQL inventory of gcp-sim (instances, their databases and users), not only the names: the one after setup equals the one now (no instance, database or user left behind). */
+function expectInventoryUnchanged(): void {
+  expect(sqlInventory()).toEqual(inventories[0]);
 }
 
 describe('regional-restore.yaml', () => {
@@ -97,6 +114,7 @@ describe('regional-restore.yaml', () => {
         expect(failure.message).toMatch(/denied by test/);
         stack.sim.faults.clear();
         expect(await instanceNames()).toEqual([INSTANCE]);
+        expectInventoryUnchanged();
         expect(JSON.parse(await stack.secretPayload(DB_SECRET))).toEqual(ORIGINAL_CONNECTION);
       });
     }

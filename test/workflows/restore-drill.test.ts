@@ -20,14 +20,31 @@ beforeEach(async () => {
   for (const [age, database] of [[60, 'zenml'], [30, 'mlflow'], [20, 'zenml'], [10, 'zenml'], [1, 'mlflow']] as const) {
     stack.sql.recordWrite(PROJECT, INSTANCE, { database, write: `${age}m-before` }, new Date(start - age * MINUTE));
   }
+  inventories.push(sqlInventory());
 });
-afterEach(async () => { await stack.close(); });
+afterEach(async () => { inventories.length = 0; await stack.close(); });
 
 const args = () => ({ instance: INSTANCE, drillInstance: DRILL, pointInTime: new Date(start - 15 * MINUTE).toISOString(), exportsBucket: EXPORTS_BUCKET, reason: 'test drill' });
 
 async function instanceNames(): Promise<string[]> {
   const list = await stack.api('GET', `/v1/projects/${PROJECT}/instances`);
-  return (list.items ?? []).map((i: { name: string }) => i.name).sort();
+  const names = (list.items ?? []).map((i: { name: string }) => i.name).sort();
+  return names;
+}
+
+const inventories: unknown[] = [];
+function sqlInventory(): unknown {
+  const state = stack.stableState() as { sqladmin: { instances: Array<Record<string, unknown>>; databases: unknown[]; users: unknown[] } };
+  return {
+    instances: state.sqladmin.instances.map((i) => i.name).sort(),
+    databases: state.sqladmin.databases.map((d) => JSON.stringify(d)).sort(),
+    users: state.sqladmin.users.map((u) => JSON.stringify(u)).sort(),
+  };
+}
+
+/** The whole Cloud SQL inventory of gcp-sim (instances, their databases and users), not only the names: the one after setup equals the one now (no instance, database or user left behind). */
+function expectInventoryUnchanged(): void {
+  expect(sqlInventory()).toEqual(inventories[0]);
 }
 
 describe('restore-drill.yaml', () => {
@@ -74,6 +91,7 @@ describe('restore-drill.yaml', () => {
         // The fault was hit (a rule with `times` is removed once used up).
         expect(stack.sim.faults.list()).toEqual([]);
         expect(await instanceNames()).toEqual(before);
+        expectInventoryUnchanged();
       });
     }
   });
@@ -96,7 +114,9 @@ describe('restore-drill.yaml', () => {
         expect(failure.failedStep).toBe(step);
         expect(failure.message).toMatch(new RegExp(`failed at step ${step}`));
         expect(failure.cleanup).toMatch(/^(deleted|absent)$/);
+        stack.sim.faults.clear();
         expect(await instanceNames()).toEqual(before);
+        expectInventoryUnchanged();
       });
     }
 
