@@ -4,7 +4,7 @@ output "network_name" {
 }
 
 output "gke_cluster_name" {
-  description = "Name of the GKE Autopilot cluster (gcloud container clusters get-credentials)."
+  description = "Name of the GKE cluster (gcloud container clusters get-credentials)."
   value       = module.gke.cluster_name
 }
 
@@ -29,7 +29,7 @@ output "artifact_bucket" {
 }
 
 output "backup_bucket" {
-  description = "Bucket receiving SQL exports."
+  description = "Exports bucket, in the backup region."
   value       = module.storage.backup_bucket_name
 }
 
@@ -71,4 +71,39 @@ output "functions_archive_object" {
 output "firestore_database" {
   description = "Firestore database of the state store."
   value       = module.control_plane.firestore_database
+}
+
+output "sql_replica_name" {
+  description = "Cross-region read replica in the backup region (empty when enable_cross_region_replica is false)."
+  value       = module.mysql.replica_name
+}
+
+output "argocd_internal_ip" {
+  description = "Internal address of the Argo CD API (reachable from the VPC; Workflows reach it through Service Directory)."
+  value       = module.gitops.argocd_internal_ip
+}
+
+output "events_subscription" {
+  description = "Retained subscription on cp-events (stackctl events --project)."
+  value       = module.control_plane.events_subscription
+}
+
+output "attention_subscriptions" {
+  description = "Subscriptions of the events people must see, by category."
+  value       = module.control_plane.attention_subscriptions
+}
+
+output "dead_letter_subscriptions" {
+  description = "Dead-letter subscriptions by flow (stackctl dead-letters --project)."
+  value       = module.control_plane.dead_letter_subscription_ids
+}
+
+output "reports_bucket" {
+  description = "Bucket of the cost reports."
+  value       = module.control_plane.reports_bucket_name
+}
+
+output "scheduler_jobs" {
+  description = "Cloud Scheduler job names by task."
+  value       = module.control_plane.scheduler_jobs
 }

@@ -28,14 +28,85 @@ variable "environment" {
   }
 }
 
-variable "name_prefix" {
+variable "project_name" {
   type        = string
-  description = "Short name of the stack; resource names are <name_prefix>-<environment>-..."
+  description = "The seed's name of the stack; resource names are <short name>-<environment>-... A name over 12 characters is shortened to its first 7 characters, a hyphen and 4 hex digits of its SHA-1 (service account ids hold at most 30 characters)."
   default     = "zenml"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,14}$", var.name_prefix))
-    error_message = "name_prefix must start with a letter and hold 2-15 lowercase letters, digits or hyphens."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,28}[a-z0-9]$", var.project_name))
+    error_message = "project_name must be 2-30 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen."
+  }
+}
+
+variable "zones" {
+  type        = list(string)
+  description = "Zones of the region: the Standard cluster's node locations, the Cloud SQL primary zone (first) and its standby zone (second, REGIONAL only)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for z in var.zones : startswith(z, "${var.region}-") && can(regex("^[a-z]+-[a-z]+[0-9]-[a-z]$", z))]) && length(distinct(var.zones)) == length(var.zones)
+    error_message = "zones must be distinct zones of var.region, e.g. [\"us-central1-a\", \"us-central1-b\"]."
+  }
+}
+
+variable "backup_region" {
+  type        = string
+  description = "Region of the disaster-recovery copies: Cloud SQL backups, the exports bucket, the optional cross-region replica and the regional restore."
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]$", var.backup_region)) && var.backup_region != var.region
+    error_message = "backup_region must be a region other than var.region, e.g. us-east1 beside us-central1."
+  }
+}
+
+variable "gke_mode" {
+  type        = string
+  description = "autopilot (default: nodes are sized from pod requests) or standard (node_pools become node pools)."
+  default     = "autopilot"
+
+  validation {
+    condition     = contains(["autopilot", "standard"], var.gke_mode)
+    error_message = "gke_mode must be autopilot or standard."
+  }
+}
+
+variable "node_pools" {
+  type = map(object({
+    node_count   = number
+    machine_type = string
+    min_count    = optional(number)
+    max_count    = optional(number)
+    disk_size_gb = optional(number, 50)
+    spot         = optional(bool, false)
+  }))
+  description = "The seed's node pools (e.g. general = { node_count = 1, machine_type = \"e2-small\" }). Created in Standard mode; in Autopilot mode they are accepted and ignored with a warning (Autopilot has no node pools)."
+  default     = {}
+
+  validation {
+    condition = alltrue([for name, p in var.node_pools :
+      can(regex("^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$", name)) && p.node_count >= 0 && floor(p.node_count) == p.node_count &&
+      can(regex("^[a-z][a-z0-9]*-[a-z0-9-]+$", p.machine_type)) && p.disk_size_gb >= 10 &&
+      coalesce(p.min_count, p.node_count) <= p.node_count && p.node_count <= coalesce(p.max_count, p.node_count)
+    ])
+    error_message = "node_pools: each key must be a DNS label, node_count a whole number >= 0, machine_type a Compute Engine machine type such as e2-small, disk_size_gb >= 10, and min_count <= node_count <= max_count when both are set."
+  }
+}
+
+variable "enable_cross_region_replica" {
+  type        = bool
+  description = "Create a Cloud SQL read replica in backup_region (prod): the regional restore promotes it instead of restoring a backup."
+  default     = false
+}
+
+variable "final_backup_retention_days" {
+  type        = number
+  description = "Days the final backup taken when the Cloud SQL instance is deleted is kept (1-365)."
+  default     = 30
+
+  validation {
+    condition     = var.final_backup_retention_days >= 1 && var.final_backup_retention_days <= 365 && floor(var.final_backup_retention_days) == var.final_backup_retention_days
+    error_message = "final_backup_retention_days must be a whole number between 1 and 365."
   }
 }
 
@@ -241,36 +312,191 @@ variable "message_retention" {
   }
 }
 
-variable "backup_schedule" {
+variable "mysql_backup_start_time" {
   type        = string
-  description = "Cron schedule of the backup job."
-  default     = "0 3 * * *"
+  description = "UTC start (HH:MM) of Cloud SQL's automated backup window (4 hours); no scheduled admin job may start inside it."
+  default     = "02:00"
 
   validation {
-    condition     = length(split(" ", var.backup_schedule)) == 5
-    error_message = "backup_schedule must be a five-field cron expression."
+    condition     = can(regex("^([01][0-9]|2[0-3]):00$", var.mysql_backup_start_time))
+    error_message = "mysql_backup_start_time must be a whole UTC hour, HH:00."
+  }
+}
+
+variable "backup_schedule" {
+  type        = string
+  description = "Cron schedule (UTC) of the on-demand backup job; its hour must lie outside the automated backup window."
+  default     = "0 8 * * *"
+
+  validation {
+    condition = length(split(" ", var.backup_schedule)) == 5 && try(
+      (tonumber(split(" ", var.backup_schedule)[1]) - tonumber(split(":", var.mysql_backup_start_time)[0]) + 24) % 24 >= 4,
+      false,
+    )
+    error_message = "backup_schedule must be a five-field cron expression with a single hour (e.g. \"0 8 * * *\") outside the 4-hour automated backup window that starts at mysql_backup_start_time."
+  }
+}
+
+variable "export_schedule" {
+  type        = string
+  description = "Cron schedule (UTC) of the export of every user database to the exports bucket; outside the automated backup window."
+  default     = "30 9 * * *"
+
+  validation {
+    condition = length(split(" ", var.export_schedule)) == 5 && try(
+      (tonumber(split(" ", var.export_schedule)[1]) - tonumber(split(":", var.mysql_backup_start_time)[0]) + 24) % 24 >= 4,
+      false,
+    )
+    error_message = "export_schedule must be a five-field cron expression with a single hour (e.g. \"0 8 * * *\") outside the 4-hour automated backup window that starts at mysql_backup_start_time."
+  }
+}
+
+variable "retention_schedule" {
+  type        = string
+  description = "Cron schedule (UTC) of the retention purge of on-demand backups and exports."
+  default     = "0 11 * * *"
+
+  validation {
+    condition = length(split(" ", var.retention_schedule)) == 5 && try(
+      (tonumber(split(" ", var.retention_schedule)[1]) - tonumber(split(":", var.mysql_backup_start_time)[0]) + 24) % 24 >= 4,
+      false,
+    )
+    error_message = "retention_schedule must be a five-field cron expression with a single hour (e.g. \"0 8 * * *\") outside the 4-hour automated backup window that starts at mysql_backup_start_time."
+  }
+}
+
+variable "rpo_check_schedule" {
+  type        = string
+  description = "Cron schedule of the RPO check (read-only: it may run at any time)."
+  default     = "*/30 * * * *"
+
+  validation {
+    condition     = length(split(" ", var.rpo_check_schedule)) == 5
+    error_message = "rpo_check_schedule must be a five-field cron expression."
+  }
+}
+
+variable "rpo_objective_hours" {
+  type        = number
+  description = "Recovery point objective: the RPO alert fires when the newest good backup or export is older than this."
+  default     = 26
+
+  validation {
+    condition     = var.rpo_objective_hours >= 1 && var.rpo_objective_hours <= 168
+    error_message = "rpo_objective_hours must be between 1 and 168."
+  }
+}
+
+variable "on_demand_backups_kept" {
+  type        = number
+  description = "ON_DEMAND backup runs the retention task keeps (older ones are deleted once a newer run succeeded)."
+  default     = 14
+
+  validation {
+    condition     = var.on_demand_backups_kept >= 1 && var.on_demand_backups_kept <= 365 && floor(var.on_demand_backups_kept) == var.on_demand_backups_kept
+    error_message = "on_demand_backups_kept must be a whole number between 1 and 365."
   }
 }
 
 variable "restore_drill_schedule" {
   type        = string
-  description = "Cron schedule of the restore drill."
-  default     = "0 5 * * 1"
+  description = "Cron schedule (UTC) of the weekly restore drill; outside the automated backup window."
+  default     = "0 13 * * 1"
 
   validation {
-    condition     = length(split(" ", var.restore_drill_schedule)) == 5
-    error_message = "restore_drill_schedule must be a five-field cron expression."
+    condition = length(split(" ", var.restore_drill_schedule)) == 5 && try(
+      (tonumber(split(" ", var.restore_drill_schedule)[1]) - tonumber(split(":", var.mysql_backup_start_time)[0]) + 24) % 24 >= 4,
+      false,
+    )
+    error_message = "restore_drill_schedule must be a five-field cron expression with a single hour (e.g. \"0 8 * * *\") outside the 4-hour automated backup window that starts at mysql_backup_start_time."
   }
 }
 
 variable "cost_report_schedule" {
   type        = string
-  description = "Cron schedule of the cost report."
+  description = "Cron schedule of the weekly cost report."
   default     = "0 7 * * 1"
 
   validation {
     condition     = length(split(" ", var.cost_report_schedule)) == 5
     error_message = "cost_report_schedule must be a five-field cron expression."
+  }
+}
+
+variable "cost_report_monthly_schedule" {
+  type        = string
+  description = "Cron schedule of the monthly cost report (default: 07:00 UTC on the 1st)."
+  default     = "0 7 1 * *"
+
+  validation {
+    condition     = length(split(" ", var.cost_report_monthly_schedule)) == 5
+    error_message = "cost_report_monthly_schedule must be a five-field cron expression."
+  }
+}
+
+variable "lock_backup_retention" {
+  type        = bool
+  description = "Lock the exports bucket's retention policy (irreversible). Only with deletion_protection: a locked bucket cannot be thrown away."
+  default     = false
+
+  validation {
+    condition     = !var.lock_backup_retention || var.deletion_protection
+    error_message = "lock_backup_retention needs deletion_protection = true: a locked retention policy makes the environment impossible to destroy."
+  }
+}
+
+variable "alert_emails" {
+  type        = list(string)
+  description = "Email addresses notified of what needs a human (approvals, failed remediations, RPO breaches, budget thresholds) and of the control plane's own alerts."
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", e))])
+    error_message = "alert_emails must be email addresses."
+  }
+}
+
+variable "slack_channel" {
+  type        = string
+  description = "Slack channel (e.g. #mlops-alerts) notified like alert_emails; empty: no Slack channel. Needs slack_token_secret_id."
+  default     = ""
+
+  validation {
+    condition     = var.slack_channel == "" || can(regex("^#[a-z0-9_-]{1,80}$", var.slack_channel))
+    error_message = "slack_channel must be empty or a channel name such as #mlops-alerts."
+  }
+}
+
+variable "slack_token_secret_id" {
+  type        = string
+  description = "Secret Manager secret (in this project) holding the Slack app's OAuth token for the Slack notification channel; added out of band. Required when slack_channel is set."
+  default     = ""
+
+  validation {
+    condition     = (var.slack_channel == "") == (var.slack_token_secret_id == "") && (var.slack_token_secret_id == "" || can(regex("^[A-Za-z0-9_-]{1,255}$", var.slack_token_secret_id)))
+    error_message = "slack_token_secret_id must be a secret id, set exactly when slack_channel is set."
+  }
+}
+
+variable "gitops_repo_url" {
+  type        = string
+  description = "Git repository Argo CD syncs the deploy/ app-of-apps from (https). Empty: Argo CD is installed, no application is created."
+  default     = ""
+
+  validation {
+    condition     = var.gitops_repo_url == "" || can(regex("^https://[^\\s]+$", var.gitops_repo_url))
+    error_message = "gitops_repo_url must be empty or an https:// git URL."
+  }
+}
+
+variable "gitops_revision" {
+  type        = string
+  description = "Branch, tag or commit of gitops_repo_url that Argo CD follows."
+  default     = "main"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]{1,100}$", var.gitops_revision))
+    error_message = "gitops_revision must be a git branch, tag or commit."
   }
 }
 
@@ -334,6 +560,17 @@ variable "argocd_url" {
   validation {
     condition     = var.argocd_url == "" || can(regex("^https://[^\\s/]+", var.argocd_url))
     error_message = "argocd_url must be empty or an https:// URL."
+  }
+}
+
+variable "argocd_host" {
+  type        = string
+  description = "Host name of the Argo CD API inside the VPC; argocd_url should be https://<argocd_host>."
+  default     = "argocd.internal.example.com"
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$", var.argocd_host))
+    error_message = "argocd_host must be a host name such as argocd.internal.example.com."
   }
 }
 

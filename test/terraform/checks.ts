@@ -178,7 +178,31 @@ export function checkModuleInterfaces(tree: TfTree): string[] {
   return dedupe(problems);
 }
 
-/** required_version >= 1.5 and google/google-beta pinned as ">= X, < X+1" in every module. */
+/**
+ * The Terraform features a module uses, with the first Terraform version that has each:
+ * a validation that refers to another variable (1.9), ephemeral resources (1.10) and
+ * write-only arguments (1.11).
+ */
+function requiredFeatures(mod: TfModule): Array<{ feature: string; version: [number, number] }> {
+  const out: Array<{ feature: string; version: [number, number] }> = [];
+  for (const v of blocks(mod, 'variable')) {
+    for (const validation of (v.body.validation as HclJson[] | undefined) ?? []) {
+      const text = JSON.stringify(validation.condition ?? '');
+      const others = [...text.matchAll(/var\.([A-Za-z_][\w-]*)/g)].map((m) => m[1]).filter((n) => n !== v.name);
+      if (others.length > 0) out.push({ feature: `variable "${v.name}" validates against var.${others[0]}`, version: [1, 9] });
+    }
+  }
+  for (const file of mod.files) {
+    if (file.json.ephemeral) out.push({ feature: `${basename(file.path)} declares an ephemeral resource`, version: [1, 10] });
+    if (/\b\w+_wo\s*=/.test(file.text)) out.push({ feature: `${basename(file.path)} sets a write-only argument`, version: [1, 11] });
+  }
+  return out;
+}
+
+/**
+ * required_version is ">= X.Y" and at least what the module's features need; google and
+ * google-beta (and every other hashicorp provider in use) pinned as ">= X, < X+1".
+ */
 export function checkVersionPins(tree: TfTree): string[] {
   const problems: string[] = [];
   for (const mod of tree.modules) {
@@ -188,14 +212,24 @@ export function checkVersionPins(tree: TfTree): string[] {
       continue;
     }
     const required = tf.map((x) => x.t.required_version).find((v) => v !== undefined);
-    if (required !== '>= 1.5') problems.push(`${mod.name}: required_version is ${JSON.stringify(required)}, expected ">= 1.5"`);
+    const rv = typeof required === 'string' ? /^>=\s*(\d+)\.(\d+)(?:\.\d+)?$/.exec(required) : null;
+    if (!rv) problems.push(`${mod.name}: required_version is ${JSON.stringify(required)}, expected ">= X.Y"`);
+    else {
+      const have: [number, number] = [Number(rv[1]), Number(rv[2])];
+      for (const f of requiredFeatures(mod)) {
+        if (have[0] < f.version[0] || (have[0] === f.version[0] && have[1] < f.version[1])) {
+          problems.push(`${mod.name}: required_version ${required} is too low: ${f.feature}, which needs Terraform >= ${f.version.join('.')}`);
+        }
+      }
+    }
     const providers: HclJson = Object.assign({}, ...tf.flatMap((x) => (x.t.required_providers as HclJson[] | undefined) ?? []));
     const used = new Set(mod.files.flatMap((f) => [
       ...Object.keys((f.json.resource as HclJson | undefined) ?? {}),
       ...Object.keys((f.json.data as HclJson | undefined) ?? {}),
+      ...Object.keys((f.json.ephemeral as HclJson | undefined) ?? {}),
     ]).map((t) => t.split('_')[0]));
     const usesBeta = mod.files.some((f) => /provider\s*=\s*google-beta/.test(f.text));
-    const needed = [...(used.has('google') ? ['google'] : []), ...(usesBeta ? ['google-beta'] : [])];
+    const needed = [...used].filter((p) => ['google', 'helm', 'random'].includes(p)).concat(usesBeta ? ['google-beta'] : []);
     for (const name of needed) {
       const spec = providers[name] as HclJson | undefined;
       if (!spec) {
@@ -258,7 +292,8 @@ export function checkCloudSqlPrivate(tree: TfTree): string[] {
       if (ip.authorized_networks) problems.push(`${where}: ip_configuration.authorized_networks opens the instance`);
       if (ip.ssl_mode !== 'ENCRYPTED_ONLY') problems.push(`${where}: ip_configuration.ssl_mode must be "ENCRYPTED_ONLY" (is ${JSON.stringify(ip.ssl_mode)})`);
       const backup = first(dig(sql.body, 'settings', 'backup_configuration'));
-      if (!backup || backup.enabled !== true || backup.binary_log_enabled !== true) {
+      // A read replica has no backups of its own; its primary's are checked.
+      if (sql.body.master_instance_name === undefined && (!backup || backup.enabled !== true || backup.binary_log_enabled !== true)) {
         problems.push(`${where}: backups with binary logging (point-in-time recovery) must be enabled`);
       }
       if (sql.body.deletion_protection === false) problems.push(`${where}: deletion_protection is disabled`);
@@ -268,7 +303,10 @@ export function checkCloudSqlPrivate(tree: TfTree): string[] {
   return problems;
 }
 
-/** GKE: private nodes on every cluster, Workload Identity, no node pool with public nodes. */
+/**
+ * GKE: private nodes, Workload Identity, Autopilot unless a variable chooses Standard, and in
+ * Standard mode node pools that hide the node metadata and run as a dedicated account.
+ */
 export function checkGkePrivateNodes(tree: TfTree): string[] {
   const problems: string[] = [];
   let count = 0;
@@ -278,34 +316,56 @@ export function checkGkePrivateNodes(tree: TfTree): string[] {
       const where = `${rel(tree, c.file)}: google_container_cluster.${c.name}`;
       if (dig(c.body, 'private_cluster_config', 'enable_private_nodes') !== true) problems.push(`${where}: private_cluster_config.enable_private_nodes must be true`);
       if (!dig(c.body, 'workload_identity_config', 'workload_pool')) problems.push(`${where}: workload_identity_config.workload_pool is not set`);
-      if (c.body.enable_autopilot !== true) problems.push(`${where}: enable_autopilot must be true`);
+      const autopilot = c.body.enable_autopilot as unknown;
+      if (autopilot !== true && !(typeof autopilot === 'string' && /var\.|local\./.test(autopilot))) {
+        problems.push(`${where}: enable_autopilot must be true or chosen by a variable (Autopilot is the default)`);
+      }
     }
     for (const p of resources(mod, 'google_container_node_pool')) {
-      if (dig(p.body, 'network_config', 'enable_private_nodes') === false) {
-        problems.push(`${rel(tree, p.file)}: google_container_node_pool.${p.name} has public nodes`);
-      }
+      const where = `${rel(tree, p.file)}: google_container_node_pool.${p.name}`;
+      if (dig(p.body, 'network_config', 'enable_private_nodes') === false) problems.push(`${where} has public nodes`);
+      if (dig(p.body, 'node_config', 'workload_metadata_config', 'mode') !== 'GKE_METADATA') problems.push(`${where}: node_config.workload_metadata_config.mode must be GKE_METADATA (Workload Identity)`);
+      const sa = dig(p.body, 'node_config', 'service_account');
+      if (typeof sa !== 'string' || !/google_service_account\./.test(sa)) problems.push(`${where}: node_config.service_account must be a dedicated service account, not the default compute account`);
     }
   }
   if (count === 0) problems.push('no google_container_cluster found');
   return problems;
 }
 
-/** CMEK where the seed asks (Cloud SQL, buckets and registry of the storage module) and rotation on every KMS key. */
+/**
+ * CMEK where the seed asks and the reviewer found it missing: Cloud SQL (and replicas), every
+ * bucket, the registry, every secret, every Pub/Sub topic, GKE application-layer secrets;
+ * every KMS key rotates.
+ */
 export function checkEncryptionAtRest(tree: TfTree): string[] {
   const problems: string[] = [];
   for (const mod of tree.modules) {
+    const w = (r: Block & { type: string }) => `${rel(tree, r.file)}: ${r.type}.${r.name}`;
     for (const key of resources(mod, 'google_kms_crypto_key')) {
-      if (!key.body.rotation_period) problems.push(`${rel(tree, key.file)}: google_kms_crypto_key.${key.name} has no rotation_period`);
+      if (!key.body.rotation_period) problems.push(`${w(key)} has no rotation_period`);
     }
     for (const sql of resources(mod, 'google_sql_database_instance')) {
-      if (!sql.body.encryption_key_name) problems.push(`${rel(tree, sql.file)}: google_sql_database_instance.${sql.name} is not encrypted with a customer-managed key`);
+      if (!sql.body.encryption_key_name) problems.push(`${w(sql)} is not encrypted with a customer-managed key`);
     }
-    if (mod.name !== 'modules/storage') continue;
     for (const b of resources(mod, 'google_storage_bucket')) {
-      if (!dig(b.body, 'encryption', 'default_kms_key_name')) problems.push(`${rel(tree, b.file)}: google_storage_bucket.${b.name} has no CMEK default key`);
+      if (!dig(b.body, 'encryption', 'default_kms_key_name')) problems.push(`${w(b)} has no CMEK default key`);
     }
     for (const r of resources(mod, 'google_artifact_registry_repository')) {
-      if (!r.body.kms_key_name) problems.push(`${rel(tree, r.file)}: google_artifact_registry_repository.${r.name} has no kms_key_name`);
+      if (!r.body.kms_key_name) problems.push(`${w(r)} has no kms_key_name`);
+    }
+    for (const t of resources(mod, 'google_pubsub_topic')) {
+      if (!t.body.kms_key_name) problems.push(`${w(t)} has no kms_key_name`);
+    }
+    for (const sec of resources(mod, 'google_secret_manager_secret')) {
+      const replicas = dig(sec.body, 'replication', 'user_managed', 'replicas');
+      const list = Array.isArray(replicas) ? replicas : replicas ? [replicas] : [];
+      const encrypted = list.length > 0 && list.every((r: HclJson) => first(r.customer_managed_encryption)?.kms_key_name || (r.dynamic && JSON.stringify(r.dynamic).includes('customer_managed_encryption')));
+      if (!encrypted) problems.push(`${w(sec)}: every replica needs customer_managed_encryption`);
+    }
+    for (const c of resources(mod, 'google_container_cluster')) {
+      const de = first(c.body.database_encryption);
+      if (!de || de.state !== 'ENCRYPTED' || !de.key_name) problems.push(`${w(c)}: database_encryption must be ENCRYPTED with a key_name (CMEK for Kubernetes Secrets)`);
     }
   }
   return problems;
@@ -510,6 +570,13 @@ export function checkWorkflowsDeployed(tree: TfTree, workflowsDir: string, files
         problems.push(`${where}: source_contents must be file("…/workflows/<name>.yaml") (no templatefile, no inline YAML)`);
         continue;
       }
+      const glob = filesetGlob(scopeLocals, wf);
+      if (glob) {
+        // for_each over fileset(): every file of the directory matching the glob is deployed.
+        const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+        for (const f of files.filter((x) => re.test(x))) deployed.add(f);
+        continue;
+      }
       const each = instances(wf, mod);
       if (each === undefined) {
         problems.push(`${where}: for_each cannot be resolved statically`);
@@ -530,6 +597,15 @@ export function checkWorkflowsDeployed(tree: TfTree, workflowsDir: string, files
   }
   for (const f of files) if (!deployed.has(f)) problems.push(`workflows/${f} is not deployed by any google_workflows_workflow`);
   return problems;
+}
+
+/** The glob of `for_each = local.x` when local.x is built from fileset(local.workflows_dir, "<glob>"). */
+function filesetGlob(scopeLocals: HclJson, wf: Block): string | undefined {
+  const m = typeof wf.body.for_each === 'string' ? /^\$\{local\.([\w-]+)\}$/.exec(wf.body.for_each) : null;
+  const value = m ? scopeLocals[m[1]] : undefined;
+  if (typeof value !== 'string') return undefined;
+  const g = /fileset\(local\.workflows_dir,\s*"([^"]+)"\)/.exec(value);
+  return g ? g[1] : undefined;
 }
 
 /** The example alert policies carry the labels the default remediation rules match on, and no other remediation. */
@@ -618,7 +694,7 @@ export function checkTfvarsTypes(tree: TfTree): string[] {
  */
 export function checkTfvarsValidations(
   tree: TfTree,
-  validators: Record<string, (v: unknown) => boolean>,
+  validators: Record<string, (v: unknown, all: Record<string, unknown>) => boolean>,
   cross: Array<{ name: string; holds: (values: Record<string, unknown>) => boolean }>,
 ): string[] {
   const problems: string[] = [];
@@ -637,7 +713,7 @@ export function checkTfvarsValidations(
     Object.assign(effective, file.json);
     for (const [name, check] of Object.entries(validators)) {
       if (!(name in effective)) continue;
-      if (!check(effective[name])) {
+      if (!check(effective[name], effective)) {
         const source = name in file.json ? where : `default of ${name}`;
         problems.push(`${source}: ${name} = ${JSON.stringify(effective[name])} fails its validation: ${errorMessage(vars.get(name))}`);
       }

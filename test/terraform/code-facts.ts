@@ -122,3 +122,19 @@ export function findRulesFile(repoRoot: string): string | undefined {
   }
   return undefined;
 }
+
+/** Status event kinds the code and the workflows publish (kind: 'X' in TypeScript, kind: "X" in YAML). */
+export function publishedEventKinds(repoRoot: string): string[] {
+  const kinds = new Set<string>();
+  const scan = (dir: string, ext: RegExp): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, entry.name);
+      if (entry.isDirectory()) scan(p, ext);
+      else if (ext.test(entry.name)) for (const m of readFileSync(p, 'utf8').matchAll(/\bkind:\s*['"]([A-Z][A-Za-z]+)['"]/g)) kinds.add(m[1]);
+    }
+  };
+  scan(join(repoRoot, 'shared', 'flows'), /\.ts$/);
+  scan(join(repoRoot, 'workflows'), /\.ya?ml$/);
+  return [...kinds].sort();
+}

@@ -7,6 +7,10 @@ resource "google_storage_bucket" "sources" {
   force_destroy               = true
   labels                      = local.labels
 
+  encryption {
+    default_kms_key_name = var.storage_kms_key_id
+  }
+
   # Old archives are only needed for a rollback shortly after a deploy.
   lifecycle_rule {
     condition {
@@ -33,17 +37,34 @@ resource "google_storage_bucket" "reports" {
   location                    = var.region
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
-  force_destroy               = false
-  labels                      = local.labels
+  force_destroy               = var.force_destroy
+  labels                      = merge(local.labels, { purpose = "cost-reports" })
 
   versioning {
     enabled = true
   }
+
+  encryption {
+    default_kms_key_name = var.storage_kms_key_id
+  }
+
+  # Reports are regenerated on schedule; old generations only need to outlive a review.
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = 30
+      with_state                 = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
 }
 
+# The cost report writes its outputs and may replace them when a slot is rerun (an overwrite
+# needs delete); objectUser is that, without any IAM permission on the bucket.
 resource "google_storage_bucket_iam_member" "report_writer" {
   bucket = google_storage_bucket.reports.name
-  role   = "roles/storage.objectCreator"
+  role   = "roles/storage.objectUser"
   member = google_service_account.functions["costReports"].member
 }
 
@@ -70,16 +91,22 @@ resource "google_storage_bucket_iam_member" "builder_source_reader" {
 locals {
   function_env = merge(
     {
-      STACKCTL_MODE          = "production"
-      GOOGLE_CLOUD_PROJECT   = var.project_id
-      STACKCTL_REGION        = var.region
-      STACKCTL_STATE_STORE   = "firestore"
-      FIRESTORE_DATABASE     = google_firestore_database.state.name
-      STACKCTL_SQL_INSTANCE  = var.sql_instance_name
-      STACKCTL_BACKUP_BUCKET = var.backup_bucket_name
-      STACKCTL_ENVIRONMENT   = var.environment
-      LOG_LEVEL              = var.log_level
-      LOG_EXECUTION_ID       = "true"
+      STACKCTL_MODE           = "production"
+      GOOGLE_CLOUD_PROJECT    = var.project_id
+      STACKCTL_REGION         = var.region
+      STACKCTL_STATE_STORE    = "firestore"
+      FIRESTORE_DATABASE      = google_firestore_database.state.name
+      STACKCTL_SQL_INSTANCE   = var.sql_instance_name
+      STACKCTL_BACKUP_BUCKET  = var.backup_bucket_name
+      STACKCTL_BACKUP_REGION  = var.backup_region
+      STACKCTL_REPORTS_BUCKET = google_storage_bucket.reports.name
+      STACKCTL_ENVIRONMENT    = var.environment
+      # CMEK keys the provisioning flow puts on the buckets, repositories and secrets it creates.
+      STACKCTL_KMS_KEY_STORAGE  = var.storage_kms_key_id
+      STACKCTL_KMS_KEY_SECRETS  = var.secrets_kms_key_id
+      STACKCTL_KMS_KEY_REGISTRY = var.registry_kms_key_id
+      LOG_LEVEL                 = var.log_level
+      LOG_EXECUTION_ID          = "true"
     },
     var.argocd_url == "" ? {} : { STACKCTL_ARGOCD_URL = var.argocd_url },
     var.function_env,

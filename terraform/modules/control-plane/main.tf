@@ -16,32 +16,23 @@ locals {
   dead_letter_suffix = "-dlq"
 
   # One function per event flow. entry_point is the functions-framework target the code
-  # registers; project_roles are the only project-level roles that function uses.
+  # registers; project_roles are the only predefined project-level roles that function uses.
+  # Everything that writes to Cloud SQL, Secret Manager, Storage or Artifact Registry is a
+  # custom role granted with an IAM condition on resource names (iam.tf).
   functions = {
     provisioning = {
-      name        = "cp-provisioning"
-      entry_point = "provisioning"
-      topic       = "provisioning"
-      description = "Creates and deletes team workspaces (database, user, secret, bucket, registry)."
-      # Cloud SQL users can only be managed with cloudsql.admin; secrets, buckets and
-      # repositories are created per workspace, so their roles cannot be resource-scoped.
-      project_roles = [
-        "roles/cloudsql.admin",
-        "roles/secretmanager.admin",
-        "roles/storage.admin",
-        "roles/artifactregistry.admin",
-      ]
+      name          = "cp-provisioning"
+      entry_point   = "provisioning"
+      topic         = "provisioning"
+      description   = "Creates and deletes team workspaces (database, user, secret, bucket, registry)."
+      project_roles = []
     }
     backups = {
-      name        = "cp-backups"
-      entry_point = "backups"
-      topic       = "backups"
-      description = "On-demand backups, exports, retention purge, RPO check and restore drills."
-      project_roles = [
-        "roles/cloudsql.admin",
-        "roles/monitoring.metricWriter",
-        "roles/workflows.invoker",
-      ]
+      name          = "cp-backups"
+      entry_point   = "backups"
+      topic         = "backups"
+      description   = "On-demand backups, exports, retention purge, RPO check and restore drills."
+      project_roles = ["roles/monitoring.metricWriter", "roles/workflows.invoker"]
     }
     alerts = {
       name          = "cp-alerts"
@@ -55,40 +46,47 @@ locals {
       entry_point = "budgets"
       topic       = "budgets"
       description = "Acts once on each budget threshold (notify; optional dev scale-down)."
-      # Scale-down patches the Cloud SQL instance settings; cloudsql.editor allows that
-      # without user or permission management.
-      project_roles = ["roles/cloudsql.editor"]
+      # Scale-down patches the dev instance's activation policy (custom role on that instance)
+      # and starts the redeploy workflow with replicas 0.
+      project_roles = ["roles/workflows.invoker"]
     }
     costReports = {
       name        = "cp-cost-reports"
       entry_point = "costReports"
       topic       = "costReports"
-      description = "Prices actual usage with the Billing Catalog and writes the weekly cost report."
-      # The Cloud Billing Catalog (services.skus.list) needs no role.
+      description = "Prices actual usage with the Billing Catalog and writes the weekly and monthly cost reports."
+      # Usage comes from Cloud Monitoring (timeSeries.list). The Cloud Billing Catalog
+      # (services.list, services.skus.list) is public pricing and needs no IAM role, only the
+      # cloudbilling API enabled on the project.
       project_roles = ["roles/monitoring.viewer"]
     }
   }
 
   workflows_dir = "${path.module}/../../../workflows"
 
-  # Every file of workflows/ is deployed as-is (file(), never templatefile(): templating
-  # rewrites ${} expressions and causes permanent plan drift).
+  # Every file of workflows/ is deployed as-is, named after the file: a new workflow needs no
+  # Terraform change. file(), never templatefile(): templating rewrites ${} expressions and
+  # causes permanent plan drift.
   workflows = {
-    redeploy = {
-      file        = "redeploy.yaml"
-      description = "Argo CD sync, wait for Synced/Healthy, roll back to the previous revision on failure."
+    for f in fileset(local.workflows_dir, "*.yaml") : trimsuffix(f, ".yaml") => {
+      file        = f
+      description = lookup(local.workflow_descriptions, trimsuffix(f, ".yaml"), "Control plane workflow ${f}.")
     }
-    pitr-restore = {
-      file        = "pitr-restore.yaml"
-      description = "Point-in-time restore: clone at time T, verify, repoint apps, health check, roll back on failure."
-    }
+  }
+
+  workflow_descriptions = {
+    redeploy         = "Argo CD sync, wait for Synced/Healthy, roll back to the previous revision on failure."
+    pitr-restore     = "Point-in-time restore: clone at time T, verify, repoint apps, health check, roll back on failure."
+    restore-drill    = "Weekly restore drill: PITR clone to a scratch instance, verify, always delete, record the RTO."
+    bucket-restore   = "Restores a workspace bucket (or prefix) to its state at time T from object versions; dry-run first."
+    regional-restore = "Restores the newest backup into a new instance in the backup region and repoints the apps, after approval."
   }
 
   labels = merge(var.labels, { component = "stack-control-plane", environment = var.environment })
 
   function_role_bindings = merge([
     for key, fn in local.functions : {
-      for role in concat(fn.project_roles, ["roles/datastore.user"]) : "${key}/${role}" => { function = key, role = role }
+      for role in fn.project_roles : "${key}/${role}" => { function = key, role = role }
     }
   ]...)
 }
@@ -143,17 +141,7 @@ resource "google_service_account" "workflows" {
   project      = var.project_id
   account_id   = "${var.name_prefix}-cp-workflows"
   display_name = "Control plane: workflows"
-  description  = "Runs the recovery workflows (Cloud SQL clone/patch, app secret versions, child executions, logs)."
-}
-
-# What workflows/*.yaml call: sqladmin instances.get/clone/patch/getLatestRecoveryTime,
-# workflowexecutions run (redeploy as a child of pitr-restore), and call logs.
-resource "google_project_iam_member" "workflows" {
-  for_each = toset(["roles/cloudsql.admin", "roles/workflows.invoker", "roles/logging.logWriter"])
-
-  project = var.project_id
-  role    = each.value
-  member  = google_service_account.workflows.member
+  description  = "Runs the recovery workflows (Cloud SQL clone/restore/drill delete, app secret versions, child executions, logs)."
 }
 
 # pitr-restore reads, adds and disables versions of the apps' database secret; redeploy
@@ -180,6 +168,10 @@ resource "google_secret_manager_secret" "argocd_token" {
     user_managed {
       replicas {
         location = var.region
+
+        customer_managed_encryption {
+          kms_key_name = var.secrets_kms_key_id
+        }
       }
     }
   }

@@ -39,11 +39,46 @@ output "notification_channel_id" {
 }
 
 output "alert_policy_ids" {
-  description = "IDs of the example alert policies."
-  value = {
-    zenml_server_down = google_monitoring_alert_policy.zenml_server_down.id
-    data_corruption   = google_monitoring_alert_policy.data_corruption.id
-  }
+  description = "IDs of the alert policies by purpose."
+  value = merge(
+    {
+      zenml_server_down  = google_monitoring_alert_policy.zenml_server_down.id
+      mlflow_server_down = google_monitoring_alert_policy.mlflow_server_down.id
+      data_corruption    = google_monitoring_alert_policy.data_corruption.id
+      rpo_breach         = google_monitoring_alert_policy.rpo_breach.id
+      drill_failure      = google_monitoring_alert_policy.drill_failure.id
+      workflow_failures  = google_monitoring_alert_policy.workflow_failures.id
+    },
+    { for k, p in google_monitoring_alert_policy.dead_letters : "dead_letters_${k}" => p.id },
+    { for k, p in google_monitoring_alert_policy.function_errors : "function_errors_${k}" => p.id },
+    { for k, p in google_monitoring_alert_policy.attention : "attention_${k}" => p.id },
+    { for k, p in google_monitoring_alert_policy.app_uptime : "uptime_${k}" => p.id },
+  )
+}
+
+output "events_subscription" {
+  description = "Retained subscription on cp-events (stackctl events --project, audit)."
+  value       = google_pubsub_subscription.events.name
+}
+
+output "attention_subscriptions" {
+  description = "Filtered subscriptions on cp-events of the events people must see, by category."
+  value       = { for k, s in google_pubsub_subscription.attention : k => s.name }
+}
+
+output "people_notification_channels" {
+  description = "Email and Slack notification channel IDs."
+  value       = local.people_channels
+}
+
+output "argocd_private_service" {
+  description = "Service Directory service of Argo CD for Workflows' private network access (empty when not registered)."
+  value       = var.argocd_internal_ip == "" ? "" : google_service_directory_service.argocd[0].id
+}
+
+output "scheduler_jobs" {
+  description = "Cloud Scheduler job names by task."
+  value       = { for k, j in google_cloud_scheduler_job.jobs : k => j.name }
 }
 
 output "budget_id" {

@@ -16,6 +16,7 @@ resource "google_pubsub_topic" "flow" {
   project                    = var.project_id
   name                       = each.value
   message_retention_duration = var.message_retention
+  kms_key_name               = var.pubsub_kms_key_id
   labels                     = local.labels
 }
 
@@ -25,6 +26,7 @@ resource "google_pubsub_topic" "dead_letter" {
   project                    = var.project_id
   name                       = "${each.value}${local.dead_letter_suffix}"
   message_retention_duration = var.message_retention
+  kms_key_name               = var.pubsub_kms_key_id
   labels                     = merge(local.labels, { role = "dead-letter" })
 }
 

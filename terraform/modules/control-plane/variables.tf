@@ -33,8 +33,8 @@ variable "name_prefix" {
   description = "Prefix of resource names that are not fixed by the code's contract."
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.name_prefix))
-    error_message = "name_prefix must start with a letter and hold 2-21 lowercase letters, digits or hyphens."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,16}$", var.name_prefix))
+    error_message = "name_prefix must start with a letter and hold 2-17 lowercase letters, digits or hyphens."
   }
 }
 
@@ -158,6 +158,238 @@ variable "cost_report_schedule" {
   }
 }
 
+variable "export_schedule" {
+  type        = string
+  description = "Cron schedule of the export job."
+  default     = "30 9 * * *"
+
+  validation {
+    condition     = length(split(" ", var.export_schedule)) == 5
+    error_message = "export_schedule must be a five-field cron expression."
+  }
+}
+
+variable "retention_schedule" {
+  type        = string
+  description = "Cron schedule of the retention purge."
+  default     = "0 11 * * *"
+
+  validation {
+    condition     = length(split(" ", var.retention_schedule)) == 5
+    error_message = "retention_schedule must be a five-field cron expression."
+  }
+}
+
+variable "rpo_check_schedule" {
+  type        = string
+  description = "Cron schedule of the RPO check."
+  default     = "*/30 * * * *"
+
+  validation {
+    condition     = length(split(" ", var.rpo_check_schedule)) == 5
+    error_message = "rpo_check_schedule must be a five-field cron expression."
+  }
+}
+
+variable "cost_report_monthly_schedule" {
+  type        = string
+  description = "Cron schedule of the monthly cost report."
+  default     = "0 7 1 * *"
+
+  validation {
+    condition     = length(split(" ", var.cost_report_monthly_schedule)) == 5
+    error_message = "cost_report_monthly_schedule must be a five-field cron expression."
+  }
+}
+
+variable "pubsub_kms_key_id" {
+  type        = string
+  description = "CMEK key of every topic (security module output kms_key_ids[\"pubsub\"])."
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.pubsub_kms_key_id))
+    error_message = "pubsub_kms_key_id must be a full KMS key ID."
+  }
+}
+
+variable "storage_kms_key_id" {
+  type        = string
+  description = "CMEK key of the sources and reports buckets, and of the workspace buckets the provisioning flow creates."
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.storage_kms_key_id))
+    error_message = "storage_kms_key_id must be a full KMS key ID."
+  }
+}
+
+variable "secrets_kms_key_id" {
+  type        = string
+  description = "CMEK key of the argocd-token secret and of the workspace secrets the provisioning flow creates."
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.secrets_kms_key_id))
+    error_message = "secrets_kms_key_id must be a full KMS key ID."
+  }
+}
+
+variable "registry_kms_key_id" {
+  type        = string
+  description = "CMEK key of the workspace repositories the provisioning flow creates."
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.registry_kms_key_id))
+    error_message = "registry_kms_key_id must be a full KMS key ID."
+  }
+}
+
+variable "backup_region" {
+  type        = string
+  description = "Region of the backups and the exports bucket (passed to the functions and workflows)."
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]$", var.backup_region)) && var.backup_region != var.region
+    error_message = "backup_region must be a region other than region."
+  }
+}
+
+variable "rpo_objective_hours" {
+  type        = number
+  description = "Recovery point objective in hours (RPO alert threshold and rpo-check option)."
+  default     = 26
+
+  validation {
+    condition     = var.rpo_objective_hours >= 1 && var.rpo_objective_hours <= 168
+    error_message = "rpo_objective_hours must be between 1 and 168."
+  }
+}
+
+variable "on_demand_backups_kept" {
+  type        = number
+  description = "ON_DEMAND backup runs kept by the retention task."
+  default     = 14
+
+  validation {
+    condition     = var.on_demand_backups_kept >= 1 && var.on_demand_backups_kept <= 365
+    error_message = "on_demand_backups_kept must be between 1 and 365."
+  }
+}
+
+variable "export_retention_days" {
+  type        = number
+  description = "Days the retention task keeps exports."
+  default     = 30
+
+  validation {
+    condition     = var.export_retention_days >= 1 && var.export_retention_days <= 3650
+    error_message = "export_retention_days must be between 1 and 3650."
+  }
+}
+
+variable "force_destroy" {
+  type        = bool
+  description = "Let terraform destroy delete the non-empty reports bucket (throwaway environments)."
+  default     = false
+}
+
+variable "alert_emails" {
+  type        = list(string)
+  description = "Email addresses of the people notified."
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", e))])
+    error_message = "alert_emails must be email addresses."
+  }
+}
+
+variable "slack_channel" {
+  type        = string
+  description = "Slack channel notified like alert_emails (empty: none)."
+  default     = ""
+
+  validation {
+    condition     = var.slack_channel == "" || can(regex("^#[a-z0-9_-]{1,80}$", var.slack_channel))
+    error_message = "slack_channel must be empty or a channel name such as #mlops-alerts."
+  }
+}
+
+variable "slack_token_secret_id" {
+  type        = string
+  description = "Secret Manager secret holding the Slack app's OAuth token (required with slack_channel)."
+  default     = ""
+
+  validation {
+    condition     = var.slack_token_secret_id == "" || can(regex("^[A-Za-z0-9_-]{1,255}$", var.slack_token_secret_id))
+    error_message = "slack_token_secret_id must be empty or a secret id."
+  }
+}
+
+variable "slack_token_version" {
+  type        = number
+  description = "Version of the write-only Slack token; increase it after adding a new token version."
+  default     = 1
+
+  validation {
+    condition     = var.slack_token_version >= 1
+    error_message = "slack_token_version must be >= 1."
+  }
+}
+
+variable "function_error_ratio_percent" {
+  type        = number
+  description = "Share of 5xx answers (percent, over 10 minutes) that raises a function's error alert."
+  default     = 50
+
+  validation {
+    condition     = var.function_error_ratio_percent > 0 && var.function_error_ratio_percent <= 100
+    error_message = "function_error_ratio_percent must be in (0, 100]."
+  }
+}
+
+variable "app_hosts" {
+  type        = map(string)
+  description = "Public host of each app by Argo CD application name (zenml-server, mlflow): uptime checks on https://<host>/health. Empty: no uptime checks."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for h in values(var.app_hosts) : can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$", h))])
+    error_message = "app_hosts values must be host names without a scheme or trailing dot."
+  }
+}
+
+variable "mlflow_app_name" {
+  type        = string
+  description = "Argo CD application (and container) name of the MLflow server."
+  default     = "mlflow"
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", var.mlflow_app_name))
+    error_message = "mlflow_app_name must be a valid DNS-1123 label."
+  }
+}
+
+variable "argocd_internal_ip" {
+  type        = string
+  description = "Internal address of the Argo CD server's load balancer (gitops module); registered in Service Directory for Workflows' private network access. Empty: not registered."
+  default     = ""
+
+  validation {
+    condition     = var.argocd_internal_ip == "" || can(cidrhost("${var.argocd_internal_ip}/32", 0))
+    error_message = "argocd_internal_ip must be empty or an IPv4 address."
+  }
+}
+
+variable "network_name" {
+  type        = string
+  description = "Name of the VPC network the Argo CD endpoint is in."
+  default     = ""
+
+  validation {
+    condition     = var.network_name == "" || can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.network_name))
+    error_message = "network_name must be empty or a network name."
+  }
+}
+
 variable "schedule_time_zone" {
   type        = string
   description = "IANA time zone of the Scheduler jobs."
@@ -191,7 +423,7 @@ variable "sql_service_account_email" {
 
 variable "backup_bucket_name" {
   type        = string
-  description = "Bucket that receives SQL exports (storage module output)."
+  description = "Exports bucket in the backup region (storage module output)."
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$", var.backup_bucket_name))
@@ -372,7 +604,7 @@ variable "budget_thresholds" {
 
 variable "deletion_protection" {
   type        = bool
-  description = "Protect the Firestore database from deletion."
+  description = "Protect the Firestore database and the workflows from deletion."
   default     = true
 }
 

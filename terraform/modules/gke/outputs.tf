@@ -24,3 +24,8 @@ output "workload_identity_pool" {
   description = "Workload Identity pool of the cluster (<project>.svc.id.goog)."
   value       = google_container_cluster.this.workload_identity_config[0].workload_pool
 }
+
+output "mode" {
+  description = "autopilot or standard."
+  value       = var.mode
+}

@@ -10,7 +10,7 @@ variable "project_id" {
 
 variable "region" {
   type        = string
-  description = "Region of the Autopilot cluster (Autopilot clusters are regional)."
+  description = "Region of the cluster (regional in both modes)."
 
   validation {
     condition     = can(regex("^[a-z]+-[a-z]+[0-9]$", var.region))
@@ -23,8 +23,58 @@ variable "name" {
   description = "Name of the cluster."
 
   validation {
-    condition     = can(regex("^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$", var.name))
-    error_message = "name must be 1-40 lowercase letters, digits or hyphens, starting with a letter."
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,22}[a-z0-9])?$", var.name))
+    error_message = "name must be 1-24 lowercase letters, digits or hyphens, starting with a letter (the nodes' service account id is <name>-nodes, at most 30 characters)."
+  }
+}
+
+variable "mode" {
+  type        = string
+  description = "autopilot or standard. In Autopilot mode node_pools is ignored (the root module warns)."
+  default     = "autopilot"
+
+  validation {
+    condition     = contains(["autopilot", "standard"], var.mode)
+    error_message = "mode must be autopilot or standard."
+  }
+}
+
+variable "zones" {
+  type        = list(string)
+  description = "Node locations of a Standard cluster (zones of region); empty: GKE chooses. Ignored in Autopilot mode."
+  default     = []
+
+  validation {
+    condition     = alltrue([for z in var.zones : startswith(z, "${var.region}-")])
+    error_message = "zones must be zones of region."
+  }
+}
+
+variable "node_pools" {
+  type = map(object({
+    node_count   = number
+    machine_type = string
+    min_count    = optional(number)
+    max_count    = optional(number)
+    disk_size_gb = optional(number, 50)
+    spot         = optional(bool, false)
+  }))
+  description = "Node pools of a Standard cluster: node_count nodes in total (spread over the first node_count zones), or min_count/max_count totals for autoscaling."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for p in values(var.node_pools) : p.node_count >= 0 && (p.min_count == null) == (p.max_count == null)])
+    error_message = "node_count must be >= 0, and min_count and max_count must be set together."
+  }
+}
+
+variable "kms_key_id" {
+  type        = string
+  description = "CMEK key for application-layer secrets encryption (security module output kms_key_ids[\"gke\"]); must be in region."
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.kms_key_id))
+    error_message = "kms_key_id must be a full KMS key ID."
   }
 }
 

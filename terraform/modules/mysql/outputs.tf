@@ -22,3 +22,8 @@ output "service_account_email" {
   description = "Service account of the instance; it needs write access to any bucket it exports to."
   value       = google_sql_database_instance.this.service_account_email_address
 }
+
+output "replica_name" {
+  description = "Name of the cross-region read replica (empty when there is none)."
+  value       = var.enable_cross_region_replica ? google_sql_database_instance.replica[0].name : ""
+}

@@ -18,6 +18,87 @@ variable "region" {
   }
 }
 
+variable "backup_region" {
+  type        = string
+  description = "Region the automated and on-demand backups are stored in (and of the optional replica); not the instance's region."
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]$", var.backup_region)) && var.backup_region != var.region
+    error_message = "backup_region must be a region other than region."
+  }
+}
+
+variable "zones" {
+  type        = list(string)
+  description = "Zones of region: the first is the instance's zone, the second the standby's (REGIONAL). Empty: Cloud SQL chooses."
+  default     = []
+
+  validation {
+    condition     = alltrue([for z in var.zones : startswith(z, "${var.region}-")])
+    error_message = "zones must be zones of region."
+  }
+}
+
+variable "secrets_kms_key_id" {
+  type        = string
+  description = "CMEK key of the root-password secret (security module output kms_key_ids[\"secrets\"])."
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.secrets_kms_key_id))
+    error_message = "secrets_kms_key_id must be a full KMS key ID."
+  }
+}
+
+variable "replica_kms_key_id" {
+  type        = string
+  description = "CMEK key in backup_region for the cross-region replica (security module output backup_kms_key_ids[\"cloudsql\"]); empty when there is no replica."
+  default     = ""
+
+  validation {
+    condition     = var.replica_kms_key_id == "" || can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.replica_kms_key_id))
+    error_message = "replica_kms_key_id must be empty or a full KMS key ID."
+  }
+}
+
+variable "enable_cross_region_replica" {
+  type        = bool
+  description = "Create a read replica in backup_region."
+  default     = false
+}
+
+variable "final_backup_retention_days" {
+  type        = number
+  description = "Days the final backup taken at deletion is kept (1-365)."
+  default     = 30
+
+  validation {
+    condition     = var.final_backup_retention_days >= 1 && var.final_backup_retention_days <= 365
+    error_message = "final_backup_retention_days must be between 1 and 365."
+  }
+}
+
+variable "root_password_version" {
+  type        = number
+  description = "Version of the write-only root password; increase it to generate and set a new one."
+  default     = 1
+
+  validation {
+    condition     = var.root_password_version >= 1 && floor(var.root_password_version) == var.root_password_version
+    error_message = "root_password_version must be a whole number >= 1."
+  }
+}
+
+variable "app_databases" {
+  type        = map(string)
+  description = "Database (and user of the same name) per app, with the Secret Manager secret ID that receives its connection JSON, e.g. { zenml = projects/P/secrets/zenml-db-connection }."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for db, secret in var.app_databases : can(regex("^[a-z][a-z0-9_]{0,31}$", db)) && can(regex("^projects/[^/]+/secrets/[A-Za-z0-9_-]+$", secret))])
+    error_message = "app_databases keys must be MySQL database names and values secret IDs (projects/P/secrets/S)."
+  }
+}
+
 variable "instance_name" {
   type        = string
   description = "Name of the Cloud SQL instance (the control plane's backups and restores address it by this name)."
@@ -93,7 +174,7 @@ variable "kms_key_id" {
 
 variable "backup_start_time" {
   type        = string
-  description = "UTC start time (HH:MM) of the daily automated backup."
+  description = "UTC start time (HH:MM) of the daily automated backup; its window lasts 4 hours."
   default     = "02:00"
 
   validation {

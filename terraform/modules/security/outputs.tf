@@ -4,8 +4,13 @@ output "key_ring_id" {
 }
 
 output "kms_key_ids" {
-  description = "KMS key IDs by key name (cloudsql, storage, artifact-registry, secrets)."
-  value       = { for name, key in google_kms_crypto_key.keys : name => key.id }
+  description = "KMS key IDs by key name (cloudsql, storage, artifact-registry, secrets, gke, pubsub)."
+  value       = local.key_ids
+}
+
+output "backup_kms_key_ids" {
+  description = "KMS key IDs in the backup region by key name (cloudsql, storage)."
+  value       = local.backup_key_ids
 }
 
 output "workload_service_account_emails" {
@@ -20,5 +25,5 @@ output "secret_ids" {
 
 output "kms_grants" {
   description = "IDs of the service agents' key grants; resources using CMEK depend on them."
-  value       = [for grant in google_kms_crypto_key_iam_member.service_agents : grant.id]
+  value       = concat([for grant in google_kms_crypto_key_iam_member.service_agents : grant.id], [for grant in google_kms_crypto_key_iam_member.backup_service_agents : grant.id])
 }

@@ -23,8 +23,35 @@ variable "name_prefix" {
   description = "Prefix of every resource name."
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.name_prefix))
-    error_message = "name_prefix must start with a letter and hold 2-21 lowercase letters, digits or hyphens."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,16}$", var.name_prefix))
+    error_message = "name_prefix must start with a letter and hold 2-17 lowercase letters, digits or hyphens (service account ids are <name_prefix>-<key>, at most 30 characters)."
+  }
+}
+
+variable "backup_region" {
+  type        = string
+  description = "Region of the second key ring, for the CMEK keys of the exports bucket and the cross-region replica."
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]$", var.backup_region)) && var.backup_region != var.region
+    error_message = "backup_region must be a region other than region."
+  }
+}
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Keys get lifecycle.prevent_destroy (prod). Without it (dev) terraform destroy schedules the key versions for destruction after key_destroy_scheduled_duration."
+  default     = true
+}
+
+variable "key_destroy_scheduled_duration" {
+  type        = string
+  description = "How long a destroyed key version stays recoverable (seconds with an s suffix, 1-120 days; default 30 days)."
+  default     = "2592000s"
+
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.key_destroy_scheduled_duration)) && tonumber(trimsuffix(var.key_destroy_scheduled_duration, "s")) >= 86400 && tonumber(trimsuffix(var.key_destroy_scheduled_duration, "s")) <= 10368000
+    error_message = "key_destroy_scheduled_duration must be between 86400s (1 day) and 10368000s (120 days)."
   }
 }
 
@@ -41,12 +68,23 @@ variable "key_rotation_period" {
 
 variable "kms_key_names" {
   type        = list(string)
-  description = "Keys to create in the key ring; the mysql, storage and registry keys are required by the other modules."
-  default     = ["cloudsql", "storage", "artifact-registry", "secrets"]
+  description = "Keys to create in the primary key ring: Cloud SQL, buckets, Artifact Registry, secrets, GKE application-layer secrets encryption and Pub/Sub topics."
+  default     = ["cloudsql", "storage", "artifact-registry", "secrets", "gke", "pubsub"]
 
   validation {
-    condition     = length(setsubtract(["cloudsql", "storage", "artifact-registry"], var.kms_key_names)) == 0
-    error_message = "kms_key_names must include cloudsql, storage and artifact-registry."
+    condition     = length(setsubtract(["cloudsql", "storage", "artifact-registry", "secrets", "gke", "pubsub"], var.kms_key_names)) == 0
+    error_message = "kms_key_names must include cloudsql, storage, artifact-registry, secrets, gke and pubsub (the other modules encrypt with them)."
+  }
+}
+
+variable "backup_kms_key_names" {
+  type        = list(string)
+  description = "Keys to create in the backup-region key ring: cloudsql (cross-region replica) and storage (exports bucket)."
+  default     = ["cloudsql", "storage"]
+
+  validation {
+    condition     = length(setsubtract(["cloudsql", "storage"], var.backup_kms_key_names)) == 0
+    error_message = "backup_kms_key_names must include cloudsql and storage."
   }
 }
 
@@ -91,7 +129,7 @@ variable "workload_service_accounts" {
 variable "secret_ids" {
   type        = list(string)
   description = "Secret Manager secrets to create, named as the code and the workflows read them (values are added out of band, never through Terraform). zenml-db-connection is the apps' database connection that pitr-restore repoints."
-  default     = ["zenml-db-connection", "zenml-server-jwt-secret", "mlflow-tracking-password"]
+  default     = ["zenml-db-connection", "mlflow-db-connection", "zenml-server-jwt-secret", "mlflow-tracking-password"]
 
   validation {
     condition     = alltrue([for s in var.secret_ids : can(regex("^[A-Za-z0-9_-]{1,255}$", s))])
@@ -103,7 +141,8 @@ variable "secret_accessors" {
   type        = map(list(string))
   description = "For each secret id, the workload service account keys (of workload_service_accounts) that may read it."
   default = {
-    zenml-db-connection      = ["zenml", "mlflow"]
+    zenml-db-connection      = ["zenml"]
+    mlflow-db-connection     = ["mlflow"]
     zenml-server-jwt-secret  = ["zenml"]
     mlflow-tracking-password = ["mlflow"]
   }

@@ -1,14 +1,14 @@
 terraform {
-  required_version = ">= 1.5"
+  required_version = ">= 1.11"
 
   required_providers {
     google = {
       source  = "hashicorp/google"
-      version = ">= 7.0, < 8.0"
+      version = ">= 7.19, < 8.0"
     }
     google-beta = {
       source  = "hashicorp/google-beta"
-      version = ">= 7.0, < 8.0"
+      version = ">= 7.19, < 8.0"
     }
   }
 }

@@ -48,30 +48,49 @@ resource "google_storage_bucket" "artifacts" {
   }
 }
 
+# The exports bucket lives in the backup region: exports, final workspace dumps and the
+# regional restore's inputs survive the loss of the primary region. Cloud Storage refuses a
+# bucket retention policy together with Object Versioning, so retention here is: versioning
+# (an overwrite or delete keeps the old generation), soft delete for the same period (up to
+# the 90 days GCS allows), noncurrent generations deleted after backup_retention_days, and
+# optionally Object Retention Lock for per-object WORM holds (prod).
 resource "google_storage_bucket" "backups" {
   project                     = var.project_id
   name                        = "${var.project_id}-${var.name_prefix}-backups"
-  location                    = var.region
+  location                    = var.backup_region
   storage_class               = "NEARLINE"
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
   force_destroy               = var.force_destroy
-  labels                      = var.labels
+  enable_object_retention     = var.lock_backup_retention
+  labels                      = merge(var.labels, { purpose = "backups" })
 
-  encryption {
-    default_kms_key_name = var.storage_kms_key_id
+  versioning {
+    enabled = true
   }
 
-  # Exports cannot be deleted or overwritten before they age out: a bad actor or a buggy
-  # purge cannot remove the last good export.
-  retention_policy {
-    retention_period = tostring(var.backup_retention_days * 86400)
-    is_locked        = var.lock_backup_retention
+  encryption {
+    default_kms_key_name = var.backup_kms_key_id
+  }
+
+  soft_delete_policy {
+    retention_duration_seconds = min(max(var.backup_retention_days, 7), 90) * 86400
   }
 
   lifecycle_rule {
     condition {
-      age = var.backup_delete_after_days
+      days_since_noncurrent_time = var.backup_retention_days
+      with_state                 = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  lifecycle_rule {
+    condition {
+      age        = var.backup_delete_after_days
+      with_state = "LIVE"
     }
     action {
       type = "Delete"

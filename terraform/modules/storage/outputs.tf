@@ -4,7 +4,7 @@ output "artifact_bucket_name" {
 }
 
 output "backup_bucket_name" {
-  description = "Name of the backup/export bucket."
+  description = "Name of the exports bucket (in the backup region)."
   value       = google_storage_bucket.backups.name
 }
 

@@ -23,8 +23,8 @@ variable "name_prefix" {
   description = "Prefix of every resource name; bucket names also get the project ID for global uniqueness."
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.name_prefix))
-    error_message = "name_prefix must start with a letter and hold 2-21 lowercase letters, digits or hyphens."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,16}$", var.name_prefix))
+    error_message = "name_prefix must start with a letter and hold 2-17 lowercase letters, digits or hyphens."
   }
 }
 
@@ -35,6 +35,26 @@ variable "storage_kms_key_id" {
   validation {
     condition     = can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.storage_kms_key_id))
     error_message = "storage_kms_key_id must be a full KMS key ID."
+  }
+}
+
+variable "backup_region" {
+  type        = string
+  description = "Region of the exports bucket (not region: backups must outlive the primary region)."
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]$", var.backup_region)) && var.backup_region != var.region
+    error_message = "backup_region must be a region other than region."
+  }
+}
+
+variable "backup_kms_key_id" {
+  type        = string
+  description = "CMEK key of the exports bucket, in backup_region (security module output backup_kms_key_ids[\"storage\"])."
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.backup_kms_key_id))
+    error_message = "backup_kms_key_id must be a full KMS key ID."
   }
 }
 
@@ -83,7 +103,7 @@ variable "artifact_noncurrent_delete_after_days" {
 
 variable "backup_retention_days" {
   type        = number
-  description = "Retention policy of the backup/export bucket: an object cannot be deleted or replaced before this age."
+  description = "Days a replaced or deleted export stays recoverable (noncurrent generations and soft delete)."
   default     = 30
 
   validation {
@@ -105,7 +125,7 @@ variable "backup_delete_after_days" {
 
 variable "lock_backup_retention" {
   type        = bool
-  description = "Lock the backup bucket's retention policy (irreversible: the bucket can then never shorten it)."
+  description = "Enable Object Retention Lock on the exports bucket, so exports can carry a retain-until hold (prod; a held object blocks the bucket's deletion)."
   default     = false
 }
 

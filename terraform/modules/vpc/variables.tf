@@ -23,8 +23,8 @@ variable "name_prefix" {
   description = "Prefix of every resource name, e.g. zenml-dev."
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.name_prefix))
-    error_message = "name_prefix must start with a letter and hold 2-21 lowercase letters, digits or hyphens."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,16}$", var.name_prefix))
+    error_message = "name_prefix must start with a letter and hold 2-17 lowercase letters, digits or hyphens."
   }
 }
 
