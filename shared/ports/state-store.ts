@@ -88,6 +88,11 @@ export interface DeadLetter {
   /** The raw message exactly as received, base64 of the data plus attributes. */
   raw: { data: string; attributes: Record<string, string>; messageId?: string; publishTime?: string };
   reason: string;
+  /**
+   * Size and digest of the full message data. When it was larger than the store keeps inline,
+   * `raw.data` is empty and `uri` names the object holding the full message (data + attributes).
+   */
+  payload?: { bytes: number; sha256: string; uri?: string };
   replayedAt?: string;
   replayCount: number;
 }
@@ -117,6 +122,27 @@ export interface Lease {
   expiresAt: string;
 }
 
+/**
+ * A delivery that found its target busy, kept (and its Pub/Sub message acked) until the target is
+ * free. Contention is not failure: parking spends none of the delivery attempts that lead to the
+ * dead-letter topic. Whoever releases the target republishes the oldest entry (runtime/lease.ts).
+ */
+export interface ParkedDelivery {
+  /** Stable for one (target, key): parking the same message twice keeps one entry. */
+  id: string;
+  target: string;
+  /** The idempotency key of the parked message. */
+  key: string;
+  flow: FlowName;
+  /** Where the message is republished when its turn comes. */
+  topic: string;
+  /** The message exactly as received (base64 data and attributes). */
+  raw: { data: string; attributes: Record<string, string> };
+  reason: string;
+  /** When the message first waited; the queue's order, kept across re-parks. */
+  parkedAt: string;
+}
+
 export interface StateStore {
   /**
    * Atomically creates the run for `key` if no run has it. Exactly one of any number of
@@ -130,6 +156,20 @@ export interface StateStore {
   renewLease(target: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Releases a lease the caller holds; false when it was not the holder. */
   releaseLease(target: string, owner: string): Promise<boolean>;
+
+  /**
+   * Parks a delivery on its target's queue. One entry per (target, key): parking it again updates
+   * the reason and keeps the earlier of the two `parkedAt` (so a re-parked message keeps its place).
+   */
+  park(entry: Omit<ParkedDelivery, 'id' | 'parkedAt'> & { parkedAt?: string }): Promise<ParkedDelivery>;
+  /** The target's oldest parked delivery, or null when its queue is empty. */
+  nextParked(target: string): Promise<ParkedDelivery | null>;
+  /** The entry for this message on this target, if it is parked there. */
+  getParked(target: string, key: string): Promise<ParkedDelivery | null>;
+  /** Removes an entry; false when it was already gone. */
+  unpark(id: string): Promise<boolean>;
+  /** Targets with parked deliveries, oldest first (for the sweep after a crashed lock holder). */
+  listParkedTargets(limit?: number): Promise<Array<{ target: string; count: number; oldest: string }>>;
 
   getRun(id: string): Promise<Run | null>;
   getRunByKey(key: string): Promise<Run | null>;
@@ -221,3 +261,17 @@ export const stateStoreInput = {
     return text;
   },
 };
+
+/** The argument checks of `park`, shared by every adapter; returns the entry without extra fields. */
+export function checkParked(entry: Omit<ParkedDelivery, 'id' | 'parkedAt'>): Omit<ParkedDelivery, 'id' | 'parkedAt'> {
+  stateStoreInput.nonEmpty('park', 'target', entry.target);
+  stateStoreInput.nonEmpty('park', 'key', entry.key);
+  stateStoreInput.nonEmpty('park', 'topic', entry.topic);
+  stateStoreInput.nonEmpty('park', 'reason', entry.reason);
+  if (typeof entry.raw?.data !== 'string') throw new Error('park: raw.data must be the base64 string of the message data');
+  return {
+    target: entry.target, key: entry.key, flow: entry.flow, topic: entry.topic,
+    raw: { data: entry.raw.data, attributes: { ...(entry.raw.attributes ?? {}) } }, reason: entry.reason,
+  };
+}
+

@@ -20,7 +20,19 @@ export const configSchema = z.object({
   /** A loopback simulator's base URL; when set, every Google client goes there (local mode only). */
   STACKCTL_GCP_SIM_URL: z.url().optional(),
   STACKCTL_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  /** The alerts flow's deciding lock (held without a heartbeat while a remediation is decided and started). */
   STACKCTL_LOCK_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10 * 60_000),
+  /** Lease on a run and its target; renewed by a heartbeat every third of it while the run works. */
+  STACKCTL_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+  /**
+   * How long a delivery waits for a busy target before parking: longer than one lease TTL, so the
+   * redelivery after a crash outlasts the dead holder's lease, and well inside the ack deadline (60 s local, 300 s prod).
+   */
+  STACKCTL_CONTENTION_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /** The push subscriptions' dead-letter max attempts (Terraform `max_delivery_attempts`). */
+  STACKCTL_MAX_DELIVERY_ATTEMPTS: z.coerce.number().int().min(5).max(100).default(5),
+  /** Dead letters keep at most this much payload in the state store; the rest goes to the bucket. */
+  STACKCTL_DEAD_LETTER_INLINE_BYTES: z.coerce.number().int().min(1024).max(512 * 1024).default(256 * 1024),
   /** The stack's Cloud SQL instance (module mysql). */
   STACKCTL_SQL_INSTANCE: z.string().regex(/^[a-z][a-z0-9-]{0,96}$/).default('zenml-metadata'),
   /** Bucket for exports and final workspace dumps (module storage). */
@@ -49,6 +61,10 @@ export interface Config {
   gcpSimUrl?: string;
   maxMessageBytes: number;
   lockTtlMs: number;
+  leaseTtlMs: number;
+  contentionWaitMs: number;
+  maxDeliveryAttempts: number;
+  deadLetterInlineBytes: number;
   sqlInstance: string;
   backupBucket: string;
   argoCdUrl?: string;
@@ -78,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gcpSimUrl: c.STACKCTL_GCP_SIM_URL,
     maxMessageBytes: c.STACKCTL_MAX_MESSAGE_BYTES,
     lockTtlMs: c.STACKCTL_LOCK_TTL_MS,
+    leaseTtlMs: c.STACKCTL_LEASE_TTL_MS,
+    contentionWaitMs: c.STACKCTL_CONTENTION_WAIT_MS,
+    maxDeliveryAttempts: c.STACKCTL_MAX_DELIVERY_ATTEMPTS,
+    deadLetterInlineBytes: c.STACKCTL_DEAD_LETTER_INLINE_BYTES,
     sqlInstance: c.STACKCTL_SQL_INSTANCE,
     backupBucket: c.STACKCTL_BACKUP_BUCKET ?? `${c.GOOGLE_CLOUD_PROJECT}-backups`,
     argoCdUrl: c.STACKCTL_ARGOCD_URL,

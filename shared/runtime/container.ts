@@ -15,6 +15,7 @@ import { PermanentError } from './errors.ts';
 import type { FlowEnv, RuntimeDeps } from './flow.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { systemClock } from './system-clock.ts';
+import { deadLetterPayloads } from './adapters/dead-letter-payloads.ts';
 
 export interface Container {
   deps: RuntimeDeps;
@@ -40,9 +41,10 @@ export async function buildContainer(overrides: ContainerOverrides = {}): Promis
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const store = overrides.store ?? (await openStateStore(config, clock));
   const publisher = overrides.publisher ?? (await openPublisher(config, overrides.simulatorAuth));
+  const endpoint = endpointConfig(config, overrides.simulatorAuth);
   return {
-    deps: { config, clock, logger, store, publisher },
-    env: { config, clock, endpoint: endpointConfig(config, overrides.simulatorAuth) },
+    deps: { config, clock, logger, store, publisher, payloads: deadLetterPayloads(endpoint, clock, config.backupBucket) },
+    env: { config, clock, endpoint },
     close: async () => {
       await store.close();
       await (publisher as Partial<{ close(): Promise<void> }>).close?.();

@@ -38,6 +38,12 @@ export class TransientError extends ControlPlaneError {
   override readonly name = 'TransientError';
 }
 
+/**
+ * A long-running operation's outcome could not be read (its polls kept failing, or it outlived
+ * the wait): it may still finish. Transient, and a flow must not undo its step as if it had failed.
+ */
+export class OperationPendingError extends TransientError {}
+
 /** A message failed validation at the edge; `path` is the JSON path of the offending field. */
 export class ValidationError extends PermanentError {
   readonly issues: ReadonlyArray<{ path: string; message: string }>;

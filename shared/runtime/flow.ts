@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { GcpEndpointConfig } from '../adapters/gcp/common/endpoint.ts';
 import type { ControlPlaneEvent, DecodeOptions, FlowName, PubsubMessage } from '../events/index.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { ObjectStore } from '../ports/object-store.ts';
 import type { Publisher } from '../ports/publisher.ts';
 import type { Run, RunStatus, RunStep, StateStore } from '../ports/state-store.ts';
 import type { Config } from './config.ts';
@@ -19,6 +20,8 @@ export interface RuntimeDeps {
   publisher: Publisher;
   clock: Clock;
   logger: Logger;
+  /** Where dead letters too large for the state store keep their full payload. */
+  payloads?: { objects: ObjectStore; bucket: string };
 }
 
 export interface ActContext<D = unknown> {
@@ -30,6 +33,11 @@ export interface ActContext<D = unknown> {
   logger: Logger;
   /** Records a step's result on the run as it happens, so a resumed run sees what is done. */
   recordStep(step: Omit<RunStep, 'at'>): Promise<void>;
+  /**
+   * True on the subscription's last delivery attempt: a transient failure now ends the run, so a
+   * flow should undo (or record as pending cleanup) what it created instead of leaving it.
+   */
+  finalAttempt: boolean;
 }
 
 export type ActStatus = Extract<RunStatus, 'succeeded' | 'failed' | 'accepted' | 'suppressed' | 'awaiting-approval' | 'executing'>;

@@ -385,6 +385,61 @@ export function stateStoreContract(name: string, makeStore: MakeStateStore, opti
       });
     });
 
+    describe('parked deliveries (the per-target queue)', () => {
+      const entry = (key: string, target = 'instance:sql-main') => ({
+        target, key, flow: 'backups' as const, topic: 'cp-backup-jobs',
+        raw: { data: Buffer.from(`{"job":"${key}"}`).toString('base64'), attributes: { a: '1' } }, reason: 'instance:sql-main is busy',
+      });
+
+      it('parks, hands out the oldest first, and forgets what is unparked', async () => {
+        const a = await store.park(entry('k-a'));
+        clock.advance(1_000);
+        const b = await store.park(entry('k-b'));
+        expect(a).toEqual({ id: expect.any(String), parkedAt: START, ...entry('k-a') });
+        expect(b.parkedAt).toBe(later(1_000));
+        expect(await store.nextParked('instance:sql-main')).toEqual(a);
+        expect(await store.getParked('instance:sql-main', 'k-b')).toEqual(b);
+        expect(await store.getParked('instance:other', 'k-b')).toBeNull();
+        expect(await store.unpark(a.id)).toBe(true);
+        expect(await store.unpark(a.id)).toBe(false);
+        expect(await store.nextParked('instance:sql-main')).toEqual(b);
+        await store.unpark(b.id);
+        expect(await store.nextParked('instance:sql-main')).toBeNull();
+      });
+
+      it('keeps one entry per target and key, at its first place in the queue', async () => {
+        const first = await store.park(entry('k-a'));
+        clock.advance(1_000);
+        await store.park(entry('k-b'));
+        clock.advance(1_000);
+        const again = await store.park({ ...entry('k-a'), reason: 'still busy' });
+        expect(again).toMatchObject({ id: first.id, parkedAt: START, reason: 'still busy' });
+        expect(await store.nextParked('instance:sql-main')).toMatchObject({ key: 'k-a' });
+        const earlier = await store.park({ ...entry('k-b'), parkedAt: later(-5_000) });
+        expect(earlier.parkedAt).toBe(later(-5_000));
+        expect(await store.nextParked('instance:sql-main')).toMatchObject({ key: 'k-b' });
+      });
+
+      it('keeps targets apart and lists the targets that have a queue', async () => {
+        await store.park(entry('k-a', 'instance:one'));
+        clock.advance(1_000);
+        await store.park(entry('k-b', 'instance:two'));
+        await store.park(entry('k-c', 'instance:two'));
+        expect(await store.nextParked('instance:one')).toMatchObject({ key: 'k-a' });
+        expect(await store.nextParked('instance:none')).toBeNull();
+        expect(await store.listParkedTargets()).toEqual([
+          { target: 'instance:one', count: 1, oldest: START },
+          { target: 'instance:two', count: 2, oldest: later(1_000) },
+        ]);
+      });
+
+      it('refuses an entry without target, key or data', async () => {
+        await expect(store.park({ ...entry('k'), target: '' })).rejects.toThrow(/target/);
+        await expect(store.park({ ...entry(''), target: 't' })).rejects.toThrow(/key/);
+        await expect(store.park({ ...entry('k'), raw: { data: 1 as never, attributes: {} } })).rejects.toThrow(/raw\.data/);
+      });
+    });
+
     describe('key/value with compare-and-set', () => {
       it('creates from absent, refuses stale versions, and bumps the version', async () => {
         expect(await store.getValue('cooldown', 'sql-main')).toBeNull();

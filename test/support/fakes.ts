@@ -34,3 +34,24 @@ export function memoryLogger(level = 'debug') {
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ STACKCTL_DATA_DIR: '.data/test', LOG_LEVEL: 'silent', ...overrides });
 }
+
+/** An ObjectStore in memory: enough for dead-letter payloads (objects only, no bucket rules). */
+export class MemoryObjectStore {
+  readonly objects = new Map<string, Buffer>();
+
+  async putObject(bucket: string, name: string, data: Buffer | string): Promise<{ bucket: string; name: string; size: number }> {
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
+    this.objects.set(`${bucket}/${name}`, bytes);
+    return { bucket, name, size: bytes.length };
+  }
+
+  async getObject(bucket: string, name: string): Promise<Buffer | null> {
+    return this.objects.get(`${bucket}/${name}`) ?? null;
+  }
+
+  async listObjects(bucket: string, options: { prefix?: string } = {}): Promise<Array<{ bucket: string; name: string; size: number }>> {
+    return [...this.objects.entries()]
+      .filter(([k]) => k.startsWith(`${bucket}/${options.prefix ?? ''}`))
+      .map(([k, v]) => ({ bucket, name: k.slice(bucket.length + 1), size: v.length }));
+  }
+}

@@ -138,6 +138,18 @@ describe('pitr-restore.yaml', () => {
     expect(stack.requests).toHaveLength(0);
   });
 
+  it.each([
+    [{ instance: '../../../__sim/faults' }, /argument "instance" must be a Cloud SQL instance id/],
+    [{ instance: 'zenml-metadata/../other' }, /argument "instance" must be a Cloud SQL instance id/],
+    [{ secretId: 'a/../b' }, /argument "secretId" must be a Secret Manager secret id/],
+    [{ apps: ['zenml-server/../mlflow'] }, /argument "apps" must be a list of Argo CD application names/],
+  ])('refuses a path in an argument that reaches a URL or a resource name (%j) and sends nothing', async (over, message) => {
+    const error = failureOf(await stack.run('pitr-restore', { instance: INSTANCE, incidentStartedAt: '2026-03-10T11:00:00Z', reason: 'hostile', requireApproval: false, ...over }));
+    expect(error).toMatchObject({ failedStep: 'validate-arguments' });
+    expect(error.message).toMatch(message);
+    expect(stack.requests).toHaveLength(0);
+  });
+
   describe('transient failures are retried and the restore succeeds', () => {
     const cases: Array<{ step: string; rule: FaultRule }> = [
       { step: 'read instance / verify clone', rule: { method: 'sqladmin.instances.get', times: 2, code: 503 } },

@@ -38,6 +38,16 @@ describe('redeploy.yaml', () => {
     expect(result.revision).toBe('c0ffee1234567890abcdef1234567890abcdef12');
   });
 
+  it.each(['zenml-server/../mlflow', '../../../__sim/faults', 'zenml-server?x=1', 'Zenml'])(
+    'refuses the app name %j before any request (it would become a URL path)', async (name) => {
+      const before = (await app('mlflow')).status.history;
+      const error = failureOf(await stack.run('redeploy', { app: name, reason: 'hostile' }));
+      expect(error).toMatchObject({ failedStep: 'validate-arguments' });
+      expect(error.message).toMatch(/argument "app" must be an Argo CD application name/);
+      expect(stack.requests).toHaveLength(0);
+      expect((await app('mlflow')).status.history).toEqual(before);
+    });
+
   it('waits for a sync already in progress instead of failing', async () => {
     await stack.api('POST', `/api/v1/applications/${APP}/sync`, {});
     expect((await app()).status.operationState.phase).toBe('Running');

@@ -18,9 +18,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Firestore, type CollectionReference, type DocumentData, type Query } from '@google-cloud/firestore';
 import type { Clock } from '../../ports/clock.ts';
 import {
-  applyRunPatch, stateStoreInput as input,
+  applyRunPatch, checkParked, stateStoreInput as input,
   type AuditRecord, type ClaimInit, type ClaimResult, type DeadLetter, type Lease, type Run, type RunPatch,
-  type RunStatus, type StateStore,
+  type ParkedDelivery, type RunStatus, type StateStore,
 } from '../../ports/state-store.ts';
 import type { FlowName } from '../../events/topics.ts';
 import { ControlPlaneError, PermanentError, TransientError } from '../../runtime/errors.ts';
@@ -35,7 +35,7 @@ export interface FirestoreStateStoreOptions {
   clock?: Clock;
 }
 
-export const FIRESTORE_COLLECTIONS = ['runs', 'idempotencyKeys', 'leases', 'audit', 'deadLetters', 'kv'] as const;
+export const FIRESTORE_COLLECTIONS = ['runs', 'idempotencyKeys', 'leases', 'audit', 'deadLetters', 'kv', 'parked'] as const;
 type CollectionName = (typeof FIRESTORE_COLLECTIONS)[number];
 
 /** Composite indexes the queries need in production (Terraform `google_firestore_index`). */
@@ -44,6 +44,7 @@ export const FIRESTORE_INDEXES: ReadonlyArray<{ collection: CollectionName; fiel
   ...(['runId', 'flow', 'target', 'result'] as const).map((f) => ({ collection: 'audit' as const, fields: [[f, 'ASCENDING'], ['at', 'DESCENDING']] as Array<[string, 'ASCENDING' | 'DESCENDING']> })),
   { collection: 'deadLetters', fields: [['replayed', 'ASCENDING'], ['at', 'DESCENDING']] },
   { collection: 'deadLetters', fields: [['flow', 'ASCENDING'], ['at', 'DESCENDING']] },
+  { collection: 'parked', fields: [['target', 'ASCENDING'], ['parkedAt', 'ASCENDING']] },
 ];
 
 /** Canonical gRPC codes Firestore reports. */
@@ -345,6 +346,58 @@ export class FirestoreStateStore implements StateStore {
       tx.set(ref, deadLetterToDoc(next));
       return next;
     }));
+  }
+
+  async park(entry: Omit<ParkedDelivery, 'id' | 'parkedAt'> & { parkedAt?: string }): Promise<ParkedDelivery> {
+    const checked = checkParked(entry);
+    const id = hashedDocId(checked.target, checked.key);
+    const ref = this.col('parked').doc(id);
+    const parkedAt = entry.parkedAt === undefined ? this.now() : input.iso('park', 'parkedAt', entry.parkedAt);
+    return this.guard('park', () => this.db().runTransaction(async (tx) => {
+      const current = (await tx.get(ref)).data() as ParkedDelivery | undefined;
+      const next: ParkedDelivery = { ...checked, id, parkedAt: current && current.parkedAt < parkedAt ? current.parkedAt : parkedAt };
+      tx.set(ref, next);
+      return next;
+    }));
+  }
+
+  async nextParked(target: string): Promise<ParkedDelivery | null> {
+    input.nonEmpty('nextParked', 'target', target);
+    return this.guard('nextParked', async () => {
+      const page = await this.col('parked').where('target', '==', target).orderBy('parkedAt', 'asc').limit(1).get();
+      return (page.docs[0]?.data() as ParkedDelivery | undefined) ?? null;
+    });
+  }
+
+  async getParked(target: string, key: string): Promise<ParkedDelivery | null> {
+    if (!target || !key) return null;
+    return this.guard('getParked', async () => ((await this.col('parked').doc(hashedDocId(target, key)).get()).data() as ParkedDelivery | undefined) ?? null);
+  }
+
+  async unpark(id: string): Promise<boolean> {
+    if (!id || id.includes('/')) return false;
+    const ref = this.col('parked').doc(id);
+    return this.guard('unpark', () => this.db().runTransaction(async (tx) => {
+      if (!(await tx.get(ref)).exists) return false;
+      tx.delete(ref);
+      return true;
+    }));
+  }
+
+  async listParkedTargets(limit?: number): Promise<Array<{ target: string; count: number; oldest: string }>> {
+    const max = input.limit('listParkedTargets', limit) ?? 1000;
+    return this.guard('listParkedTargets', async () => {
+      // Bounded: the oldest 5,000 entries are enough to find every stuck queue of a sweep.
+      const page = await this.col('parked').orderBy('parkedAt', 'asc').limit(5_000).select('target', 'parkedAt').get();
+      const byTarget = new Map<string, { target: string; count: number; oldest: string }>();
+      for (const doc of page.docs) {
+        const { target, parkedAt } = doc.data() as { target: string; parkedAt: string };
+        const seen = byTarget.get(target);
+        if (seen) seen.count++;
+        else byTarget.set(target, { target, count: 1, oldest: parkedAt });
+      }
+      return [...byTarget.values()].sort((a, b) => (a.oldest === b.oldest ? a.target.localeCompare(b.target) : a.oldest < b.oldest ? -1 : 1)).slice(0, max);
+    });
   }
 
   async getValue<T = unknown>(namespace: string, key: string): Promise<{ value: T; version: number } | null> {

@@ -38,14 +38,14 @@ export class PubsubPublisher implements Publisher {
   async publish(topic: string, data: unknown, attributes: Record<string, string> = {}): Promise<string> {
     const id = topicId(topic, this.config.projectId);
     let json: string | undefined;
-    try { json = JSON.stringify(data); } catch (err) {
+    try { json = Buffer.isBuffer(data) ? undefined : JSON.stringify(data); } catch (err) {
       throw new ValidationError([{ path: 'data', message: `cannot be JSON-encoded: ${(err as Error).message}` }], `message for ${id}`);
     }
-    if (json === undefined) throw new ValidationError([{ path: 'data', message: 'is undefined or a function; nothing to publish' }], `message for ${id}`);
+    if (json === undefined && !Buffer.isBuffer(data)) throw new ValidationError([{ path: 'data', message: 'is undefined or a function; nothing to publish' }], `message for ${id}`);
     for (const [k, v] of Object.entries(attributes)) {
       if (typeof v !== 'string') throw new ValidationError([{ path: `attributes.${k}`, message: `must be a string, got ${typeof v}` }], `message for ${id}`);
     }
-    return callApi(`pubsub.topics.publish(${id})`, () => this.topic(id).publishMessage({ data: Buffer.from(json), attributes }));
+    return callApi(`pubsub.topics.publish(${id})`, () => this.topic(id).publishMessage({ data: Buffer.isBuffer(data) ? data : Buffer.from(json as string), attributes }));
   }
 
   /** Flushes pending batches and closes the client (tests and shutdown). */

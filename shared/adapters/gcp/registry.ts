@@ -12,7 +12,7 @@ import type { Registry, Repository, RepositorySpec } from '../../ports/registry.
 import { PermanentError } from '../../runtime/errors.ts';
 import { callApi, isNotFound, toControlPlaneError } from './common/errors.ts';
 import { gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
-import { waitUntil, type WaitPolicy } from './common/wait.ts';
+import { readOperation, waitUntil, type WaitPolicy } from './common/wait.ts';
 import { timestampToDate } from './secrets/timestamp.ts';
 
 /** No in-client retries: one retry policy, the runtime's. */
@@ -116,7 +116,7 @@ export class GcpRegistry implements Registry {
     };
     if (first.done) return finished(first);
     await waitUntil(`${where} (operation ${opName})`, this.clock, async () => {
-      const [op] = await callApi(`${where} (polling ${opName})`, async () => (await this.client()).operationsClient.getOperation(getOperationRequest(opName), CALL));
+      const [op] = await readOperation(() => callApi(`${where} (polling ${opName})`, async () => (await this.client()).operationsClient.getOperation(getOperationRequest(opName), CALL)));
       if (!op.done) return { done: false };
       finished(op);
       return { done: true, value: undefined };

@@ -11,9 +11,9 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Clock } from '../../ports/clock.ts';
 import {
-  applyRunPatch, stateStoreInput as input,
+  applyRunPatch, checkParked, stateStoreInput as input,
   type AuditRecord, type ClaimInit, type ClaimResult, type DeadLetter, type Lease, type Run, type RunPatch,
-  type RunStatus, type StateStore,
+  type ParkedDelivery, type RunStatus, type StateStore,
 } from '../../ports/state-store.ts';
 import type { FlowName } from '../../events/topics.ts';
 import { TransientError } from '../../runtime/errors.ts';
@@ -40,6 +40,7 @@ export class SqliteStateStore implements StateStore {
   private readonly claimTx: Database.Transaction<(row: Params) => { inserted: boolean; doc: string | undefined }>;
   private readonly updateRunTx: Database.Transaction<(id: string, patch: RunPatch, at: string) => Run>;
   private readonly markReplayedTx: Database.Transaction<(id: string, at: string) => DeadLetter>;
+  private readonly parkTx: Database.Transaction<(entry: ParkedDelivery) => ParkedDelivery>;
   private readonly putValueTx: Database.Transaction<(params: Params, expected: number | undefined) => { ok: boolean; version: number }>;
 
   constructor(filePath: string, options: SqliteStateStoreOptions = {}) {
@@ -67,6 +68,15 @@ export class SqliteStateStore implements StateStore {
       if (doc === undefined) throw new Error(`updateRun: run ${id} not found`);
       const next = applyRunPatch(JSON.parse(doc) as Run, patch, at);
       this.stmt.writeRun.run({ id, status: next.status, target: next.target ?? null, updatedAt: at, doc: JSON.stringify(next) });
+      return next;
+    });
+
+    this.parkTx = db.transaction((entry: ParkedDelivery): ParkedDelivery => {
+      const current = parseOrNull<ParkedDelivery>(this.stmt.parkedByTargetKey.get(entry.target, entry.key));
+      const next: ParkedDelivery = current
+        ? { ...entry, id: current.id, parkedAt: current.parkedAt < entry.parkedAt ? current.parkedAt : entry.parkedAt }
+        : entry;
+      this.stmt.upsertParked.run({ id: next.id, target: next.target, key: next.key, parkedAt: next.parkedAt, doc: JSON.stringify(next) });
       return next;
     });
 
@@ -198,6 +208,31 @@ export class SqliteStateStore implements StateStore {
   async markDeadLetterReplayed(id: string): Promise<DeadLetter> {
     const at = this.now();
     return this.write('markDeadLetterReplayed', () => this.markReplayedTx.immediate(id, at));
+  }
+
+  async park(entry: Omit<ParkedDelivery, 'id' | 'parkedAt'> & { parkedAt?: string }): Promise<ParkedDelivery> {
+    const checked = checkParked(entry);
+    const full: ParkedDelivery = {
+      ...checked, id: randomUUID(),
+      parkedAt: entry.parkedAt === undefined ? this.now() : input.iso('park', 'parkedAt', entry.parkedAt),
+    };
+    return this.write('park', () => this.parkTx.immediate(full));
+  }
+
+  async nextParked(target: string): Promise<ParkedDelivery | null> {
+    return parseOrNull<ParkedDelivery>(this.stmt.nextParked.get(input.nonEmpty('nextParked', 'target', target)));
+  }
+
+  async getParked(target: string, key: string): Promise<ParkedDelivery | null> {
+    return parseOrNull<ParkedDelivery>(this.stmt.parkedByTargetKey.get(target, key));
+  }
+
+  async unpark(id: string): Promise<boolean> {
+    return this.write('unpark', () => this.stmt.deleteParked.run(id).changes === 1);
+  }
+
+  async listParkedTargets(limit?: number): Promise<Array<{ target: string; count: number; oldest: string }>> {
+    return this.stmt.parkedTargets.all(input.limit('listParkedTargets', limit) ?? 1000) as Array<{ target: string; count: number; oldest: string }>;
   }
 
   async getValue<T = unknown>(namespace: string, key: string): Promise<{ value: T; version: number } | null> {

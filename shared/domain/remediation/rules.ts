@@ -6,6 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssues } from '../../events/issues.ts';
+import { allowSchema } from './allow-list.ts';
 import { WEEKDAYS } from './maintenance.ts';
 import { checkTemplate, TemplateError } from './template.ts';
 
@@ -97,6 +98,8 @@ const defaultsSchema = z.strictObject({
 export const rulesFileSchema = z.strictObject({
   version: z.literal(1),
   defaults: defaultsSchema.default(defaultsSchema.parse({})),
+  /** The apps and instances remediation may act on; absent = nothing. */
+  allow: allowSchema.default({ apps: [], instances: [] }),
   maintenanceWindows: z.array(maintenanceWindowSchema).default([]),
   rules: z.array(ruleSchema).min(1),
 }).superRefine((file, ctx) => {

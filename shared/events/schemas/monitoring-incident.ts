@@ -7,6 +7,17 @@ import { z } from 'zod';
 
 const epochSeconds = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
 const stringMap = z.record(z.string(), z.string());
+/**
+ * User labels follow Google's label rules (lower-case letters, digits, `_` and `-`; keys start
+ * with a letter; at most 63 characters). They are the only free text a rule can route on and
+ * they end up in URLs and resource names, so anything else (`/`, `.`, `%`, spaces) is refused here.
+ */
+const LABEL_KEY = /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u;
+const LABEL_VALUE = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
+const userLabels = z.record(
+  z.string().regex(LABEL_KEY, 'label keys must start with a lower-case letter and hold only lower-case letters, digits, _ and - (at most 63)'),
+  z.string().regex(LABEL_VALUE, 'label values may hold only lower-case letters, digits, _ and - (at most 63)'),
+);
 
 export const incidentSchema = z.looseObject({
   incident_id: z.string().min(1).max(256).describe('with `state`, the idempotency key'),
@@ -31,10 +42,10 @@ export const incidentSchema = z.looseObject({
   metric: z.looseObject({ type: z.string().describe('metric type; rules match on it'), displayName: z.string().optional(), labels: stringMap.default({}) }).optional(),
   metadata: z.looseObject({
     system_labels: stringMap.default({}),
-    user_labels: stringMap.default({}),
+    user_labels: userLabels.default({}),
   }).optional(),
   policy_name: z.string().optional().describe('alert policy name; rules match on it and the audit names it as the actor'),
-  policy_user_labels: stringMap.default({}).describe('alert policy user labels; rules match on them (e.g. the remediation to run)'),
+  policy_user_labels: userLabels.default({}).describe('alert policy user labels, in Google label syntax (no `/`, `.` or `%`); rules match on them (e.g. the remediation to run)'),
   documentation: z.looseObject({ content: z.string().optional(), mime_type: z.string().optional(), subject: z.string().optional() }).optional(),
   condition: z.looseObject({ name: z.string().optional().describe('condition resource name; rules match on it'), displayName: z.string().optional() }).optional(),
   condition_name: z.string().optional().describe('condition display name; rules match on it'),

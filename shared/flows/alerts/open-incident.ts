@@ -12,6 +12,7 @@
  */
 import type { EventOfKind } from '../../events/index.ts';
 import { cooldownAfterStart, evaluateGuardrails, rateLimitDecision, withStart, type CooldownState, type GuardrailVerdict, type InFlightState, type RateState } from '../../domain/remediation/guardrails.ts';
+import { TargetNotAllowedError } from '../../domain/remediation/allow-list.ts';
 import { planRemediation, type RemediationPlan } from '../../domain/remediation/plan.ts';
 import { RulesFileError, type RulesFile } from '../../domain/remediation/rules.ts';
 import { TemplateError } from '../../domain/remediation/template.ts';
@@ -61,6 +62,7 @@ export async function actOpenIncident(event: IncidentEvent, ctx: ActContext<Aler
     planned = planRemediation(incident, rules);
   } catch (err) {
     if (err instanceof TemplateError) throw new PermanentError(`cannot build the remediation: ${err.message}`, { where: err.where, cause: err });
+    if (err instanceof TargetNotAllowedError) throw new PermanentError(`refused: ${err.message}`, { where: err.where, cause: err });
     throw err;
   }
   if (!planned.matched) return suppressed(planned.reason, undefined, { guardrail: 'no-rule' });

@@ -5,10 +5,8 @@
  */
 import { connectionSecret, type PlanContext, type PlanStep } from '../../domain/workspace/plan.ts';
 import type { WorkspaceNames } from '../../domain/workspace/names.ts';
-import type { StateStore } from '../../ports/state-store.ts';
-import type { Clock } from '../../ports/clock.ts';
 import { isAlreadyExists, isNotFound, PermanentError } from '../../runtime/errors.ts';
-import { withLease } from '../../runtime/lease.ts';
+import { withLease, type LockDeps } from '../../runtime/lease.ts';
 import { registerSecretValue } from '../../runtime/logger.ts';
 import type { ProvisioningDeps } from './deps.ts';
 import { generatePassword } from './password.ts';
@@ -17,12 +15,10 @@ export interface ApplyContext {
   deps: ProvisioningDeps;
   plan: PlanContext;
   names: WorkspaceNames;
-  store: StateStore;
-  clock: Clock;
+  /** The instance lock: a bounded wait, then the delivery is parked on the instance's queue. */
+  locks: LockDeps;
   owner: string;
 }
-
-const INSTANCE_LOCK = { ttlMs: 15 * 60_000, maxWaitMs: 5 * 60_000, pollMs: 2_000 };
 
 async function tolerate(work: () => Promise<unknown>, ok: (err: unknown) => boolean): Promise<void> {
   try {
@@ -33,7 +29,7 @@ async function tolerate(work: () => Promise<unknown>, ok: (err: unknown) => bool
 }
 
 function onInstance<T>(ctx: ApplyContext, work: () => Promise<T>): Promise<T> {
-  return withLease(ctx.store, ctx.clock, `instance:${ctx.plan.sqlInstance}`, ctx.owner, INSTANCE_LOCK, work);
+  return withLease(ctx.locks, `instance:${ctx.plan.sqlInstance}`, ctx.owner, work);
 }
 
 async function passwordFromSecret(ctx: ApplyContext, secret: string): Promise<string> {

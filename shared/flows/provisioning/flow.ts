@@ -6,8 +6,10 @@
  */
 import { decodeWorkspaceRequest, workspaceRequestSchema, type EventOfKind } from '../../events/index.ts';
 import { workspaceNames } from '../../domain/workspace/names.ts';
-import { compensationFor, planWorkspace, type PlanContext, type PlanStep } from '../../domain/workspace/plan.ts';
-import { isTransient } from '../../runtime/errors.ts';
+import { compensationFor, planWorkspace, type ObservedWorkspace, type PlanContext, type PlanStep } from '../../domain/workspace/plan.ts';
+import { isTransient, OperationPendingError } from '../../runtime/errors.ts';
+import { isContention } from '../../runtime/lease.ts';
+import type { WorkspaceNames } from '../../domain/workspace/names.ts';
 import type { ActContext, ActOutcome, FlowDeclaration } from '../../runtime/flow.ts';
 import type { Config } from '../../runtime/config.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -29,7 +31,8 @@ export async function actProvisioning(event: Event, ctx: ActContext<Provisioning
   const plan = planWorkspace(request, await observeWorkspace(deps, planCtx, names), planCtx);
   await ctx.recordStep({ name: 'plan', status: 'succeeded', detail: plan.steps.length ? plan.steps.map((s) => s.id).join(', ') : 'nothing to do' });
 
-  const applyCtx: ApplyContext = { deps, plan: planCtx, names, store: ctx.deps.store, clock: ctx.deps.clock, owner: ctx.run.id };
+  const { store, clock, publisher, logger, config } = ctx.deps;
+  const applyCtx: ApplyContext = { deps, plan: planCtx, names, locks: { store, clock, publisher, logger, config }, owner: ctx.run.id };
   // Creations from earlier attempts of this same run count as "created by this run".
   const allCreates = planWorkspace({ ...request, action: 'create' }, {}, planCtx).steps;
   const created: PlanStep[] = ctx.run.steps
@@ -43,20 +46,28 @@ export async function actProvisioning(event: Event, ctx: ActContext<Provisioning
       await ctx.recordStep({ name: step.id, status: 'succeeded', detail });
       if (step.id.startsWith('create-')) created.push(step);
     } catch (err) {
-      const cause = (err as Error).message;
-      await ctx.recordStep({ name: step.id, status: 'failed', detail: isTransient(err) ? `transient, will resume: ${cause}` : cause });
-      if (isTransient(err) || request.action === 'delete') throw err;
+      // On the subscription's last attempt a transient failure ends the run: undo it now rather
+      // than leave a database and a secret with a live password behind on the dead-letter topic.
+      const givingUp = isTransient(err) && ctx.finalAttempt && !isContention(err);
+      const cause = givingUp ? `gave up after ${ctx.message.deliveryAttempt} delivery attempts: ${(err as Error).message}` : (err as Error).message;
+      await ctx.recordStep({ name: step.id, status: 'failed', detail: isTransient(err) && !givingUp ? `transient, will resume: ${cause}` : cause });
+      if ((isTransient(err) && !givingUp) || request.action === 'delete') throw err;
       // The failing step may have half-happened (a secret created, its version refused). It was
-      // absent when planned, under the workspace lock, so undoing it is delete-if-present too.
-      const compensation = await compensate(step.id.startsWith('create-') ? [...created, step] : created, applyCtx, ctx);
+      // absent when planned, under the workspace lock, so undoing it is delete-if-present too;
+      // unless its operation's outcome is unknown: it may still be creating, and a delete now
+      // would see nothing and let the create finish afterwards. That one is left as pending cleanup.
+      const inFlight = err instanceof OperationPendingError;
+      const toUndo = step.id.startsWith('create-') && !inFlight ? [...created, step] : created;
+      const compensation = await compensate(toUndo, applyCtx, ctx, names);
+      const pendingCleanup = inFlight ? [{ step: step.id, detail: cause }] : [];
       const failures = compensation.filter((c) => c.status === 'compensation-failed');
       return {
         status: 'failed',
-        reason: `${step.id} failed: ${cause}${failures.length ? `; ${failures.length} compensation(s) failed` : ''}`,
-        result: { plan: plan.steps.map((s) => s.id), failedStep: step.id, compensation },
+        reason: `${step.id} failed: ${cause}${failures.length ? `; ${failures.length} compensation(s) failed` : ''}${pendingCleanup.length ? `; pending cleanup: ${step.id} (its operation may still finish)` : ''}`,
+        result: { plan: plan.steps.map((s) => s.id), failedStep: step.id, compensation, pendingCleanup },
         statusEvent: {
           kind: 'WorkspaceFailed', workspace: request.workspace, requestId: request.requestId, step: step.id, cause,
-          compensation, compensationFailed: failures.length > 0,
+          compensation, compensationFailed: failures.length > 0, pendingCleanup,
         },
       };
     }
@@ -91,13 +102,23 @@ export async function actProvisioning(event: Event, ctx: ActContext<Provisioning
   };
 }
 
-async function compensate(created: PlanStep[], applyCtx: ApplyContext, ctx: ActContext<ProvisioningDeps>) {
+/** Which observed resource a create step made: the undo is checked against it afterwards. */
+const RESOURCE_OF: Partial<Record<PlanStep['id'], keyof ObservedWorkspace>> = {
+  'create-database': 'database', 'create-secret': 'secret', 'create-user': 'user', 'create-bucket': 'bucket', 'create-repository': 'repository',
+};
+
+async function compensate(created: PlanStep[], applyCtx: ApplyContext, ctx: ActContext<ProvisioningDeps>, names: WorkspaceNames) {
   const results: Array<{ step: string; undo: string; status: 'compensated' | 'compensation-failed'; detail: string }> = [];
   for (const step of [...created].reverse()) {
     const undo = compensationFor(step);
     if (!undo) continue;
     try {
       const detail = await applyStep(undo, applyCtx);
+      // "Deleted" must mean gone: look again rather than trust a 404 or a finished delete.
+      const resource = RESOURCE_OF[step.id];
+      if (resource && (await observeWorkspace(applyCtx.deps, applyCtx.plan, names))[resource]) {
+        throw new Error(`${resource} still exists after ${undo.id}`);
+      }
       results.push({ step: step.id, undo: undo.id, status: 'compensated', detail });
       await ctx.recordStep({ name: `compensate:${step.id}`, status: 'compensated', detail });
     } catch (err) {

@@ -23,6 +23,7 @@ import { seedLocalCloud } from './seed.ts';
 import { alertsFlow, FLOW_LIST } from '../../flows/definitions.ts';
 import { startExecutionFollower } from '../../flows/alerts/follower.ts';
 import { watchDeadLetters } from './dead-letter-watcher.ts';
+import { maybeSweep } from '../../runtime/lease.ts';
 import { ensureTopology } from './topology.ts';
 import { readRunningStack, removeStackFile, writeStackFile, type StackFile } from './stack-file.ts';
 
@@ -101,6 +102,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       STACKCTL_GCP_SIM_URL: sim.url,
       STACKCTL_ARGOCD_URL: sim.url,
       LOG_LEVEL: (options.logLevel ?? 'info') as Config['logLevel'],
+      // The functions must know the subscriptions' max attempts to recognise the last one.
+      ...(options.maxDeliveryAttempts !== undefined ? { STACKCTL_MAX_DELIVERY_ATTEMPTS: String(options.maxDeliveryAttempts) } : {}),
       ...options.env,
     });
     await seedLocalCloud(config, clock);
@@ -135,8 +138,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       maxDeliveryAttempts: options.maxDeliveryAttempts,
     });
     emulator.resumePush();
-    const watcher = watchDeadLetters(pubsub, container.deps.store, logger);
+    const watcher = watchDeadLetters(pubsub, { ...container.deps, logger });
     cleanups.push(() => watcher.close());
+    // Deliveries sweep parked queues too; this timer covers a quiet stack whose holder crashed.
+    const sweeper = setInterval(() => { void maybeSweep(container.deps); }, Math.max(1_000, Math.floor(config.leaseTtlMs / 2 / (options.clockSpeed ?? 1))));
+    sweeper.unref();
+    cleanups.push(async () => clearInterval(sweeper));
     const follower = startExecutionFollower(
       { store: container.deps.store, workflows: (await alertsFlow.loadDeps(container.env)).workflows, clock, logger, publisher: container.deps.publisher },
       { intervalMs: options.followIntervalMs ?? 500 },

@@ -107,6 +107,8 @@ locals {
       STACKCTL_KMS_KEY_REGISTRY = var.registry_kms_key_id
       LOG_LEVEL                 = var.log_level
       LOG_EXECUTION_ID          = "true"
+      # The subscriptions' max attempts: the last delivery attempt compensates instead of nacking.
+      STACKCTL_MAX_DELIVERY_ATTEMPTS = tostring(var.max_delivery_attempts)
     },
     var.argocd_url == "" ? {} : { STACKCTL_ARGOCD_URL = var.argocd_url },
     var.function_env,

@@ -64,6 +64,18 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (namespace, key)
   );
   `,
+  // 2: parked deliveries, the per-target queue of work that found its target busy
+  `
+  CREATE TABLE parked (
+    id        TEXT PRIMARY KEY,
+    target    TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    parked_at TEXT NOT NULL,
+    doc       TEXT NOT NULL,
+    UNIQUE (target, key)
+  );
+  CREATE INDEX parked_by_target ON parked (target, parked_at, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -31,6 +31,14 @@ export function prepareStatements(db: Database.Database) {
       'INSERT INTO dead_letters (id, at, flow, replayed, doc) VALUES (@id, @at, @flow, @replayed, @doc)'),
     deadLetterById: db.prepare('SELECT doc FROM dead_letters WHERE id = ?').pluck(),
     markReplayed: db.prepare('UPDATE dead_letters SET replayed = 1, doc = @doc WHERE id = @id'),
+    parkedByTargetKey: db.prepare('SELECT doc FROM parked WHERE target = ? AND key = ?').pluck(),
+    upsertParked: db.prepare(
+      `INSERT INTO parked (id, target, key, parked_at, doc) VALUES (@id, @target, @key, @parkedAt, @doc)
+       ON CONFLICT (target, key) DO UPDATE SET parked_at = excluded.parked_at, doc = excluded.doc`),
+    nextParked: db.prepare('SELECT doc FROM parked WHERE target = ? ORDER BY parked_at, id LIMIT 1').pluck(),
+    deleteParked: db.prepare('DELETE FROM parked WHERE id = ?'),
+    parkedTargets: db.prepare(
+      'SELECT target, COUNT(*) AS count, MIN(parked_at) AS oldest FROM parked GROUP BY target ORDER BY oldest, target LIMIT ?'),
     getValue: db.prepare('SELECT value, version FROM kv WHERE namespace = ? AND key = ?'),
     versionOf: db.prepare('SELECT version FROM kv WHERE namespace = ? AND key = ?').pluck(),
     insertValue: db.prepare(

@@ -2,6 +2,11 @@
 import type { Command } from 'commander';
 import { emulatorPubsubOptions } from '../../../adapters/local/pubsub-options.ts';
 import { REPLAY_ATTRIBUTE } from '../../../runtime/pipeline.ts';
+import { fullDeadLetterMessage } from '../../../runtime/dead-letters.ts';
+import { deadLetterPayloads } from '../../../runtime/adapters/dead-letter-payloads.ts';
+import { loadConfig } from '../../../runtime/config.ts';
+import { systemClock } from '../../../runtime/system-clock.ts';
+import { localEndpoint } from '../../stack/local-endpoint.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
 import { FLOW_LIST } from '../../../flows/definitions.ts';
 import type { Run, RunStatus, AuditRecord, DeadLetter } from '../../../ports/state-store.ts';
@@ -123,8 +128,11 @@ export function register(program: Command): void {
         const record = await store.getDeadLetter(id);
         if (!record) throw new CliError(`no dead letter with id ${id}`, 'list them with `stackctl dead-letters --all`');
         const topic = Object.values(TOPICS).includes(record.topic as never) ? record.topic : TOPICS[record.flow];
+        // A large message's record keeps only a reference; the full one is in the dead-letter bucket.
+        const config = loadConfig({ ...process.env, GOOGLE_CLOUD_PROJECT: stack.projectId, STACKCTL_GCP_SIM_URL: stack.endpoints.gcpSim, STACKCTL_DATA_DIR: global.dataDir });
+        const full = await fullDeadLetterMessage(record, deadLetterPayloads(localEndpoint(config), systemClock, config.backupBucket).objects);
         const messageId = await pubsub.topic(topic).publishMessage({
-          data: Buffer.from(record.raw.data, 'base64'), attributes: { ...record.raw.attributes, [REPLAY_ATTRIBUTE]: record.id },
+          data: full.data, attributes: { ...full.attributes, [REPLAY_ATTRIBUTE]: record.id },
         });
         const updated = await store.markDeadLetterReplayed(id);
         printResult(global, { replayed: updated, messageId, topic }, () => `replayed ${id} to ${topic} as message ${messageId}`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { GcpRegistry } from '../../../../shared/adapters/gcp/registry.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
-import { isPermanent, isTransient } from '../../../../shared/runtime/errors.ts';
+import { isPermanent, isTransient, OperationPendingError } from '../../../../shared/runtime/errors.ts';
 import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
 import { ArtifactRegistrySim } from '../../../../shared/local/gcp-sim/services/artifactregistry.ts';
 
@@ -30,9 +30,24 @@ describe('GcpRegistry error classification under fault injection', () => {
     { id: 'artifactregistry.projects.locations.repositories.list', call: () => registry.listRepositories('europe-west1') },
     { id: 'artifactregistry.projects.locations.repositories.create', call: () => registry.createRepository({ id: 'fresh', location: 'europe-west1', format: 'DOCKER', labels: {} }) },
     { id: 'artifactregistry.projects.locations.repositories.delete', call: () => registry.deleteRepository('europe-west1', 'existing'), on404: 'ok' },
-    // A failure while polling the operation, for both long-running methods.
-    { id: 'artifactregistry.projects.locations.operations.get', call: () => registry.createRepository({ id: `poll-${Math.random().toString(36).slice(2, 8)}`, location: 'europe-west1', format: 'DOCKER', labels: {} }) },
   ];
+
+  it('a failed poll of the operation, whatever its code, is not the create\'s failure: the wait goes on', async () => {
+    for (const code of [400, 403, 404, 409, 429, 500, 503] as const) {
+      const id = `poll-${code}`;
+      const { err, value } = await outcome('artifactregistry.projects.locations.operations.get', code, () => registry.createRepository({ id, location: 'europe-west1', format: 'DOCKER', labels: {} }));
+      expect(err, `code ${code}`).toBeUndefined();
+      expect(value).toMatchObject({ id });
+    }
+  });
+
+  it('polls that keep failing end the wait as OperationPendingError, transient: the outcome is unknown', async () => {
+    sim.faults.add({ method: 'artifactregistry.projects.locations.operations.get', code: 400 });
+    const err = await registry.createRepository({ id: 'unknown', location: 'europe-west1', format: 'DOCKER', labels: {} }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OperationPendingError);
+    expect(isTransient(err)).toBe(true);
+    expect((err as Error).message).toMatch(/outcome unknown.*may still be running/);
+  });
 
   async function outcome(id: string, code: 400 | 403 | 404 | 409 | 429 | 500 | 503, call: () => Promise<unknown>) {
     sim.faults.clear();

@@ -10,7 +10,7 @@ import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/serve
 import { SqlAdminSim } from '../../../../shared/local/gcp-sim/services/sqladmin.ts';
 import { GcpSqlAdmin } from '../../../../shared/adapters/gcp/sql-admin.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
-import { ControlPlaneError, isPermanent, isTransient } from '../../../../shared/runtime/errors.ts';
+import { ControlPlaneError, isPermanent, isTransient, OperationPendingError } from '../../../../shared/runtime/errors.ts';
 
 const PROJECT = 'fault-project';
 
@@ -91,11 +91,14 @@ describe('GcpSqlAdmin error classification under fault injection', () => {
     });
   }
 
-  it('classifies a failure while polling the operation as transient and the operation error as permanent', async () => {
-    sim.faults.add({ method: 'sqladmin.operations.get', times: 1, code: 503 });
+  it('waits through failed polls (even a 400), ends a wait whose polls keep failing as transient, and an operation error is permanent', async () => {
+    sim.faults.add({ method: 'sqladmin.operations.get', times: 2, code: 400 });
+    await admin.patchInstanceLabels('db', { again: '0' });
+    sim.faults.add({ method: 'sqladmin.operations.get', code: 503 });
     const polled = await failure(admin.patchInstanceLabels('db', { again: '1' }));
-    expect({ transient: isTransient(polled), message: polled.message }).toMatchObject({ transient: true });
-    // The abandoned patch is still running on the instance; let it finish first.
+    expect({ transient: isTransient(polled), pending: polled instanceof OperationPendingError }).toEqual({ transient: true, pending: true });
+    sim.faults.clear();
+    // The patch whose outcome was unknown is still running on the instance; let it finish first.
     clock.advance(10_000);
     sim.service<SqlAdminSim>('sqladmin').failNextOperation({ instance: 'db', operationType: 'UPDATE', code: 'INTERNAL_ERROR', message: 'disk detached' });
     const opError = await failure(admin.patchInstanceLabels('db', { again: '2' }));

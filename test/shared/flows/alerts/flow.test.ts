@@ -162,7 +162,7 @@ describe('guardrails', () => {
   });
 
   it('global rate limit per hour', async () => {
-    h = startHarness(DEFAULT_RULES_TEXT.replace('rateLimitPerHour: 10', 'rateLimitPerHour: 2'));
+    h = startHarness(DEFAULT_RULES_TEXT.replace('rateLimitPerHour: 10', 'rateLimitPerHour: 2').replace('apps: [zenml-server, mlflow]', 'apps: [a, b, c]'));
     const apps = ['a', 'b', 'c'];
     const outcomes = [];
     for (const app of apps) outcomes.push(await h.deliver(incidentMessage({ incident_id: `0.${app}`, policy_user_labels: { remediation: 'redeploy', app } })));
@@ -227,6 +227,18 @@ describe('guardrails', () => {
     expect(await h.store.getRun(outcome.runId!)).toMatchObject({
       error: { class: 'permanent', message: 'cannot build the remediation: rule redeploy-app target: {{ incident.policy_user_labels.app }} has no value in this incident' },
     });
+    expect(h.workflows.started).toHaveLength(0);
+  });
+
+  it('an incident naming an app the rules do not list is dead-lettered with the reason and starts nothing', async () => {
+    h = startHarness();
+    const outcome = await h.deliver(incidentMessage({ incident_id: '0.grafana', policy_user_labels: { remediation: 'redeploy', app: 'grafana' } }));
+    expect(outcome).toMatchObject({ ack: true, status: 'failed' });
+    expect(await h.store.getRun(outcome.runId!)).toMatchObject({
+      error: { class: 'permanent', message: 'refused: rule redeploy-app target: app "grafana" is not in the rules file\'s allow.apps (zenml-server, mlflow)' },
+    });
+    const [dl] = await h.store.listDeadLetters();
+    expect(dl!.reason).toMatch(/allow\.apps/);
     expect(h.workflows.started).toHaveLength(0);
   });
 

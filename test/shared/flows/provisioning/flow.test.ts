@@ -165,12 +165,52 @@ describe('provisioning flow on gcp-sim', () => {
     expect({ ...(await inventory(cloud)), bucket: 0, buckets: 0 }).toEqual(NOTHING);
   });
 
-  it('two requests for the same workspace at once are serialised by the workspace lock', async () => {
+  it('two requests for the same workspace at once: the second waits parked (acked) and runs when the first releases', async () => {
     const [a, b] = await Promise.all([run(message()), run(message({ requestId: 'req-concurrent' }))]);
-    const outcomes = [a, b].map((o) => o.ack);
-    expect(outcomes.sort()).toEqual([false, true]);
-    const retried = await run(message({ requestId: a.ack ? 'req-concurrent' : base.requestId }));
+    expect([a, b].map((o) => o.outcome).sort()).toEqual(['processed', 'queued']);
+    expect([a, b].every((o) => o.ack)).toBe(true);
+    const handedOver = cloud.publisher.messages.filter((m) => m.topic === 'cp-provisioning-requests');
+    expect(handedOver).toHaveLength(1);
+    const retried = await run({ ...message(), data: handedOver[0]!.data as Buffer, attributes: handedOver[0]!.attributes ?? {} });
     expect(retried).toMatchObject({ ack: true, status: 'succeeded' });
     expect(await inventory(cloud)).toEqual(ALL_ONE);
+  });
+
+  it.each([
+    ['sqladmin.operations.get', 'create-database'],
+    ['artifactregistry.projects.locations.operations.get', 'create-repository'],
+  ])('a 400 while polling %s is not a failure of the create: the run waits and ends with exactly one of each', async (method) => {
+    cloud.sim.faults.add({ method, times: 2, code: 400, message: 'Invalid request' });
+    const outcome = await run(message());
+    expect(outcome).toMatchObject({ ack: true, status: 'succeeded' });
+    expect(await inventory(cloud)).toEqual(ALL_ONE);
+  });
+
+  it.each([
+    ['sqladmin.operations.get'],
+    ['artifactregistry.projects.locations.operations.get'],
+  ])('an operation whose outcome cannot be read (%s always 400) is retried, never compensated while it may still run', async (method) => {
+    cloud.sim.faults.add({ method, code: 400, message: "Invalid request" });
+    const first = await run(message());
+    expect(first).toMatchObject({ ack: false, outcome: 'retry' });
+    expect((await cloud.store.listRuns())[0]!.steps.some((s) => s.status === 'compensated')).toBe(false);
+    cloud.sim.faults.clear();
+    const second = await run(message());
+    expect(second).toMatchObject({ ack: true, status: 'succeeded' });
+    expect(await inventory(cloud)).toEqual(ALL_ONE);
+  });
+
+  it('always-503 on the final delivery attempt compensates what the run created: no secret with a live password is left', async () => {
+    cloud.sim.faults.add({ method: 'storage.buckets.insert', code: 503 });
+    for (let attempt = 1; attempt < 5; attempt++) {
+      expect(await run({ ...message(), deliveryAttempt: attempt })).toMatchObject({ ack: false });
+    }
+    const last = await run({ ...message(), deliveryAttempt: 5 });
+    expect(last).toMatchObject({ ack: true, outcome: 'processed', status: 'failed' });
+    expect(await inventory(cloud)).toEqual(NOTHING);
+    const failed = cloud.publisher.messages.find((m) => m.data?.kind === 'WorkspaceFailed')!.data;
+    expect(failed).toMatchObject({ step: 'create-bucket', compensationFailed: false });
+    expect(failed.cause).toMatch(/gave up after 5 delivery attempts/);
+    expect((await cloud.store.listDeadLetters())[0]!.reason).toMatch(/gave up after 5 delivery attempts/);
   });
 });
