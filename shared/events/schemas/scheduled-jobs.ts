@@ -16,12 +16,13 @@ export const backupJobSchema = z.strictObject({
   apiVersion,
   kind: z.literal('BackupJob').describe('always BackupJob'),
   job: jobName,
-  task: z.enum(['backup', 'export', 'retention', 'rpo-check', 'restore-drill']).describe('backup, export, retention, rpo-check or restore-drill'),
+  task: z.enum(['backup', 'export', 'retention', 'rpo-check', 'restore-drill', 'bucket-restore'])
+    .describe('backup, export, retention, rpo-check, restore-drill or bucket-restore'),
   instance: sqlInstanceName.describe('the Cloud SQL instance; also the lease target'),
   // A job publishing every hour uses 60.
   slotMinutes: slotMinutes(60, 60 * 24 * 31),
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({})
-    .describe('task-specific options (retention counts, export bucket): strings, numbers, booleans'),
+    .describe('task-specific options, strings, numbers and booleans, checked per task (see below)'),
 });
 
 export const costReportJobSchema = z.strictObject({

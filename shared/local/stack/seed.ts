@@ -25,6 +25,13 @@ export async function seedLocalCloud(config: Config, clock: Clock): Promise<void
       labels: { 'managed-by': 'terraform', purpose: 'backups' }, retentionPeriodSeconds: 7 * 86_400,
     });
   }
+  // The exports bucket of the backups flow, in the backup region, versioned, with a retention policy.
+  if (!(await objects.getBucket(config.exportsBucket))) {
+    await objects.createBucket({
+      name: config.exportsBucket, location: config.backupRegion.toUpperCase(), versioning: true, uniformBucketLevelAccess: true,
+      labels: { 'managed-by': 'terraform', purpose: 'sql-exports' }, retentionPeriodSeconds: 7 * 86_400,
+    });
+  }
   // The cost reports bucket (module control-plane): the cost-report function writes there.
   const reportsBucket = costSettings(config).reportsBucket;
   if (!(await objects.getBucket(reportsBucket))) {

@@ -23,6 +23,9 @@ export function deadLetterPayloads(endpoint: GcpEndpointConfig, clock: Clock, bu
     putObject: async (bucket, name, data, contentType) => (await load()).putObject(bucket, name, data, contentType),
     getObject: async (bucket, name) => (await load()).getObject(bucket, name),
     deleteObject: async (bucket, name) => (await load()).deleteObject(bucket, name),
+    statObject: async (bucket, name) => (await load()).statObject(bucket, name),
+    listObjectVersions: async (bucket, options) => (await load()).listObjectVersions(bucket, options),
+    copyObjectVersion: async (bucket, name, generation, destination) => (await load()).copyObjectVersion(bucket, name, generation, destination),
   };
   return { objects, bucket };
 }

@@ -47,7 +47,8 @@ describe('buildContainer', () => {
 describe('pubsubHttpFunction', () => {
   it('loads a flow\'s deps once per container, through its declaration', async () => {
     let loads = 0;
-    const flow = { ...backupsFlow, loadDeps: async () => { loads++; return {}; } };
+    // The backups declaration with stand-in deps and act: what is under test is the loading.
+    const flow = { ...backupsFlow, loadDeps: async () => { loads++; return {} as never; }, act: async () => ({ status: 'accepted' as const }) };
     const store = openSqliteStateStore(':memory:');
     useContainer(await buildContainer({ config: loadConfig({ LOG_LEVEL: 'silent' }), store, publisher: new RecordingPublisher() }));
     const fn = pubsubHttpFunction(flow);

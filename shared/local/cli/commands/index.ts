@@ -36,6 +36,7 @@ export const lazyCommands: LazyCommand[] = [
   { commands: { build: 'bundle functions/index.ts with esbuild and write the deployable archive (<out>.zip) for Terraform' }, load: () => import('./build.ts') },
   { commands: { bench: 'benchmarks: Pub/Sub emulator throughput, handler runtime overhead, workflow interpreter vs plain JS, CLI start-up' }, load: () => import('./bench.ts') },
   { commands: { completion: 'print a shell completion script: `source <(stackctl completion bash)` (or zsh)' }, load: () => import('./completion.ts') },
+  { commands: { backups: 'backups, exports (age, size) and the last restore drills (RTO); `run TASK`, `regional-restore`' }, load: () => import('./backups.ts') },
   { commands: { report: 'reports built from the local stack' }, load: () => import('./report.ts') },
   { commands: { cost: 'cost tools' }, load: () => import('./cost.ts') },
   { commands: { budget: 'the dev stack\'s budget scale-down: show, approve, reject, restore' }, load: () => import('./budget.ts') },
