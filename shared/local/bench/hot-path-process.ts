@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { TOPICS } from '../../events/topics.ts';
 import { budgetsFlow } from '../../flows/budgets/flow.ts';
+import type { BudgetsDeps } from '../../flows/budgets/deps.ts';
 import { localSimulatorAuth } from '../../adapters/local/local-auth.ts';
 import { openSqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
 import { PubsubPublisher } from '../../adapters/gcp/publisher.ts';
@@ -37,7 +38,7 @@ const warmup = Math.min(100, Math.ceil(events / 5));
 function budgetMessage(i: number): PubsubMessage {
   const data = {
     budgetDisplayName: 'bench', costAmount: 1 + i, costIntervalStart: '2026-11-01T00:00:00Z', budgetAmount: 10,
-    budgetAmountType: 'SPECIFIED_AMOUNT', alertThresholdExceeded: 0.5, currencyCode: 'USD',
+    budgetAmountType: 'SPECIFIED_AMOUNT', currencyCode: 'USD',
   };
   return {
     data: Buffer.from(JSON.stringify(data)),
@@ -47,6 +48,20 @@ function budgetMessage(i: number): PubsubMessage {
     mode: 'push',
   };
 }
+
+/**
+ * The events are routine budget updates (no threshold crossed): the act records the latest spend in
+ * the state store and publishes its status event, and touches none of the flow's adapters, which
+ * would only add simulated Monitoring and Argo CD calls to what is measured. Any use of them fails.
+ */
+const unused = (what: string) => new Proxy({}, { get: () => { throw new Error(`hot-path bench: a routine update must not use ${what}`); } });
+const routineOnlyDeps: BudgetsDeps = {
+  rules: () => { throw new Error('hot-path bench: a routine update must not read the budget rules'); },
+  environment: 'prod',
+  metrics: unused('Monitoring') as BudgetsDeps['metrics'],
+  apps: unused('Argo CD') as BudgetsDeps['apps'],
+  sql: unused('Cloud SQL') as BudgetsDeps['sql'],
+};
 
 /** Runs `work(i)` for i in [from, to) with `concurrency` in flight; returns elapsed ms. */
 async function drive(from: number, to: number, work: (i: number) => Promise<void>): Promise<number> {
@@ -67,7 +82,7 @@ async function pipelineSide(): Promise<number> {
   const container = await buildContainer({ config, store, logger: createLogger({ level: 'silent' }), simulatorAuth: localSimulatorAuth() });
   try {
     const work = async (i: number) => {
-      const outcome = await processMessage(budgetsFlow, container.deps, {}, budgetMessage(i));
+      const outcome = await processMessage(budgetsFlow, container.deps, routineOnlyDeps, budgetMessage(i));
       if (outcome.outcome !== 'processed') throw new Error(`event ${i}: ${JSON.stringify(outcome)}`);
     };
     await drive(0, warmup, work);

@@ -135,7 +135,7 @@ export function register(program: Command): void {
       const global = globalOptions(cmd);
       const stack = requireRunningStack(global.dataDir);
       const deps = stackBackupsDeps(stack);
-      const store = openLocalStore(global.dataDir);
+      const store = await openLocalStore(global.dataDir);
       try {
         const instance = instanceOption(cmd);
         const view = await backupsView(deps, store, instance, new Date(), Number(opts.limit));
@@ -156,7 +156,7 @@ export function register(program: Command): void {
       const global = globalOptions(cmd);
       const instance = instanceOption(cmd);
       const stack = requireRunningStack(global.dataDir);
-      const store = openLocalStore(global.dataDir);
+      const store = await openLocalStore(global.dataDir);
       try {
         // A fresh job id per invocation: each run is its own schedule slot, never a duplicate.
         const job = { apiVersion: 'stackctl/v1', kind: 'BackupJob', job: `stackctl-${task}-${randomBytes(4).toString('hex')}`, task, instance, slotMinutes: 1, options: options(opts.option) };
