@@ -7,3 +7,4 @@ export * from './schemas/common.ts';
 export * from './schemas/monitoring-incident.ts';
 export * from './schemas/scheduled-jobs.ts';
 export * from './schemas/workspace-request.ts';
+export * from './schemas/backup-task-options.ts';

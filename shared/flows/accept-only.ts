@@ -3,7 +3,7 @@
  * status `accepted` and takes no action (the README's status table says so).
  */
 import {
-  decodeBackupJob, decodeBudgetNotification, decodeCostReportJob,
+  decodeBudgetNotification, decodeCostReportJob,
   type EventOfKind,
 } from '../events/index.ts';
 import type { FlowDefinition } from '../runtime/flow.ts';
@@ -15,14 +15,6 @@ export const budgetsFlow: FlowDefinition<EventOfKind<'BudgetNotification'>> = {
   decode: decodeBudgetNotification,
   actor: (e) => `budget:${e.attributes.budgetId}`,
   describe: (e) => ({ budget: e.data.budgetDisplayName, cost: e.data.costAmount, budgetAmount: e.data.budgetAmount, threshold: e.data.alertThresholdExceeded }),
-  act: accepted,
-};
-
-export const backupsFlow: FlowDefinition<EventOfKind<'BackupJob'>> = {
-  flow: 'backups',
-  decode: decodeBackupJob,
-  actor: (e) => `scheduler:${e.job.job}`,
-  describe: (e) => ({ job: e.job.job, task: e.job.task, instance: e.job.instance, slot: e.slot }),
   act: accepted,
 };
 

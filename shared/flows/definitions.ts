@@ -3,7 +3,8 @@
  * function entry point imports only its own flow's module, so its bundle loads nothing else.
  */
 import { alertsFlow } from './alerts/flow.ts';
-import { backupsFlow, budgetsFlow, costReportsFlow } from './accept-only.ts';
+import { budgetsFlow, costReportsFlow } from './accept-only.ts';
+import { backupsFlow } from './backups/flow.ts';
 import { provisioningFlow } from './provisioning/flow.ts';
 
 export { alertsFlow, backupsFlow, budgetsFlow, costReportsFlow, provisioningFlow };

@@ -22,6 +22,13 @@ export interface StoredObject {
   contentType?: string;
   updated?: Date;
   generation?: string;
+  md5Hash?: string;
+  crc32c?: string;
+  timeCreated?: Date;
+  /** Set on noncurrent versions: when they stopped being live. */
+  timeDeleted?: Date;
+  /** Until when the bucket's retention policy forbids deleting or overwriting it. */
+  retentionExpiresAt?: Date;
 }
 
 export interface ObjectStore {
@@ -34,4 +41,10 @@ export interface ObjectStore {
   putObject(bucket: string, name: string, data: Buffer | string, contentType?: string): Promise<StoredObject>;
   getObject(bucket: string, name: string): Promise<Buffer | null>;
   deleteObject(bucket: string, name: string): Promise<void>;
+  /** The object's metadata (checksums, generation, retention), or null when it does not exist. */
+  statObject(bucket: string, name: string): Promise<StoredObject | null>;
+  /** Every generation, live and noncurrent (objects.list with versions=true), all pages. */
+  listObjectVersions(bucket: string, options?: { prefix?: string }): Promise<StoredObject[]>;
+  /** Copies generation `generation` of `name` over the live object `destination` (same bucket by default). */
+  copyObjectVersion(bucket: string, name: string, generation: string, destination?: { bucket?: string; name?: string }): Promise<StoredObject>;
 }

@@ -19,6 +19,10 @@ export interface SqlInstance {
   binaryLogEnabled: boolean;
   pointInTimeRecoveryEnabled: boolean;
   transactionLogRetentionDays: number;
+  /** HH:MM UTC at which the automated backup window starts (`backupConfiguration.startTime`). */
+  backupStartTime?: string;
+  /** Where backups are stored (`backupConfiguration.location`); absent means the multi-region nearest the instance. */
+  backupLocation?: string;
   userLabels: Record<string, string>;
   createTime?: Date;
 }
@@ -34,6 +38,9 @@ export interface SqlBackupRun {
   startTime?: Date;
   endTime?: Date;
   windowStartTime?: Date;
+  /** Where the backup is stored (a region or multi-region). */
+  location?: string;
+  error?: string;
 }
 
 export interface SqlDatabase {

@@ -26,6 +26,10 @@ export const configSchema = z.object({
   /** Bucket for exports and final workspace dumps (module storage). */
   STACKCTL_BACKUP_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/).optional(),
   STACKCTL_ARGOCD_URL: z.url().optional(),
+  /** Backups: the disaster-recovery region, where backups and exports are kept (var.backup_region). */
+  STACKCTL_BACKUP_REGION: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'must be a GCP region such as us-east1').default('us-east1'),
+  /** Backups: the bucket for scheduled SQL exports, in the backup region. */
+  STACKCTL_EXPORTS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STACKCTL_LOG_PRETTY: bool.default(false),
 });
@@ -46,6 +50,8 @@ export interface Config {
   sqlInstance: string;
   backupBucket: string;
   argoCdUrl?: string;
+  backupRegion: string;
+  exportsBucket: string;
   logLevel: RawConfig['LOG_LEVEL'];
 }
 
@@ -72,6 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqlInstance: c.STACKCTL_SQL_INSTANCE,
     backupBucket: c.STACKCTL_BACKUP_BUCKET ?? `${c.GOOGLE_CLOUD_PROJECT}-backups`,
     argoCdUrl: c.STACKCTL_ARGOCD_URL,
+    backupRegion: c.STACKCTL_BACKUP_REGION,
+    // Terraform points exports at its backup bucket (in the backup region) through STACKCTL_BACKUP_BUCKET.
+    exportsBucket: c.STACKCTL_EXPORTS_BUCKET ?? c.STACKCTL_BACKUP_BUCKET ?? `${c.GOOGLE_CLOUD_PROJECT}-sql-exports`,
     logLevel: c.LOG_LEVEL,
   };
 }

@@ -15,8 +15,10 @@ export async function loadFlowDeps(flow: FlowName, config: Config, clock: Clock)
       return (await import('./adapters/provisioning.ts')).provisioningDeps(config, clock);
     case 'alerts':
       return (await import('./adapters/alerts.ts')).alertsDeps(config, clock);
+    case 'backups':
+      return (await import('./adapters/backups.ts')).backupsDeps(config, clock);
     default:
-      // backups, budgets, costReports act through no adapters yet (their flows record runs only).
+      // budgets, costReports act through no adapters yet (their flows record runs only).
       return undefined;
   }
 }

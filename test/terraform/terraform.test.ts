@@ -281,8 +281,8 @@ describe('terraform tree: consistency with the code', () => {
 
   it('extracts the label keys of the real rules file (or of the built-in defaults when there is none)', () => {
     const expectations = remediationExpectations(rulesFile);
-    expect(expectations.map((e) => e.remediation).sort()).toEqual(['pitr-restore', 'redeploy']);
-    expect(Object.fromEntries(expectations.map((e) => [e.remediation, e.labelKeys]))).toMatchObject({ redeploy: ['app'], 'pitr-restore': ['instance'] });
+    expect(expectations.map((e) => e.remediation).sort()).toEqual(['backup', 'pitr-restore', 'redeploy']);
+    expect(Object.fromEntries(expectations.map((e) => [e.remediation, e.labelKeys]))).toEqual({ redeploy: ['app'], 'pitr-restore': ['instance'], backup: ['instance'] });
   });
 
   it('every scheduled backup task and both cost-report periods have a Scheduler job; bucket-restore is on demand', async () => {

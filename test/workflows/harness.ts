@@ -14,6 +14,7 @@ import { loadWorkflow, runWorkflow, type ExecutionResult, type WorkflowProgram }
 import { startGcpSim, type GcpSim } from '../../shared/local/gcp-sim/server.ts';
 import { SqlAdminSim } from '../../shared/local/gcp-sim/services/sqladmin.ts';
 import { SecretManagerSim } from '../../shared/local/gcp-sim/services/secretmanager.ts';
+import { StorageSim } from '../../shared/local/gcp-sim/services/storage.ts';
 import { ArgoCdSim } from '../../shared/local/gcp-sim/services/argocd.ts';
 import { PubsubSim } from '../../shared/local/gcp-sim/services/pubsub.ts';
 import { WorkflowExecutionsSim } from '../../shared/local/gcp-sim/services/workflowexecutions.ts';
@@ -29,6 +30,9 @@ export const EVENTS_TOPIC = `projects/${PROJECT}/topics/cp-events`;
 export const WORKFLOWS_DIR = join(import.meta.dirname, '../../workflows');
 /** Midday, far from the simulated 03:00 automated backups, so an hour's wait changes nothing by itself. */
 export const START = '2026-03-10T12:00:00.000Z';
+/** The exports bucket in the backup region (what Terraform creates for the backups flow). */
+export const EXPORTS_BUCKET = `${PROJECT}-sql-exports`;
+export const BACKUP_REGION = 'us-east1';
 const TEST_TOKEN = 'workflow-test-token-not-a-credential';
 
 export interface PublishedEvent {
@@ -65,7 +69,8 @@ export interface WorkflowStack {
   /** Called (and awaited) for each event the workflows publish, before the publish call returns to them. */
   onEvent?: (event: PublishedEvent) => Promise<void> | void;
   fault(rule: FaultRule): void;
-  run(workflow: 'redeploy' | 'pitr-restore', argument: unknown): Promise<ExecutionResult>;
+  run(workflow: 'redeploy' | 'pitr-restore' | 'restore-drill' | 'bucket-restore' | 'regional-restore' | 'backup-now', argument: unknown): Promise<ExecutionResult>;
+  storage: StorageSim;
   /** REST call to gcp-sim with a bearer token (test setup and inspection). */
   api(method: string, path: string, body?: unknown): Promise<any>;
   secretVersions(secret: string): Promise<Array<{ name: string; state: string }>>;
@@ -137,9 +142,11 @@ export async function startWorkflowStack(): Promise<WorkflowStack> {
       project: PROJECT, name: INSTANCE, region: 'us-central1', tier: 'db-n1-standard-2', databaseVersion: 'MYSQL_8_0',
       transactionLogRetentionDays: 7, userLabels: { stack: 'zenml', 'managed-by': 'terraform' },
       databases: [{ name: 'zenml' }, { name: 'mlflow' }], users: [{ name: 'zenml' }, { name: 'mlflow' }],
+      backupLocation: BACKUP_REGION,
     }],
   });
   const argocd = new ArgoCdSim();
+  const storage = new StorageSim();
   // Child executions (pitr-restore → redeploy) run with the same clock, fetch and endpoints; the
   // URLs are filled in once the servers listen.
   const childOptions: EngineBackendOptions = {
@@ -148,9 +155,9 @@ export async function startWorkflowStack(): Promise<WorkflowStack> {
   const engine = new EngineExecutionBackend(childOptions);
   const sim = await startGcpSim({
     clock,
-    services: [sql, new SecretManagerSim(), argocd, new PubsubSim(emulator), new WorkflowExecutionsSim(engine)],
+    services: [sql, new SecretManagerSim(), storage, argocd, new PubsubSim(emulator), new WorkflowExecutionsSim(engine)],
   });
-  const env = { ARGOCD_URL: sim.url, EVENTS_TOPIC, ZENML_HEALTH_URL: health.url };
+  const env = { ARGOCD_URL: sim.url, EVENTS_TOPIC, ZENML_HEALTH_URL: health.url, BACKUP_REGION };
   childOptions.connectorBaseUrl = sim.url;
   childOptions.env = env;
 
@@ -168,13 +175,14 @@ export async function startWorkflowStack(): Promise<WorkflowStack> {
     await api('POST', `/v1/projects/${PROJECT}/secrets?secretId=${id}`, { replication: { automatic: {} } });
     await api('POST', `/v1/projects/${PROJECT}/secrets/${id}:addVersion`, { payload: { data: Buffer.from(payload).toString('base64') } });
   };
+  await api('POST', `/storage/v1/b?project=${PROJECT}`, { name: EXPORTS_BUCKET, location: BACKUP_REGION.toUpperCase(), versioning: { enabled: true } });
   await createSecret(TOKEN_SECRET, 'argocd-api-token-for-tests');
   await createSecret(DB_SECRET, JSON.stringify({
     instance: INSTANCE, instanceConnectionName: `${PROJECT}:us-central1:${INSTANCE}`, database: 'zenml', user: 'zenml', ipType: 'PRIVATE',
   }));
 
   const stack: WorkflowStack = {
-    clock, sim, emulator, sql, argocd, engine, health, events, requests,
+    clock, sim, emulator, sql, storage, argocd, engine, health, events, requests,
     fault: (rule) => { sim.faults.add(rule); },
     run: (workflow, argument) => runWorkflow(program(workflow), argument, {
       clock, env, connectorBaseUrl: sim.url, fetch: recordingFetch, tokenProvider: async () => TEST_TOKEN,

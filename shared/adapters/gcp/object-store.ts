@@ -116,6 +116,34 @@ export class GcpObjectStore implements ObjectStore {
     }
   }
 
+  async statObject(bucket: string, name: string): Promise<StoredObject | null> {
+    try {
+      const [metadata] = await callApi(`storage.objects.get ${bucket}/${name}`, async () => (await this.storage()).bucket(bucket).file(name).getMetadata());
+      return toStoredObject(bucket, metadata as ObjectMetadata);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  async listObjectVersions(bucket: string, options: { prefix?: string } = {}): Promise<StoredObject[]> {
+    const [files] = await callApi(`storage.objects.list ${bucket} (versions)`, async () => (await this.storage()).bucket(bucket).getFiles({
+      prefix: options.prefix, versions: true, autoPaginate: true,
+    }));
+    return files.map((file) => toStoredObject(bucket, file.metadata as ObjectMetadata));
+  }
+
+  async copyObjectVersion(bucket: string, name: string, generation: string, destination: { bucket?: string; name?: string } = {}): Promise<StoredObject> {
+    if (!/^\d+$/.test(generation)) throw new PermanentError(`copyObjectVersion: generation must be an integer, got "${generation}"`, { where: 'storage.objects.rewrite', code: 400 });
+    const storage = await this.storage();
+    const target = storage.bucket(destination.bucket ?? bucket).file(destination.name ?? name);
+    const where = `storage.objects.rewrite ${bucket}/${name}#${generation} -> ${destination.bucket ?? bucket}/${destination.name ?? name}`;
+    await callApi(where, () => storage.bucket(bucket).file(name, { generation: Number(generation) }).copy(target));
+    // copy() resolves with a File whose metadata is not filled in from the rewrite response.
+    const [metadata] = await callApi(`storage.objects.get ${target.bucket.name}/${target.name}`, () => target.getMetadata());
+    return toStoredObject(destination.bucket ?? bucket, metadata as ObjectMetadata);
+  }
+
   async deleteObject(bucket: string, name: string): Promise<void> {
     try {
       await callApi(`storage.objects.delete ${bucket}/${name}`, async () => (await this.storage()).bucket(bucket).file(name).delete());
@@ -173,6 +201,11 @@ interface ObjectMetadata {
   contentType?: string;
   updated?: string;
   generation?: string | number;
+  md5Hash?: string;
+  crc32c?: string;
+  timeCreated?: string;
+  timeDeleted?: string;
+  retentionExpirationTime?: string;
 }
 
 function toBucket(metadata: BucketMetadata): Bucket {
@@ -195,5 +228,10 @@ function toStoredObject(bucket: string, metadata: ObjectMetadata): StoredObject 
   if (metadata.contentType) obj.contentType = metadata.contentType;
   if (metadata.updated) obj.updated = new Date(metadata.updated);
   if (metadata.generation !== undefined) obj.generation = String(metadata.generation);
+  if (metadata.md5Hash) obj.md5Hash = metadata.md5Hash;
+  if (metadata.crc32c) obj.crc32c = metadata.crc32c;
+  if (metadata.timeCreated) obj.timeCreated = new Date(metadata.timeCreated);
+  if (metadata.timeDeleted) obj.timeDeleted = new Date(metadata.timeDeleted);
+  if (metadata.retentionExpirationTime) obj.retentionExpiresAt = new Date(metadata.retentionExpirationTime);
   return obj;
 }

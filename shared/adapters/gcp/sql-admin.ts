@@ -324,6 +324,8 @@ function toInstance(i: IDatabaseInstance): SqlInstance {
     binaryLogEnabled: unwrap(backup.binaryLogEnabled) ?? false,
     pointInTimeRecoveryEnabled: unwrap(backup.pointInTimeRecoveryEnabled) ?? false,
     transactionLogRetentionDays: unwrap(backup.transactionLogRetentionDays) ?? 0,
+    ...(backup.startTime ? { backupStartTime: backup.startTime } : {}),
+    ...(backup.location ? { backupLocation: backup.location } : {}),
     userLabels: { ...(settings.userLabels ?? {}) },
     ...(created ? { createTime: created } : {}),
   };
@@ -338,6 +340,9 @@ function toBackupRun(r: IBackupRun): SqlBackupRun {
     type: enumName(r.type, v1.SqlBackupRunType) as SqlBackupRun['type'],
   };
   if (r.description) run.description = r.description;
+  if (r.location) run.location = r.location;
+  const errorDetail = r.error ? [r.error.code, r.error.message].filter(Boolean).join(': ') : '';
+  if (errorDetail) run.error = errorDetail;
   const times = { enqueuedTime: r.enqueuedTime, startTime: r.startTime, endTime: r.endTime, windowStartTime: r.windowStartTime };
   for (const [k, t] of Object.entries(times)) {
     const d = fromTimestamp(t);

@@ -12,11 +12,11 @@ export const backupJobSchema = z.strictObject({
   apiVersion: z.literal('stackctl/v1'),
   kind: z.literal('BackupJob'),
   job: jobName,
-  task: z.enum(['backup', 'export', 'retention', 'rpo-check', 'restore-drill']),
+  task: z.enum(['backup', 'export', 'retention', 'rpo-check', 'restore-drill', 'bucket-restore']),
   instance: sqlInstanceName,
   /** Length of one schedule slot; a job publishing every hour uses 60. */
   slotMinutes: z.number().int().min(1).max(60 * 24 * 31).default(60),
-  /** Task-specific options (retention counts, export bucket). */
+  /** Task-specific options (retention counts, export bucket); each task's are checked by backup-task-options.ts. */
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
 });
 

@@ -26,6 +26,8 @@ export interface DefaultSimOptions {
   clock: Clock;
   /** The stack's Cloud SQL instance. */
   sqlInstance?: string;
+  /** Where the instance's backups are stored (Terraform's backup region). */
+  backupRegion?: string;
   /** Bridge the Pub/Sub REST API to this emulator (host:port); without it, no `pubsub` service. */
   pubsubEmulatorHost?: string;
   /** Where Workflow Executions finds `<workflow>.yaml`; default the repository's `workflows/`. */
@@ -42,6 +44,7 @@ export function defaultWorkflowEnv(projectId: string): (baseUrl: string) => Reco
     EVENTS_TOPIC: `projects/${projectId}/topics/cp-events`,
     ARGOCD_URL: baseUrl,
     ZENML_HEALTH_URL: `${baseUrl}/__apps/zenml-server/health`,
+    BACKUP_REGION: 'us-east1',
   });
 }
 
@@ -63,6 +66,8 @@ export function createDefaultSimServices(options: DefaultSimOptions): SimService
         userLabels: { stack: 'zenml', 'managed-by': 'terraform' },
         databases: [{ name: 'zenml', charset: 'utf8mb4' }, { name: 'mlflow', charset: 'utf8mb4' }],
         users: [{ name: 'zenml' }, { name: 'mlflow' }],
+        // Terraform: backup_configuration.location = var.backup_region.
+        backupLocation: options.backupRegion ?? 'us-east1',
       }],
     }),
     new SecretManagerSim(),

@@ -79,6 +79,12 @@ export async function startGcpSim(options: GcpSimOptions): Promise<GcpSim> {
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => send(res, 500, new SimError(500, `gcp-sim internal error: ${(err as Error).message}`).toJSON()));
   });
+  // Node 20's global agent keeps sockets alive and reuses them for up to 5 s idle; with the
+  // server's default keepAliveTimeout (also 5 s) a request can be written to a socket the server
+  // is closing at that instant (EPIPE / ECONNRESET). The server waits longer, so the client always
+  // closes idle sockets first, as with Google's front ends.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');

@@ -24,6 +24,13 @@ export async function seedLocalCloud(config: Config, clock: Clock): Promise<void
       labels: { 'managed-by': 'terraform', purpose: 'backups' }, retentionPeriodSeconds: 7 * 86_400,
     });
   }
+  // The exports bucket of the backups flow, in the backup region, versioned, with a retention policy.
+  if (!(await objects.getBucket(config.exportsBucket))) {
+    await objects.createBucket({
+      name: config.exportsBucket, location: config.backupRegion.toUpperCase(), versioning: true, uniformBucketLevelAccess: true,
+      labels: { 'managed-by': 'terraform', purpose: 'sql-exports' }, retentionPeriodSeconds: 7 * 86_400,
+    });
+  }
   if (!(await secrets.getSecret(APPS_DB_SECRET))) {
     await secrets.createSecret(APPS_DB_SECRET, { 'managed-by': 'terraform' });
     await secrets.addVersion(APPS_DB_SECRET, JSON.stringify({

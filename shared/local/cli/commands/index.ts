@@ -10,6 +10,7 @@ import { register as build } from './build.ts';
 import { register as workflow } from './workflow.ts';
 import { register as sim } from './sim.ts';
 import { register as approvals } from './approvals.ts';
+import { register as backups } from './backups.ts';
 
 /** Every command module registers itself here; keep one line per module. */
 export const commandModules: Array<(program: Command) => void> = [
@@ -24,4 +25,5 @@ export const commandModules: Array<(program: Command) => void> = [
   workflow,
   sim,
   approvals,
+  backups,
 ];

@@ -6,6 +6,7 @@ import { createLogger } from '../../../runtime/logger.ts';
 import { provisioningDeps } from '../../../runtime/adapters/provisioning.ts';
 import { startStack, type RunningStack } from '../../stack/stack.ts';
 import { pitrChapter, redeployChapter } from './remediation.ts';
+import { backupsChapter } from './backups.ts';
 
 export interface DemoContext {
   stack: RunningStack;
@@ -50,13 +51,13 @@ export const provisioningChapter: Chapter = {
 };
 
 /** The tour's chapters, in order; flows add theirs here. */
-export const CHAPTERS: Chapter[] = [provisioningChapter, redeployChapter, pitrChapter];
+export const CHAPTERS: Chapter[] = [provisioningChapter, redeployChapter, pitrChapter, backupsChapter];
 
 export async function runDemo(options: { dataDir: string; clockSpeed: number; json: boolean; chapters?: Chapter[] }) {
   const say = (line: string) => { if (!options.json) process.stdout.write(`${line}\n`); };
   say(`booting a throwaway local stack in ${options.dataDir} (simulated time x${options.clockSpeed})…`);
   const stack = await startStack({
-    dataDir: options.dataDir, clockSpeed: options.clockSpeed, logger: createLogger({ level: 'silent' }),
+    dataDir: options.dataDir, clockSpeed: options.clockSpeed, logger: createLogger({ level: (process.env.DEMO_LOG_LEVEL ?? 'silent') as 'silent' }),
     retry: { minimumBackoffSeconds: 0, maximumBackoffSeconds: 2 },
   });
   const pubsub = new PubSub(emulatorPubsubOptions(stack.info.projectId, stack.info.endpoints.pubsubEmulator));

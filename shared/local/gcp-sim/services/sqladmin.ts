@@ -34,6 +34,8 @@ export interface SeedInstance {
   pointInTimeRecoveryEnabled?: boolean;
   /** HH:MM UTC of the daily automated backup; default 03:00. */
   backupStartTime?: string;
+  /** `backupConfiguration.location` (Terraform sets the backup region). */
+  backupLocation?: string;
   userLabels?: Record<string, string>;
   /** How long before the clock's start the instance was created; default 7 days (so a week of automated backups exists). */
   ageMs?: number;
@@ -136,6 +138,7 @@ export class SqlAdminSim implements SimService {
       userLabels: { ...(seed.userLabels ?? {}) },
       backupEnabled: seed.backupEnabled ?? true,
       backupStartTime: seed.backupStartTime ?? '03:00',
+      ...(seed.backupLocation ? { backupLocation: seed.backupLocation } : {}),
       binaryLogEnabled: seed.binaryLogEnabled ?? (seed.databaseVersion ?? 'POSTGRES').startsWith('MYSQL'),
       pointInTimeRecoveryEnabled: seed.pointInTimeRecoveryEnabled ?? !(seed.databaseVersion ?? 'POSTGRES').startsWith('MYSQL'),
       transactionLogRetentionDays: seed.transactionLogRetentionDays ?? 7,

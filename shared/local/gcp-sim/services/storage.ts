@@ -56,6 +56,8 @@ export class StorageSim implements SimService {
       router.add('GET', `${api}/b/{bucket}/o`, 'storage.objects.list', (r) => this.listObjectsRoute(r));
       router.add('GET', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.get', (r) => this.getObjectRoute(r));
       router.add('DELETE', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.delete', (r) => this.deleteObjectRoute(r));
+      // objects.rewrite and objects.copy: the object path ends where the literal /rewriteTo/ or /copyTo/ begins.
+      router.add('POST', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.rewrite', (r) => this.copyRoute(r));
     }
     router.add('GET', '/download/storage/v1/b/{bucket}/o/{object=**}', 'storage.objects.get', (r) => this.getObjectRoute(r, true));
     router.add('POST', '/upload/storage/v1/b/{bucket}/o', 'storage.objects.insert', (r) => this.upload(r));
@@ -282,6 +284,7 @@ export class StorageSim implements SimService {
       pageToken: req.query.get('pageToken') ?? undefined,
       startOffset: req.query.get('startOffset') ?? undefined,
       endOffset: req.query.get('endOffset') ?? undefined,
+      versions,
     });
     const retention = this.retentionSeconds(state);
     const body: Record<string, unknown> = { kind: 'storage#objects' };
@@ -332,6 +335,28 @@ export class StorageSim implements SimService {
       state.noncurrent = state.noncurrent.filter((o) => o !== obj);
     }
     return { status: 204, raw: Buffer.alloc(0) };
+  }
+
+  /**
+   * objects.rewrite (`.../o/{src}/rewriteTo/b/{dst}/o/{dstObject}`, what @google-cloud/storage's
+   * `file.copy()` sends) and objects.copy (`.../copyTo/...`), with `sourceGeneration` to copy a
+   * noncurrent version back. One call always completes (done: true, no rewriteToken).
+   */
+  private copyRoute(req: SimRequest): SimResponse {
+    // Split the raw path: object names are percent-encoded there, so a literal /rewriteTo/ is unambiguous.
+    const m = /\/b\/([^/]+)\/o\/([^/]+)\/(rewriteTo|copyTo)\/b\/([^/]+)\/o\/([^/]+)$/.exec(req.path);
+    if (!m) throw storageError(404, `No such route: POST ${req.path}`, 'notFound');
+    const [, , sourceName, method, destBucket, destName] = m;
+    const source = this.bucket(req.params.bucket!);
+    const obj = this.findObject(source, decodeURIComponent(sourceName!), req.query.get('sourceGeneration'));
+    const dest = this.bucket(decodeURIComponent(destBucket!));
+    const body = (req.json ?? {}) as Record<string, unknown>;
+    const contentType = typeof body.contentType === 'string' ? body.contentType : obj.contentType;
+    const data = Buffer.from(obj.data, 'base64');
+    const stored = this.store(dest, checkObjectName(decodeURIComponent(destName!)), data, contentType, req.query.get('ifGenerationMatch'), obj.metadata ?? {});
+    const resource = objectJson(dest.bucket.name, stored, this.ctx.baseUrl(), this.retentionSeconds(dest));
+    if (method === 'copyTo') return { body: resource };
+    return { body: { kind: 'storage#rewriteResponse', totalBytesRewritten: String(stored.size), objectSize: String(stored.size), done: true, resource } };
   }
 
   // ---- uploads --------------------------------------------------------------------------------

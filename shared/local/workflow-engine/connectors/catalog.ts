@@ -91,6 +91,12 @@ gcs('objects.get', 'GET', 'storage/v1/b/{bucket}/o/{object}', { media: 'download
 gcs('objects.list', 'GET', 'storage/v1/b/{bucket}/o', { query: ['prefix', 'delimiter', 'maxResults', 'pageToken', 'versions', 'projection'] });
 gcs('objects.patch', 'PATCH', 'storage/v1/b/{bucket}/o/{object}', { body: true, query: ['generation'] });
 gcs('objects.delete', 'DELETE', 'storage/v1/b/{bucket}/o/{object}', { query: ['generation', 'ifGenerationMatch'] });
+gcs('objects.copy', 'POST', 'storage/v1/b/{sourceBucket}/o/{sourceObject}/copyTo/b/{destinationBucket}/o/{destinationObject}', {
+  body: true, query: ['sourceGeneration', 'ifGenerationMatch', 'ifSourceGenerationMatch', 'destinationPredefinedAcl', 'projection'],
+});
+gcs('objects.rewrite', 'POST', 'storage/v1/b/{sourceBucket}/o/{sourceObject}/rewriteTo/b/{destinationBucket}/o/{destinationObject}', {
+  body: true, query: ['sourceGeneration', 'rewriteToken', 'maxBytesRewrittenPerCall', 'ifGenerationMatch', 'ifSourceGenerationMatch', 'projection'],
+});
 
 // ---- Pub/Sub v1 ----
 const ps = (name: string, m: ConnectorMethod['httpMethod'], path: string, opts: Partial<ConnectorMethod> = {}): void =>

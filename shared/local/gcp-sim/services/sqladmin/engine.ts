@@ -8,6 +8,7 @@
 import type { SimContext, SimService } from '../../service.ts';
 import { operationInProgress, instanceNotFound } from './sql-errors.ts';
 import { operationStatus } from './render.ts';
+import { sqlDump } from './dump.ts';
 import type {
   BackupRunRecord, InstancePatch, InstanceRecord, OperationEffect, OperationRecord, SqlAdminState, WriteEntry,
 } from './state.ts';
@@ -147,6 +148,10 @@ export class SqlAdminEngine {
         const i = this.findInstance(op.project, effect.instance);
         // Restoring replaces the data and restarts logging: PITR cannot reach back past it.
         if (i) { i.writes = effect.writes.map((w) => ({ ...w })); i.logStart = at; }
+        if (i && effect.databases) {
+          this.state.databases = this.state.databases.filter((d) => !(d.project === op.project && d.instance === effect.instance));
+          this.state.databases.push(...effect.databases.map((d) => ({ ...d })));
+        }
         return;
       }
       case 'export':
@@ -193,6 +198,7 @@ export class SqlAdminEngine {
       i.userLabels = merged;
     }
     if (patch.tier !== undefined) i.tier = patch.tier;
+    if (patch.backupLocation !== undefined) i.backupLocation = patch.backupLocation;
     if (patch.backupEnabled !== undefined) i.backupEnabled = patch.backupEnabled;
     const wasLogging = this.loggingOn(i);
     if (patch.binaryLogEnabled !== undefined) i.binaryLogEnabled = patch.binaryLogEnabled;
@@ -209,17 +215,17 @@ export class SqlAdminEngine {
 
   private writeExport(op: OperationRecord, effect: Extract<OperationEffect, { kind: 'export' }>): void {
     const i = this.findInstance(op.project, effect.instance);
-    const lines = [
-      `-- gcp-sim SQL dump of ${op.project}:${effect.instance} (databases: ${effect.databases.join(', ') || 'all'}) at ${new Date(op.endTime).toISOString()}`,
-      'CREATE TABLE IF NOT EXISTS __sim_write_log (at TIMESTAMPTZ NOT NULL, entry JSONB NOT NULL);',
-      ...(i?.writes ?? []).filter((w) => w.at <= op.endTime).map((w) =>
-        `INSERT INTO __sim_write_log (at, entry) VALUES ('${new Date(w.at).toISOString()}', '${JSON.stringify(w.entry).replace(/'/g, "''")}');`),
-    ];
-    const data = Buffer.from(`${lines.join('\n')}\n`);
+    const databases = effect.databases.length
+      ? effect.databases
+      : this.state.databases.filter((d) => d.project === op.project && d.instance === effect.instance).map((d) => d.name);
+    const data = sqlDump({
+      project: op.project, instance: effect.instance, databaseVersion: i?.databaseVersion ?? 'MYSQL_8_0', databases,
+      writes: i?.writes ?? [], at: op.endTime, gzip: effect.object.endsWith('.gz'),
+    });
     const storage = this.ctx.service('storage') as (SimService & Partial<ObjectSink>) | undefined;
     if (storage && typeof storage.putObject === 'function') {
       try {
-        storage.putObject(effect.bucket, effect.object, data, 'application/sql');
+        storage.putObject(effect.bucket, effect.object, data, effect.object.endsWith('.gz') ? 'application/gzip' : 'application/sql');
       } catch (err) {
         op.error = { code: 'ERROR_EXPORT_FAILED', message: `Export to gs://${effect.bucket}/${effect.object} failed: ${(err as Error).message}` };
       }
@@ -265,6 +271,7 @@ export class SqlAdminEngine {
       startTime: start,
       endTime: end,
       windowStartTime: start,
+      location: backupLocationOf(i),
       writes: status === 'SUCCESSFUL' ? i.writes.filter((w) => w.at <= end) : [],
       ...(description !== undefined ? { description } : {}),
     };
@@ -291,4 +298,11 @@ export class SqlAdminEngine {
     i.writes.sort((a, b) => a.at - b.at);
     return write;
   }
+}
+
+/** With no backup location set, Cloud SQL stores backups in the multi-region nearest the instance. */
+export function backupLocationOf(i: InstanceRecord): string {
+  if (i.backupLocation) return i.backupLocation;
+  const continent = i.region.split('-')[0] ?? 'us';
+  return continent === 'europe' ? 'eu' : continent === 'asia' ? 'asia' : 'us';
 }

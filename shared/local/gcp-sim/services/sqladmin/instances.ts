@@ -50,6 +50,7 @@ export function registerInstanceRoutes(add: AddRoute, engine: SqlAdminEngine, or
       userLabels: labels(settings.userLabels, 'settings.userLabels'),
       backupEnabled: bool(backup.enabled, 'settings.backupConfiguration.enabled') ?? false,
       backupStartTime: backupStartTime(backup.startTime),
+      ...(backupLocation(backup.location) ? { backupLocation: backupLocation(backup.location) } : {}),
       binaryLogEnabled: bool(backup.binaryLogEnabled, 'settings.backupConfiguration.binaryLogEnabled') ?? false,
       pointInTimeRecoveryEnabled: bool(backup.pointInTimeRecoveryEnabled, 'settings.backupConfiguration.pointInTimeRecoveryEnabled') ?? false,
       transactionLogRetentionDays: retentionDays(backup.transactionLogRetentionDays) ?? 7,
@@ -159,7 +160,11 @@ export function registerInstanceRoutes(add: AddRoute, engine: SqlAdminEngine, or
     engine.assertIdle(project, target);
     return op(req, engine.startOperation({
       project, operationType: 'RESTORE_VOLUME', targetId: target, locks: [target],
-      effect: { kind: 'restoreBackup', instance: target, writes: run.writes.map((w) => ({ ...w })) },
+      // Restoring replaces all data, databases included, with the backup's (the source's databases stand in for them).
+      effect: {
+        kind: 'restoreBackup', instance: target, writes: run.writes.map((w) => ({ ...w })),
+        databases: engine.state.databases.filter((d) => d.project === sourceProject && d.instance === sourceName).map((d) => ({ ...d, project, instance: target })),
+      },
     }));
   });
 
@@ -196,6 +201,15 @@ function retentionDays(value: unknown): number | undefined {
   return n;
 }
 
+/** A region (us-east1) or multi-region (us, eu, asia) name, as Cloud SQL accepts for backup location. */
+function backupLocation(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || !/^([a-z]+-[a-z]+\d|us|eu|asia)$/.test(value)) {
+    throw invalid(`Invalid value at 'settings.backupConfiguration.location' (${JSON.stringify(value)}): expected a region such as us-east1 or a multi-region (us, eu, asia).`);
+  }
+  return value;
+}
+
 function backupStartTime(value: unknown): string {
   if (value === undefined || value === null || value === '') return '03:00';
   if (typeof value !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) {
@@ -227,6 +241,8 @@ function instancePatch(settings: Record<string, any>, replace: boolean): Instanc
   if (settings.tier !== undefined) patch.tier = requiredString(settings.tier, 'settings.tier');
   const backup = settings.backupConfiguration as Record<string, any> | undefined;
   if (backup) {
+    const location = backupLocation(backup.location);
+    if (location !== undefined) patch.backupLocation = location;
     const enabled = bool(backup.enabled, 'settings.backupConfiguration.enabled');
     if (enabled !== undefined) patch.backupEnabled = enabled;
     const binlog = bool(backup.binaryLogEnabled, 'settings.backupConfiguration.binaryLogEnabled');

@@ -38,6 +38,7 @@ export function renderInstance(i: InstanceRecord, b: LinkBase): Record<string, u
         kind: 'sql#backupConfiguration',
         enabled: i.backupEnabled,
         startTime: i.backupStartTime,
+        ...(i.backupLocation ? { location: i.backupLocation } : {}),
         binaryLogEnabled: i.binaryLogEnabled,
         pointInTimeRecoveryEnabled: i.pointInTimeRecoveryEnabled,
         transactionLogRetentionDays: i.transactionLogRetentionDays,
@@ -100,7 +101,7 @@ export function renderBackupRun(r: BackupRunRecord, b: LinkBase, live?: { status
     windowStartTime: iso(r.windowStartTime),
     instance: r.instance,
     selfLink: `${instanceLink(b, r.project, r.instance)}/backupRuns/${r.id}`,
-    location: 'us',
+    location: r.location ?? 'us',
     backupKind: 'SNAPSHOT',
   };
   if (status !== 'ENQUEUED') out.startTime = iso(r.startTime);

@@ -22,6 +22,8 @@ export interface InstanceRecord {
   userLabels: Record<string, string>;
   backupEnabled: boolean;
   backupStartTime: string;
+  /** `backupConfiguration.location`: where backups are stored; absent = the multi-region of the instance's region. */
+  backupLocation?: string;
   binaryLogEnabled: boolean;
   pointInTimeRecoveryEnabled: boolean;
   transactionLogRetentionDays: number;
@@ -49,6 +51,8 @@ export interface BackupRunRecord {
   startTime: number;
   endTime: number;
   windowStartTime: number;
+  /** Where the backup is stored: the instance's backup location when the run was taken. */
+  location?: string;
   /** The write log as of the backup: what restoreBackup puts back. */
   writes: WriteEntry[];
 }
@@ -77,7 +81,7 @@ export type OperationEffect =
   | { kind: 'patchInstance'; instance: string; patch: InstancePatch }
   | { kind: 'finishBackup'; instance: string; backupRunId: string }
   | { kind: 'deleteBackup'; instance: string; backupRunId: string }
-  | { kind: 'restoreBackup'; instance: string; writes: WriteEntry[] }
+  | { kind: 'restoreBackup'; instance: string; writes: WriteEntry[]; databases?: DatabaseRecord[] }
   | { kind: 'export'; instance: string; bucket: string; object: string; databases: string[]; fileType: string }
   | { kind: 'createDatabase'; database: DatabaseRecord }
   | { kind: 'deleteDatabase'; instance: string; name: string }
@@ -90,6 +94,7 @@ export interface InstancePatch {
   /** PUT (instances.update) replaces the labels instead of merging them. */
   replaceLabels?: boolean;
   tier?: string;
+  backupLocation?: string;
   backupEnabled?: boolean;
   binaryLogEnabled?: boolean;
   pointInTimeRecoveryEnabled?: boolean;

@@ -76,6 +76,8 @@ export interface ListOptions {
   pageToken?: string;
   startOffset?: string;
   endOffset?: string;
+  /** Listing every generation: several items share a name, so pages resume after (name, generation). */
+  versions?: boolean;
 }
 
 /**
@@ -83,8 +85,12 @@ export interface ListOptions {
  * prefix collapse into `prefixes`; maxResults bounds items and prefixes together.
  */
 export function listPage(objects: StoredObject[], options: ListOptions): { items: StoredObject[]; prefixes: string[]; nextPageToken?: string } {
-  const sorted = [...objects].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const after = options.pageToken ? Buffer.from(options.pageToken, 'base64url').toString('utf8') : undefined;
+  const sorted = [...objects].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || Number(a.generation) - Number(b.generation));
+  const token = options.pageToken ? Buffer.from(options.pageToken, 'base64url').toString('utf8') : undefined;
+  // A versions token is "<generation> <name>"; a plain one is the last name.
+  const versionToken = options.versions && token !== undefined ? /^(\d+) ([\s\S]*)$/.exec(token) : null;
+  const after = versionToken ? versionToken[2] : token;
+  const afterGeneration = versionToken ? Number(versionToken[1]) : undefined;
   const items: StoredObject[] = [];
   const prefixes: string[] = [];
   let last: string | undefined;
@@ -98,13 +104,16 @@ export function listPage(objects: StoredObject[], options: ListOptions): { items
       const at = obj.name.indexOf(options.delimiter, options.prefix.length);
       if (at >= 0) { key = obj.name.slice(0, at + options.delimiter.length); isPrefix = true; }
     }
-    if (after !== undefined && key <= after) continue;
+    if (after !== undefined) {
+      const sameNameLaterGeneration = !isPrefix && afterGeneration !== undefined && key === after && Number(obj.generation) > afterGeneration;
+      if (key < after || (key === after && !sameNameLaterGeneration)) continue;
+    }
     if (isPrefix && prefixes.at(-1) === key) continue;
     if (items.length + prefixes.length >= options.maxResults) {
       return { items, prefixes, nextPageToken: Buffer.from(last!).toString('base64url') };
     }
     if (isPrefix) prefixes.push(key); else items.push(obj);
-    last = key;
+    last = options.versions && !isPrefix ? `${obj.generation} ${key}` : key;
   }
   return { items, prefixes };
 }

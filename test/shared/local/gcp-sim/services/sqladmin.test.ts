@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGcpSim, type GcpSim } from '../../../../../shared/local/gcp-sim/server.ts';
+import { parseSqlDump } from '../../../../../shared/local/gcp-sim/services/sqladmin/dump.ts';
 import { SqlAdminSim, type SqlAdminSimOptions } from '../../../../../shared/local/gcp-sim/services/sqladmin.ts';
 import { StorageSim } from '../../../../../shared/local/gcp-sim/services/storage.ts';
 import { VirtualClock } from '../../../../../shared/adapters/local/virtual-clock.ts';
@@ -256,14 +257,27 @@ describe('SqlAdminSim backups, databases, users, export, state', () => {
   it('writes the SQL dump into the Storage simulator, or fails the operation when the bucket is missing', async () => {
     const { call, clock, sql } = await boot({}, { storage: true });
     sql.recordWrite(P, 'db', { id: 1, note: "it's" });
+    sql.recordWrite(P, 'db', { database: 'other', id: 2 });
+    await call('POST', `/v1/projects/${P}/instances/db/databases`, { name: 'app' });
+    clock.advance(OP_MS);
     await call('POST', '/storage/v1/b?project=p', { name: 'dumps' });
-    const first = await call('POST', `/v1/projects/${P}/instances/db/export`, { exportContext: { uri: 'gs://dumps/db.sql', fileType: 'SQL' } });
+    const first = await call('POST', `/v1/projects/${P}/instances/db/export`, { exportContext: { uri: 'gs://dumps/db.sql', fileType: 'SQL', databases: ['app'] } });
     clock.advance(OP_MS);
     // Effects are applied when the simulator next sees a request (as a client polling the operation does).
     expect((await call('GET', `/v1/projects/${P}/operations/${first.body.name}`)).body.status).toBe('DONE');
     const storage = sim!.service<StorageSim>('storage');
     const dump = storage.getObject('dumps', 'db.sql')?.toString('utf8') ?? '';
-    expect(dump).toContain(`INSERT INTO __sim_write_log (at, entry) VALUES ('${START}', '{"id":1,"note":"it''s"}');`);
+    // MySQL quoting; the write for another database is not in this one.
+    expect(dump).toContain('-- Current Database: `app`');
+    expect(dump).toContain(`INSERT INTO \`__sim_write_log\` VALUES ('${START}', '{"id":1,"note":"it''s"}');`);
+    expect(dump).not.toContain('"id":2');
+    // A .gz URI gets a gzip file, as Cloud SQL does.
+    const gz = await call('POST', `/v1/projects/${P}/instances/db/export`, { exportContext: { uri: 'gs://dumps/db.sql.gz', fileType: 'SQL' } });
+    clock.advance(OP_MS);
+    await call('GET', `/v1/projects/${P}/operations/${gz.body.name}`);
+    const parsed = parseSqlDump(storage.getObject('dumps', 'db.sql.gz')!);
+    expect(storage.getObject('dumps', 'db.sql.gz')!.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect(parsed).toEqual({ complete: true, databases: [{ name: 'app', rows: [{ at: START, entry: { id: 1, note: "it's" } }] }] });
     const op = await call('POST', `/v1/projects/${P}/instances/db/export`, { exportContext: { uri: 'gs://missing/db.sql' } });
     clock.advance(OP_MS);
     const done = await call('GET', `/v1/projects/${P}/operations/${op.body.name}`);

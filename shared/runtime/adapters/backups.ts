@@ -1,0 +1,27 @@
+/** The backups flow's adapters: Cloud SQL, Storage, Monitoring, Workflow Executions. */
+import type { Clock } from '../../ports/clock.ts';
+import { GcpMetrics } from '../../adapters/gcp/metrics.ts';
+import { GcpObjectStore } from '../../adapters/gcp/object-store.ts';
+import { GcpSqlAdmin } from '../../adapters/gcp/sql-admin.ts';
+import { GcpWorkflows } from '../../adapters/gcp/workflows.ts';
+import { DEFAULT_BACKUPS_SETTINGS, type BackupsDeps, type BackupsSettings } from '../../flows/backups/deps.ts';
+import type { Config } from '../config.ts';
+import { endpointConfig } from '../endpoint.ts';
+
+/** Backup runs are read 25 per page: a month of daily runs spans pages, so paging is always exercised. */
+export const BACKUP_RUNS_PAGE_SIZE = 25;
+
+export function backupsDeps(config: Config, clock: Clock, settings: Partial<BackupsSettings> = {}): BackupsDeps {
+  const endpoint = endpointConfig(config);
+  return {
+    sql: new GcpSqlAdmin(endpoint, clock, {}, { pageSize: BACKUP_RUNS_PAGE_SIZE }),
+    objects: new GcpObjectStore(endpoint, clock),
+    metrics: new GcpMetrics(endpoint, clock),
+    workflows: new GcpWorkflows(endpoint, clock),
+    settings: {
+      ...DEFAULT_BACKUPS_SETTINGS,
+      projectId: config.projectId, backupRegion: config.backupRegion, exportsBucket: config.exportsBucket,
+      ...settings,
+    },
+  };
+}
