@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ValidationError } from '../runtime/errors.ts';
 import type { PubsubMessage } from './envelope.ts';
 import { formatIssues } from './issues.ts';
+import { notificationKey, readNotification } from '../domain/budgets/notification.ts';
 import { budgetAttributesSchema, budgetDataSchema } from './schemas/budget-notification.ts';
 import { incidentSchema, monitoringNotificationSchema } from './schemas/monitoring-incident.ts';
 import { backupJobSchema, costReportJobSchema, remediationFollowJobSchema, scheduleSlot } from './schemas/scheduled-jobs.ts';
@@ -102,10 +103,9 @@ function monitoringNotification(json: unknown, message: PubsubMessage): EventOfK
 export function decodeBudgetNotification(message: PubsubMessage, options: DecodeOptions = {}): EventOfKind<'BudgetNotification'> {
   const data = parseWith(budgetDataSchema, parseJson(message, options), 'budget notification');
   const attributes = parseWith(budgetAttributesSchema, message.attributes, 'budget notification attributes');
-  const threshold = data.alertThresholdExceeded ?? `forecast-${data.forecastThresholdExceeded ?? 'none'}`;
   return {
     kind: 'BudgetNotification',
-    key: `budgets:${attributes.budgetId}:${data.costIntervalStart}:${threshold}`,
+    key: notificationKey(readNotification({ ...data, budgetId: attributes.budgetId, billingAccountId: attributes.billingAccountId })),
     target: `budget:${attributes.budgetId}`,
     data,
     attributes,

@@ -3,8 +3,9 @@
  * function entry point imports only its own flow's module, so its bundle loads nothing else.
  */
 import { alertsFlow } from './alerts/flow.ts';
-import { budgetsFlow, costReportsFlow } from './accept-only.ts';
 import { backupsFlow } from './backups/flow.ts';
+import { budgetsFlow } from './budgets/definition.ts';
+import { costReportsFlow } from './cost-reports/definition.ts';
 import { provisioningFlow } from './provisioning/flow.ts';
 
 export { alertsFlow, backupsFlow, budgetsFlow, costReportsFlow, provisioningFlow };

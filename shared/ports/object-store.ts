@@ -48,3 +48,8 @@ export interface ObjectStore {
   /** Copies generation `generation` of `name` over the live object `destination` (same bucket by default). */
   copyObjectVersion(bucket: string, name: string, generation: string, destination?: { bucket?: string; name?: string }): Promise<StoredObject>;
 }
+
+/** The project's buckets with their labels (the cost report reads a bucket's `workspace` label). */
+export interface BucketInventory {
+  listBuckets(): Promise<Array<{ name: string; labels: Record<string, string> }>>;
+}

@@ -18,6 +18,13 @@ export interface Sku {
   /** Price of one usage unit in `currencyCode`, from the first tier above the free tier. */
   unitPrice: number;
   currencyCode: string;
+  /** The whole tiered rate, by cumulative monthly usage in `usageUnit` (free tiers included). */
+  tiers: Array<{ startUsageAmount: number; unitPrice: number }>;
+  /** The unit usage is measured in ("s", "By.s", "count") and how many of it make one `usageUnit`. */
+  baseUnit: string;
+  baseUnitConversionFactor: number;
+  /** When the price took effect (pricingInfo.effectiveTime), RFC 3339; empty when not stated. */
+  effectiveTime: string;
 }
 
 export interface Pricing {

@@ -7,7 +7,9 @@ import type { FlowName } from '../events/topics.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Config } from './config.ts';
 
-export { endpointConfig } from './endpoint.ts';
+import { endpointConfig } from './endpoint.ts';
+
+export { endpointConfig };
 
 export async function loadFlowDeps(flow: FlowName, config: Config, clock: Clock): Promise<unknown> {
   switch (flow) {
@@ -17,8 +19,11 @@ export async function loadFlowDeps(flow: FlowName, config: Config, clock: Clock)
       return (await import('./adapters/alerts.ts')).alertsDeps(config, clock);
     case 'backups':
       return (await import('./adapters/backups.ts')).backupsDeps(config, clock);
+    case 'budgets':
+      return (await import('./adapters/budgets.ts')).budgetsDeps(config, clock, endpointConfig(config));
+    case 'costReports':
+      return (await import('./adapters/cost-reports.ts')).costReportDeps(config, clock, endpointConfig(config));
     default:
-      // budgets, costReports act through no adapters yet (their flows record runs only).
       return undefined;
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { ArgoApplication, ArgoCd, HealthStatus, OperationPhase, SyncStatus } from '../../ports/argocd.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { AppParameters } from '../../ports/scale.ts';
 import { PermanentError, TransientError, classifyHttpStatus } from '../../runtime/errors.ts';
 import { toControlPlaneError } from './common/errors.ts';
 
@@ -19,7 +20,7 @@ export interface HttpArgoCdOptions {
   timeoutMs?: number;
 }
 
-export class HttpArgoCd implements ArgoCd {
+export class HttpArgoCd implements ArgoCd, AppParameters {
   private readonly base: string;
   private readonly timeoutMs: number;
 
@@ -38,6 +39,27 @@ export class HttpArgoCd implements ArgoCd {
     const body: Record<string, unknown> = { name, prune: false, dryRun: false };
     if (options.revision) body.revision = options.revision;
     await this.request('argocd.applications.sync', 'POST', `/api/v1/applications/${appPath(name)}/sync`, body);
+  }
+
+  /**
+   * `argocd app set APP -p name=value` over the API: read the Application, change
+   * spec.source.helm.parameters, and write the spec back (ApplicationService.UpdateSpec).
+   */
+  async setHelmParameters(name: string, changes: Record<string, string | null>): Promise<Record<string, string | null>> {
+    const app = await this.request('argocd.applications.get', 'GET', `/api/v1/applications/${appPath(name)}`);
+    const spec = app?.spec;
+    if (!spec?.source) throw new PermanentError(`argocd.applications.get ${name}: the Application has no spec.source to override parameters on`, { where: 'spec.source' });
+    const parameters: Array<{ name: string; value: string; forceString?: boolean }> = [...(spec.source.helm?.parameters ?? [])];
+    const previous: Record<string, string | null> = {};
+    for (const [key, value] of Object.entries(changes)) {
+      const at = parameters.findIndex((p) => p.name === key);
+      previous[key] = at >= 0 ? String(parameters[at]!.value) : null;
+      if (at >= 0) parameters.splice(at, 1);
+      if (value !== null) parameters.push({ name: key, value });
+    }
+    const source = { ...spec.source, helm: { ...(spec.source.helm ?? {}), parameters } };
+    await this.request('argocd.applications.updateSpec', 'PUT', `/api/v1/applications/${appPath(name)}/spec`, { ...spec, source });
+    return previous;
   }
 
   private async request(where: string, method: string, path: string, body?: unknown): Promise<any> {

@@ -13,7 +13,7 @@
  */
 import type { Storage, StorageOptions } from '@google-cloud/storage';
 import type { Clock } from '../../ports/clock.ts';
-import type { Bucket, BucketSpec, ObjectStore, StoredObject } from '../../ports/object-store.ts';
+import type { Bucket, BucketInventory, BucketSpec, ObjectStore, StoredObject } from '../../ports/object-store.ts';
 import { isPermanent, PermanentError } from '../../runtime/errors.ts';
 import { LOCAL_TOKEN } from '../local/local-auth.ts';
 import { callApi, describeFailure, isNotFound } from './common/errors.ts';
@@ -26,7 +26,7 @@ export interface GcpObjectStoreOptions {
 
 const DEFAULT_RESUMABLE_THRESHOLD = 8 * 1024 * 1024;
 
-export class GcpObjectStore implements ObjectStore {
+export class GcpObjectStore implements ObjectStore, BucketInventory {
   private readonly storage: () => Promise<Storage>;
   private readonly resumableThreshold: number;
 
@@ -81,6 +81,11 @@ export class GcpObjectStore implements ObjectStore {
       }
       throw err;
     }
+  }
+
+  async listBuckets(): Promise<Array<{ name: string; labels: Record<string, string> }>> {
+    const [buckets] = await callApi('storage.buckets.list', async () => (await this.storage()).getBuckets({ autoPaginate: true }));
+    return buckets.map((b) => ({ name: b.name, labels: { ...((b.metadata?.labels ?? {}) as Record<string, string>) } }));
   }
 
   async listObjects(bucket: string, options: { prefix?: string; maxResults?: number } = {}): Promise<StoredObject[]> {

@@ -46,6 +46,12 @@ export class GcpPricing implements Pricing {
         usageUnit: expression?.usageUnit ?? '',
         unitPrice: tier ? moneyToNumber(tier.unitPrice) : 0,
         currencyCode: tier?.unitPrice?.currencyCode || this.currencyCode,
+        tiers: [...(expression?.tieredRates ?? [])]
+          .map((t) => ({ startUsageAmount: Number(t.startUsageAmount ?? 0), unitPrice: moneyToNumber(t.unitPrice) }))
+          .sort((a, b) => a.startUsageAmount - b.startUsageAmount),
+        baseUnit: expression?.baseUnit ?? '',
+        baseUnitConversionFactor: Number(expression?.baseUnitConversionFactor ?? 0),
+        effectiveTime: timestampIso(info?.effectiveTime),
       };
     });
   }
@@ -62,4 +68,9 @@ export function moneyToNumber(m: Money | null | undefined): number {
   if (!m) return 0;
   const units = Number(String(m.units ?? 0));
   return units + (m.nanos ?? 0) / 1e9;
+}
+
+function timestampIso(t: { seconds?: unknown; nanos?: number | null } | null | undefined): string {
+  if (!t || t.seconds === undefined || t.seconds === null) return '';
+  return new Date(Number(String(t.seconds)) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString();
 }

@@ -8,6 +8,7 @@
 import sql, { protos } from '@google-cloud/sql';
 import type { CallOptions, ClientOptions } from 'google-gax';
 import type { Clock } from '../../ports/clock.ts';
+import type { ActivationPolicy, SqlActivation } from '../../ports/scale.ts';
 import type {
   CloneRequest, ExportRequest, SqlAdmin, SqlBackupRun, SqlDatabase, SqlInstance, SqlInstanceState, SqlUser,
 } from '../../ports/sql-admin.ts';
@@ -38,7 +39,7 @@ const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 /** Hard cap on pages followed, so a server that never stops paging cannot loop us forever. */
 const MAX_PAGES = 1_000;
 
-export class GcpSqlAdmin implements SqlAdmin {
+export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
   private readonly instancesClient = lazy(() => new sql.v1.SqlInstancesServiceClient(this.clientOptions()));
   private readonly operationsClient = lazy(() => new sql.v1.SqlOperationsServiceClient(this.clientOptions()));
   private readonly backupRunsClient = lazy(() => new sql.v1.SqlBackupRunsServiceClient(this.clientOptions()));
@@ -115,6 +116,21 @@ export class GcpSqlAdmin implements SqlAdmin {
     const [op] = await this.call(updateWhere, () => this.instancesClient().update(
       { project: this.project, instance, body: { settings } }, this.callOptions));
     await this.waitForOperation(updateWhere, op);
+  }
+
+  /** NEVER stops the instance (storage is still billed); ALWAYS starts it again. */
+  async setActivationPolicy(instance: string, policy: ActivationPolicy): Promise<ActivationPolicy> {
+    const where = `sqladmin.instances.patch ${instance} activationPolicy=${policy}`;
+    const [current] = await this.call(`sqladmin.instances.get ${instance}`, () =>
+      this.instancesClient().get({ project: this.project, instance }, this.callOptions));
+    const raw = current.settings?.activationPolicy;
+    // An instance that never had the field set runs: ALWAYS is the API's default for it.
+    const previous = (typeof raw === 'string' && raw !== 'SQL_ACTIVATION_POLICY_UNSPECIFIED' ? raw : 'ALWAYS') as ActivationPolicy;
+    if (previous === policy) return previous;
+    const [op] = await this.call(where, () => this.instancesClient().patch(
+      { project: this.project, instance, body: { settings: { activationPolicy: policy } } }, this.callOptions));
+    await this.waitForOperation(where, op);
+    return previous;
   }
 
   async cloneInstance(source: string, request: CloneRequest): Promise<SqlInstance> {

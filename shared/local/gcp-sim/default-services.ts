@@ -73,7 +73,7 @@ export function createDefaultSimServices(options: DefaultSimOptions): SimService
     new SecretManagerSim(),
     new StorageSim(),
     new ArtifactRegistrySim(),
-    new MonitoringSim(),
+    new MonitoringSim({ systemMetrics: { projectId: options.projectId, region: 'us-central1' } }),
     new CloudBillingSim(),
     new ArgoCdSim(),
     new ZenmlServerSim(),

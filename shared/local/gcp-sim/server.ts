@@ -136,6 +136,7 @@ export async function startGcpSim(options: GcpSimOptions): Promise<GcpSim> {
   function admin(method: string, path: string, body: Buffer, res: ServerResponse): void {
     if (path === '/__sim/state' && method === 'GET') return send(res, 200, { services: snapshotAll(), faults: faults.list() });
     if (path === '/__sim/summary' && method === 'GET') return send(res, 200, summaryAll());
+    if (path === '/__sim/clock' && method === 'GET') return send(res, 200, { now: ctx.clock.now().toISOString() });
     if (path === '/__sim/routes' && method === 'GET') return send(res, 200, router.routes.map((r) => ({ method: r.method, pattern: r.pattern, id: r.id })));
     if (path === '/__sim/faults' && method === 'GET') return send(res, 200, { faults: faults.list() });
     if (path === '/__sim/faults' && method === 'DELETE') { faults.clear(); return send(res, 200, { faults: [] }); }

@@ -1,7 +1,7 @@
 /**
  * What Terraform would have built before the control plane runs, created through the
  * production adapters so the simulated cloud starts from the same shape as a real project:
- * the backup/export bucket, the apps' database secret, and the Argo CD token secret.
+ * the backup/export bucket, the reports bucket, the apps' database secret, and the Argo CD token secret.
  * Idempotent: a persisted gcp-sim state is left as it is.
  */
 import type { Clock } from '../../ports/clock.ts';
@@ -10,6 +10,7 @@ import { GcpSecrets } from '../../adapters/gcp/secrets.ts';
 import type { Config } from '../../runtime/config.ts';
 import { endpointConfig } from '../../runtime/flow-deps.ts';
 import { LOCAL_TOKEN } from '../../adapters/local/local-auth.ts';
+import { costSettings } from '../../flows/cost-reports/settings.ts';
 
 export const APPS_DB_SECRET = 'zenml-db-connection';
 export const ARGOCD_TOKEN_SECRET = 'argocd-token';
@@ -29,6 +30,14 @@ export async function seedLocalCloud(config: Config, clock: Clock): Promise<void
     await objects.createBucket({
       name: config.exportsBucket, location: config.backupRegion.toUpperCase(), versioning: true, uniformBucketLevelAccess: true,
       labels: { 'managed-by': 'terraform', purpose: 'sql-exports' }, retentionPeriodSeconds: 7 * 86_400,
+    });
+  }
+  // The cost reports bucket (module control-plane): the cost-report function writes there.
+  const reportsBucket = costSettings(config).reportsBucket;
+  if (!(await objects.getBucket(reportsBucket))) {
+    await objects.createBucket({
+      name: reportsBucket, location: 'US', versioning: false, uniformBucketLevelAccess: true,
+      labels: { 'managed-by': 'terraform', purpose: 'reports' }, deleteAfterDays: 400,
     });
   }
   if (!(await secrets.getSecret(APPS_DB_SECRET))) {

@@ -122,16 +122,16 @@ describe('Monitoring notification 1.2', () => {
 describe('Budget notification', () => {
   const attributes = { billingAccountId: '01D4EE-079462-DFD6EC', budgetId: 'de72f49d-779b-4945-a127-4d6ce8def0bb', schemaVersion: '1.0' };
 
-  it('decodes data and attributes; key is budget + interval + threshold', () => {
+  it('decodes data and attributes; key is budget + interval + basis + threshold', () => {
     const event = decodeBudgetNotification(message(example('budget-alert.json'), attributes));
-    expect(event.key).toBe('budgets:de72f49d-779b-4945-a127-4d6ce8def0bb:2026-11-01T07:00:00Z:0.5');
+    expect(event.key).toBe('budgets:de72f49d-779b-4945-a127-4d6ce8def0bb:2026-11-01T07:00:00.000Z:actual:0.5');
     expect(event.data.costAmount).toBe(512.34);
   });
 
   it('keys routine updates (no threshold) apart from threshold alerts', () => {
     const routine = JSON.parse(example('budget-alert.json'));
     delete routine.alertThresholdExceeded;
-    expect(decodeBudgetNotification(message(routine, attributes)).key).toMatch(/:forecast-none$/);
+    expect(decodeBudgetNotification(message(routine, attributes)).key).toBe('budgets:de72f49d-779b-4945-a127-4d6ce8def0bb:2026-11-01T07:00:00.000Z:update:512.34');
   });
 
   it('names missing attributes', () => {

@@ -11,6 +11,9 @@ import { register as workflow } from './workflow.ts';
 import { register as sim } from './sim.ts';
 import { register as approvals } from './approvals.ts';
 import { register as backups } from './backups.ts';
+import { register as report } from './report.ts';
+import { register as cost } from './cost.ts';
+import { register as budget } from './budget.ts';
 
 /** Every command module registers itself here; keep one line per module. */
 export const commandModules: Array<(program: Command) => void> = [
@@ -26,4 +29,7 @@ export const commandModules: Array<(program: Command) => void> = [
   sim,
   approvals,
   backups,
+  report,
+  cost,
+  budget,
 ];

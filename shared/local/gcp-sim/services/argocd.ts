@@ -36,6 +36,7 @@ export class ArgoCdSim implements SimService {
     router.add('GET', '/api/v1/applications/{name}', 'argocd.applications.get', (req) => this.get(req));
     router.add('POST', '/api/v1/applications/{name}/sync', 'argocd.applications.sync', (req) => this.sync(req));
     router.add('POST', '/api/v1/applications/{name}/__sim', 'argocd.applications.simControl', (req) => this.control(req));
+    router.add('PUT', '/api/v1/applications/{name}/spec', 'argocd.applications.updateSpec', (req) => this.updateSpec(req));
   }
 
   /** Simulator-only: the health Argo CD reports for `name` right now (undefined if unknown). */
@@ -107,6 +108,32 @@ export class ArgoCdSim implements SimService {
     }
     this.settle(app);
     return { body: applicationJson(app) };
+  }
+
+  /**
+   * ApplicationService.UpdateSpec: the body is the whole ApplicationSpec. Only source.helm is
+   * taken from it (the sim keeps repo, path and destination). The stack's apps sync
+   * automatically, so the parameters are live at once (`liveParameters`), as system metrics see.
+   */
+  private updateSpec(req: SimRequest): SimResponse {
+    const app = this.find(req.params.name!);
+    if (!('name' in app)) return app;
+    const body = req.json as { source?: { helm?: { parameters?: unknown } } } | undefined;
+    if (!body || typeof body !== 'object' || !body.source || typeof body.source !== 'object') {
+      return argoError(400, GRPC.INVALID_ARGUMENT, 'spec.source is required');
+    }
+    const raw = body.source.helm?.parameters ?? [];
+    if (!Array.isArray(raw) || raw.some((p) => !p || typeof p !== 'object' || typeof (p as { name?: unknown }).name !== 'string' || typeof (p as { value?: unknown }).value !== 'string')) {
+      return argoError(400, GRPC.INVALID_ARGUMENT, 'json: spec.source.helm.parameters must be a list of {name: string, value: string}');
+    }
+    const parameters = (raw as Array<{ name: string; value: string }>).map((p) => ({ name: p.name, value: p.value }));
+    app.source = { ...app.source, helm: { parameters } };
+    return { body: { project: app.project, source: app.source, destination: app.destination } };
+  }
+
+  /** Simulator-only: the Helm parameter a running app has (its override, else undefined). */
+  liveParameter(name: string, parameter: string): string | undefined {
+    return this.apps.get(name)?.source.helm?.parameters.find((p) => p.name === parameter)?.value;
   }
 
   private control(req: SimRequest): SimResponse {

@@ -162,6 +162,11 @@ export class ArtifactRegistrySim implements SimService {
     this.nextFailure = { ...error };
   }
 
+  /** Simulator-only: the repositories (full names) and when they were created, for system metrics. */
+  repositoryInventory(): Array<{ name: string; createdMs: number }> {
+    return [...this.repositories.values()].map((r) => ({ name: r.name, createdMs: Date.parse(r.createTime) || 0 }));
+  }
+
   snapshot(): ArtifactRegistrySnapshot {
     this.settle();
     return { repositories: [...this.repositories.values()].map((r) => structuredClone(r)), operations: [...this.operations.values()].map((o) => structuredClone(o)) };

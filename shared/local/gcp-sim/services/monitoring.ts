@@ -11,13 +11,47 @@ import { matchesFilter, parseSeriesFilter } from './monitoring/filter.ts';
 import { parseCreateRequest, parseTimestamp } from './monitoring/write.ts';
 import { LIST_VIEW, METRIC_KIND, VALUE_TYPE, seriesKey, type StoredPoint, type StoredSeries } from './monitoring/types.ts';
 import { pageSize, paginate } from './monitoring/page-token.ts';
+import { SystemMetrics, type SystemMetricsOptions } from './monitoring/system-metrics.ts';
 
 const UNSUPPORTED_LIST_PARAMS = ['aggregation.', 'secondaryAggregation.', 'orderBy'];
+
+/** Bound on hours written by one catch-up (a stack stopped for long starts again from this far back). */
+const MAX_CATCH_UP_HOURS = 24 * 62;
 
 export class MonitoringSim implements SimService {
   readonly name = 'monitoring';
   private series = new Map<string, StoredSeries>();
   private ctx!: SimContext;
+  private readonly system?: SystemMetrics;
+  /** System metrics are written up to this hour; `systemSince` is when the first catch-up ran. */
+  private systemUntilMs?: number;
+  private systemSinceMs?: number;
+
+  /** With `systemMetrics`, the project's Google-written metrics are simulated (see system-metrics.ts). */
+  constructor(options: { systemMetrics?: SystemMetricsOptions } = {}) {
+    if (options.systemMetrics) this.system = new SystemMetrics(options.systemMetrics);
+  }
+
+  /**
+   * Writes the system metrics' hourly samples up to now, directly: Google's own writes are not
+   * bound by the API's 25-hour limit on user writes, and the backfill reaches the month's start.
+   */
+  private catchUp(): void {
+    if (!this.system || !this.ctx) return;
+    const nowMs = this.ctx.clock.now().getTime();
+    const hour = Math.floor(nowMs / 3_600_000) * 3_600_000;
+    this.systemSinceMs ??= nowMs;
+    let from = this.systemUntilMs === undefined ? this.system.backfillStart(nowMs) : this.systemUntilMs + 3_600_000;
+    from = Math.max(from, hour - MAX_CATCH_UP_HOURS * 3_600_000);
+    for (let t = from; t <= hour; t += 3_600_000) {
+      for (const { series, point } of this.system.sample(this.ctx, t, this.systemSinceMs)) {
+        const key = seriesKey(series);
+        const existing = this.series.get(key);
+        if (existing) existing.points.push(point); else this.series.set(key, { ...series, points: [point] });
+      }
+      this.systemUntilMs = t;
+    }
+  }
 
   register(router: Router, ctx: SimContext): void {
     this.ctx = ctx;
@@ -41,6 +75,7 @@ export class MonitoringSim implements SimService {
   }
 
   private list(req: SimRequest): SimResponse {
+    this.catchUp();
     const project = req.params.project!;
     for (const key of req.query.keys()) {
       if (UNSUPPORTED_LIST_PARAMS.some((p) => key.startsWith(p))) {
@@ -98,15 +133,18 @@ export class MonitoringSim implements SimService {
   }
 
   snapshot(): unknown {
-    return { series: [...this.series.values()] };
+    return { series: [...this.series.values()], systemUntilMs: this.systemUntilMs, systemSinceMs: this.systemSinceMs };
   }
 
   restore(snapshot: unknown): void {
-    const list = (snapshot as { series?: StoredSeries[] })?.series ?? [];
-    this.series = new Map(list.map((s) => [seriesKey(s), s]));
+    const s = snapshot as { series?: StoredSeries[]; systemUntilMs?: number; systemSinceMs?: number } | undefined;
+    this.series = new Map((s?.series ?? []).map((x) => [seriesKey(x), x]));
+    this.systemUntilMs = s?.systemUntilMs;
+    this.systemSinceMs = s?.systemSinceMs;
   }
 
   summary(): Record<string, number> {
+    this.catchUp();
     let points = 0;
     for (const s of this.series.values()) points += s.points.length;
     return { timeSeries: this.series.size, points };

@@ -84,6 +84,13 @@ export class SqlAdminSim implements SimService {
     this.requireEngine().failNextOperation(failure);
   }
 
+  /** Simulator-only: the instances as Cloud Monitoring's system metrics see them. */
+  instanceInventory(): Array<{ project: string; name: string; tier: string; state: string; createTime: number; settings: Record<string, unknown> }> {
+    if (!this.engine) return [];
+    this.engine.advance();
+    return this.engine.state.instances.map((i) => ({ project: i.project, name: i.name, tier: i.tier, state: i.state, createTime: i.createTime, settings: { ...i.extraSettings } }));
+  }
+
   snapshot(): unknown {
     const e = this.requireEngine();
     e.advance();

@@ -424,6 +424,16 @@ export class StorageSim implements SimService {
 
   // ---- SimService -----------------------------------------------------------------------------
 
+  /** Simulator-only: each bucket's labels and stored bytes (live and noncurrent), for system metrics. */
+  bucketInventory(): Array<{ name: string; labels: Record<string, string>; bytes: number; createdMs: number }> {
+    return [...this.buckets.values()].map((s) => ({
+      name: s.bucket.name,
+      labels: { ...(s.bucket.labels ?? {}) },
+      bytes: [...s.live.values(), ...s.noncurrent].reduce((a, o) => a + Number(o.size ?? 0), 0),
+      createdMs: Date.parse(String(s.bucket.timeCreated ?? '')) || 0,
+    }));
+  }
+
   snapshot(): StorageSnapshot {
     return {
       buckets: [...this.buckets.values()].map((s) => ({ bucket: { ...s.bucket }, objects: [...s.live.values()].map((o) => ({ ...o })), noncurrent: s.noncurrent.map((o) => ({ ...o })) })),

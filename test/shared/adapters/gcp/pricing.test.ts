@@ -50,9 +50,9 @@ afterAll(async () => { globalThis.fetch = realFetch; await sim.close(); });
 describe('GcpPricing against gcp-sim through CloudCatalogClient', () => {
   it('listServices follows pagination to every service', async () => {
     const services = await pricing.listServices();
-    expect(services).toHaveLength(7);
+    expect(services).toHaveLength(9);
     expect(services).toContainEqual({ serviceId: 'CCD8-9BF1-090E', displayName: 'Kubernetes Engine' });
-    expect(recorded.length).toBe(4);
+    expect(recorded.length).toBe(5); // 9 services, 2 per page
   });
 
   it('listSkus converts units+nanos to numbers and keeps the SKU fields', async () => {
@@ -62,6 +62,15 @@ describe('GcpPricing against gcp-sim through CloudCatalogClient', () => {
     const memory = skus.find((s) => /Memory/.test(s.description))!;
     expect(memory.unitPrice).toBeCloseTo(0.0049225, 10);
     expect(memory.usageUnit).toBe('GiBy.h');
+    expect(memory).toMatchObject({ baseUnit: 'By.s', baseUnitConversionFactor: 3865470566400 });
+  });
+
+  it('keeps the whole tiered rate, free tier first', async () => {
+    const skus = await pricing.listSkus('29E7-DA93-CA13');
+    expect(skus.find((s) => s.description === 'Invocations')!.tiers).toEqual([
+      { startUsageAmount: 0, unitPrice: 0 },
+      { startUsageAmount: 2_000_000, unitPrice: 0.0000004 },
+    ]);
   });
 
   it('prices a SKU with a free tier at its first paid tier', async () => {
@@ -74,8 +83,8 @@ describe('GcpPricing against gcp-sim through CloudCatalogClient', () => {
 
   it('follows nextPageToken to the last SKU', async () => {
     const skus = await pricing.listSkus('9662-B51E-5089');
-    expect(skus.map((s) => s.skuId)).toHaveLength(3);
-    expect(new Set(skus.map((s) => s.skuId)).size).toBe(3);
+    expect(skus.map((s) => s.skuId)).toHaveLength(6);
+    expect(new Set(skus.map((s) => s.skuId)).size).toBe(6);
   });
 
   it('refuses a malformed service id without calling the API', async () => {
@@ -93,11 +102,11 @@ describe('GcpPricing against gcp-sim through CloudCatalogClient', () => {
 describe('GcpPricing wire format (fixture from the Cloud Billing REST reference)', () => {
   it('services.list', async () => {
     await new GcpPricing({ projectId: 'demo-project', region: 'us-central1', simulatorUrl: sim.url }, new VirtualClock()).listServices();
-    expectWire([fixture.listServices[0], ...Array(3).fill({ ...fixture.listServices[0], query: { pageToken: '<any>' } })]);
+    expectWire([fixture.listServices[0], ...Array(4).fill({ ...fixture.listServices[0], query: { pageToken: '<any>' } })]);
   });
 
   it('services.skus.list', async () => {
-    await pricing.listSkus('CCD8-9BF1-090E');
+    await pricing.listSkus('149C-F9EC-3994');
     expectWire(fixture.listSkus);
   });
 

@@ -146,6 +146,13 @@ describe('GcpSqlAdmin requests match the Cloud SQL Admin v1 reference', () => {
     recorder.log.length = 0;
     await admin.patchInstanceLabels('src', { tmp: null });
     check('patchInstanceLabels(remove)', { project: PROJECT, instance: 'src', tier: 'db-g1-small' });
+    recorder.log.length = 0;
+    expect(await admin.setActivationPolicy('src', 'NEVER')).toBe('ALWAYS');
+    check('setActivationPolicy', { project: PROJECT, instance: 'src' });
+    recorder.log.length = 0;
+    // Already NEVER: read, nothing to patch.
+    expect(await admin.setActivationPolicy('src', 'NEVER')).toBe('NEVER');
+    expect(recorder.log.map((r) => r.method)).toEqual(['GET']);
   });
 
   it('instances.clone with a point in time, export, restoreBackup, delete', async () => {

@@ -6,7 +6,7 @@
 export type SimSyncOutcome = 'succeed' | 'fail' | 'degrade';
 
 export interface HistoryEntry { id: number; revision: string; deployedAt: string; deployStartedAt: string; source: AppSource }
-export interface AppSource { repoURL: string; path: string; targetRevision: string }
+export interface AppSource { repoURL: string; path: string; targetRevision: string; helm?: { parameters: Array<{ name: string; value: string }> } }
 
 export interface RunningOperation {
   revision: string;

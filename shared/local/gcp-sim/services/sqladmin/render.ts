@@ -24,16 +24,17 @@ export function renderInstance(i: InstanceRecord, b: LinkBase): Record<string, u
     state: i.state,
     databaseVersion: i.databaseVersion,
     settings: {
-      ...i.extraSettings,
-      kind: 'sql#settings',
-      settingsVersion: String(i.settingsVersion),
-      tier: i.tier,
-      userLabels: { ...i.userLabels },
+      // Defaults a caller may have set otherwise (activationPolicy NEVER stops the instance).
       availabilityType: 'ZONAL',
       pricingPlan: 'PER_USE',
       activationPolicy: 'ALWAYS',
       dataDiskType: 'PD_SSD',
       dataDiskSizeGb: '10',
+      ...i.extraSettings,
+      kind: 'sql#settings',
+      settingsVersion: String(i.settingsVersion),
+      tier: i.tier,
+      userLabels: { ...i.userLabels },
       backupConfiguration: {
         kind: 'sql#backupConfiguration',
         enabled: i.backupEnabled,

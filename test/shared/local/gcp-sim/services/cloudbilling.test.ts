@@ -53,11 +53,11 @@ describe('CloudBillingSim', () => {
     const first = await get('/v1/services/9662-B51E-5089/skus?pageSize=2');
     expect(first.json.skus).toHaveLength(2);
     expect(first.json.nextPageToken).not.toBe('');
-    const second = await get(`/v1/services/9662-B51E-5089/skus?pageSize=2&pageToken=${first.json.nextPageToken}`);
-    expect(second.json.skus).toHaveLength(1);
+    const second = await get(`/v1/services/9662-B51E-5089/skus?pageSize=4&pageToken=${first.json.nextPageToken}`);
+    expect(second.json.skus).toHaveLength(4);
     expect(second.json.nextPageToken).toBe('');
     const ids = [...first.json.skus, ...second.json.skus].map((s: any) => s.skuId);
-    expect(new Set(ids).size).toBe(3);
+    expect(new Set(ids).size).toBe(6);
   });
 
   it('refuses unknown services, other currencies and bad tokens with clear errors', async () => {
@@ -74,6 +74,6 @@ describe('CloudBillingSim', () => {
   });
 
   it('summarises the catalog', () => {
-    expect(sim.summary().cloudbilling).toEqual({ services: 7, skus: 15 });
+    expect(sim.summary().cloudbilling).toEqual({ services: 9, skus: 23 });
   });
 });
