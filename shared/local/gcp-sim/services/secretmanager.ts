@@ -11,6 +11,7 @@
  * - DESTROYED is terminal: the payload is gone and enable/disable are refused.
  */
 import { createHash } from 'node:crypto';
+import type { Accepts } from '../accepts.ts';
 import { SimError } from '../errors.ts';
 import type { Router, SimRequest } from '../router.ts';
 import type { SimContext, SimService } from '../service.ts';
@@ -21,6 +22,16 @@ import {
 } from './secretmanager/model.ts';
 
 const MAX_PAGE_SIZE = 25_000;
+
+// What each method models (see accepts.ts); ttl, rotation, topics, versionAliases, expireTime… answer 501.
+const SECRET_FIELDS = { name: true, createTime: true, etag: true, labels: true, annotations: true, replication: true } as const;
+const NO_BODY: Accepts = {};
+const CREATE: Accepts = { query: ['secretId'], body: SECRET_FIELDS };
+const LIST: Accepts = { query: ['pageSize', 'pageToken'] };
+const LIST_VERSIONS: Accepts = { query: ['pageSize', 'pageToken', 'filter'] };
+const DELETE: Accepts = { query: ['etag'] };
+const TRANSITION: Accepts = { body: { name: true, etag: true } };
+const ADD_VERSION: Accepts = { body: { parent: true, payload: { data: true, dataCrc32c: true } } };
 
 export class SecretManagerSim implements SimService {
   readonly name = 'secretmanager';
@@ -37,17 +48,17 @@ export class SecretManagerSim implements SimService {
       const secretName = (p: Record<string, string>) => `${parent(p)}/secrets/${p.secret}`;
       const base = `${prefix}/secrets`;
       // Custom-verb routes first: a plain `{version}` segment would otherwise swallow ":access".
-      router.add('GET', `${base}/{secret}/versions/{version}:access`, `${id}.versions.access`, (r) => this.access(r, secretName(r.params)));
-      router.add('POST', `${base}/{secret}/versions/{version}:disable`, `${id}.versions.disable`, (r) => this.transition(r, secretName(r.params), 'DISABLED'));
-      router.add('POST', `${base}/{secret}/versions/{version}:enable`, `${id}.versions.enable`, (r) => this.transition(r, secretName(r.params), 'ENABLED'));
-      router.add('POST', `${base}/{secret}/versions/{version}:destroy`, `${id}.versions.destroy`, (r) => this.transition(r, secretName(r.params), 'DESTROYED'));
-      router.add('POST', `${base}/{secret}:addVersion`, `${id}.addVersion`, (r) => this.addVersion(r, secretName(r.params)));
-      router.add('GET', `${base}/{secret}/versions/{version}`, `${id}.versions.get`, (r) => this.getVersion(r, secretName(r.params)));
-      router.add('GET', `${base}/{secret}/versions`, `${id}.versions.list`, (r) => this.listVersions(r, secretName(r.params)));
-      router.add('POST', base, `${id}.create`, (r) => this.create(r, parent(r.params)));
-      router.add('GET', base, `${id}.list`, (r) => this.list(r, parent(r.params)));
-      router.add('GET', `${base}/{secret}`, `${id}.get`, (r) => ({ body: secretJson(this.secret(secretName(r.params))) }));
-      router.add('DELETE', `${base}/{secret}`, `${id}.delete`, (r) => this.remove(r, secretName(r.params)));
+      router.add('GET', `${base}/{secret}/versions/{version}:access`, `${id}.versions.access`, (r) => this.access(r, secretName(r.params)), NO_BODY);
+      router.add('POST', `${base}/{secret}/versions/{version}:disable`, `${id}.versions.disable`, (r) => this.transition(r, secretName(r.params), 'DISABLED'), TRANSITION);
+      router.add('POST', `${base}/{secret}/versions/{version}:enable`, `${id}.versions.enable`, (r) => this.transition(r, secretName(r.params), 'ENABLED'), TRANSITION);
+      router.add('POST', `${base}/{secret}/versions/{version}:destroy`, `${id}.versions.destroy`, (r) => this.transition(r, secretName(r.params), 'DESTROYED'), TRANSITION);
+      router.add('POST', `${base}/{secret}:addVersion`, `${id}.addVersion`, (r) => this.addVersion(r, secretName(r.params)), ADD_VERSION);
+      router.add('GET', `${base}/{secret}/versions/{version}`, `${id}.versions.get`, (r) => this.getVersion(r, secretName(r.params)), NO_BODY);
+      router.add('GET', `${base}/{secret}/versions`, `${id}.versions.list`, (r) => this.listVersions(r, secretName(r.params)), LIST_VERSIONS);
+      router.add('POST', base, `${id}.create`, (r) => this.create(r, parent(r.params)), CREATE);
+      router.add('GET', base, `${id}.list`, (r) => this.list(r, parent(r.params)), LIST);
+      router.add('GET', `${base}/{secret}`, `${id}.get`, (r) => ({ body: secretJson(this.secret(secretName(r.params))) }), NO_BODY);
+      router.add('DELETE', `${base}/{secret}`, `${id}.delete`, (r) => this.remove(r, secretName(r.params)), DELETE);
     }
   }
 
