@@ -55,14 +55,25 @@ export function checkAccepted(routeId: string, accepts: Accepts, query: URLSearc
   }
   if (accepts.rawBody || json === undefined || json === null || json === '') return;
   if (accepts.body === undefined) {
-    if (typeof json === 'object' && Object.keys(json as object).length === 0) return;
+    if (setsNothing(json)) return;
     throw unimplemented(`a request body on ${routeId}; this method takes none.`);
   }
   const unknown = unknownField(json, accepts.body, '');
   if (unknown) throw unimplemented(`field "${unknown}" of ${routeId}; it would be dropped.`);
 }
 
-/** The dotted path of the first field not in `spec`, or undefined. A null value sets nothing, so it is never unknown. */
+/**
+ * Proto3 JSON default values set nothing: google-gax's REST transport serialises every map and
+ * repeated field of a message (`versionAliases: {}`), and `false`/`""`/0 equal an unset field.
+ */
+function setsNothing(value: unknown): boolean {
+  if (value === null || value === '' || value === 0 || value === false) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') return Object.values(value as Record<string, unknown>).every(setsNothing);
+  return false;
+}
+
+/** The dotted path of the first field not in `spec` that sets something, or undefined. */
 export function unknownField(value: unknown, spec: FieldSpec, at: string): string | undefined {
   if (spec === true || value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
@@ -76,7 +87,7 @@ export function unknownField(value: unknown, spec: FieldSpec, at: string): strin
     const path = at ? `${at}.${key}` : key;
     const sub = spec[key];
     if (sub === undefined) {
-      if (child === null) continue;
+      if (setsNothing(child)) continue;
       return path;
     }
     const found = unknownField(child, sub, path);
