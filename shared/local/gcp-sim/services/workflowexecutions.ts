@@ -62,7 +62,9 @@ export class WorkflowExecutionsSim implements SimService {
 
   private async create(req: SimRequest): Promise<SimResponse> {
     const ref = this.ref(req);
-    const body = (req.json ?? {}) as Record<string, unknown>;
+    // createExecution({parent}) without an execution: google-gax's REST transport sends the empty
+    // message as the JSON string "", which Workflow Executions takes as an execution without argument.
+    const body = (req.json === undefined || req.json === null || req.json === '' ? {} : req.json) as Record<string, unknown>;
     if (typeof body !== 'object' || Array.isArray(body)) throw invalid('The request body must be an Execution object.');
     let argument: unknown = null;
     let argumentJson: string | undefined;
