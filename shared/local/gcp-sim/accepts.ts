@@ -21,6 +21,8 @@ export interface Accepts {
   readonly queryPrefixes?: readonly string[];
   /** The JSON body's modelled fields; absent means the route reads no body. */
   readonly body?: FieldSpec;
+  /** The whole method is not modelled: every call answers 501 with this text (e.g. object ACLs under an object path). */
+  readonly refuse?: string;
   /** The body is media bytes, not a message (uploads): the handler checks whatever metadata it carries. */
   readonly rawBody?: boolean;
   /** Request headers whose presence changes the meaning of the call and that the route does not model. */
@@ -46,6 +48,7 @@ export function unimplemented(message: string): SimError {
 
 /** Throws 501 naming the first query parameter, header or body field the route does not model. */
 export function checkAccepted(routeId: string, accepts: Accepts, query: URLSearchParams, headers: Record<string, unknown>, json: unknown): void {
+  if (accepts.refuse) throw unimplemented(accepts.refuse);
   for (const key of new Set(query.keys())) {
     if (SYSTEM_PARAMS.has(key) || accepts.query?.includes(key) || accepts.queryPrefixes?.some((p) => key.startsWith(p))) continue;
     throw unimplemented(`query parameter "${key}" of ${routeId}; it would be ignored.`);

@@ -62,8 +62,8 @@ export class StorageSim implements SimService {
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
         for (const acl of ['acl', 'acl/{entity}']) {
           router.add(method, `${api}/b/{bucket}/o/{object=**}/${acl}`, 'storage.objectAccessControls', () => {
-            throw unimplemented('object ACLs (storage.objectAccessControls); buckets here use uniform bucket-level access.');
-          }, A.unmodelled);
+            throw unimplemented(A.objectAcls.refuse);
+          }, A.objectAcls);
         }
       }
       router.add('POST', `${api}/b/{bucket}/o/{object=**}/compose`, 'storage.objects.compose', (r) => this.composeRoute(r), A.objectsCompose);

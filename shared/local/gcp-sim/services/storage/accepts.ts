@@ -53,5 +53,5 @@ export const STORAGE_ACCEPTS = {
   // The body is media or multipart bytes; the handler checks the metadata part against OBJECT_FIELDS.
   upload: { query: ['uploadType', 'name', 'ifGenerationMatch', ...PROJECTION], rawBody: true },
   resumeUpload: { query: ['uploadType', 'name', 'upload_id', ...PROJECTION], rawBody: true },
-  unmodelled: { query: [] },
+  objectAcls: { refuse: 'object ACLs (storage.objectAccessControls); buckets here use uniform bucket-level access.' },
 } satisfies Record<string, Accepts>;
