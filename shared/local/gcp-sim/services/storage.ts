@@ -69,7 +69,7 @@ export class StorageSim implements SimService {
       router.add('POST', `${api}/b/{bucket}/o/{object=**}/compose`, 'storage.objects.compose', (r) => this.composeRoute(r), A.objectsCompose);
       router.add('POST', `${api}/b/{bucket}/o/{object=**}/moveTo/o/{destination=**}`, 'storage.objects.move', (r) => this.moveRoute(r), A.objectsMove);
       router.add('POST', `${api}/b/{bucket}/o/{object=**}/rewriteTo/b/{destinationBucket}/o/{destination=**}`, 'storage.objects.rewrite', (r) => this.copyRoute(r, true), A.objectsRewrite);
-      router.add('POST', `${api}/b/{bucket}/o/{object=**}/copyTo/b/{destinationBucket}/o/{destination=**}`, 'storage.objects.copy', (r) => this.copyRoute(r, false), A.objectsRewrite);
+      router.add('POST', `${api}/b/{bucket}/o/{object=**}/copyTo/b/{destinationBucket}/o/{destination=**}`, 'storage.objects.rewrite', (r) => this.copyRoute(r, false), A.objectsRewrite);
       router.add('GET', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.get', (r) => this.getObjectRoute(r), A.objectsGet);
       router.add('PATCH', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.patch', (r) => this.patchObjectRoute(r), A.objectsPatch);
       router.add('DELETE', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.delete', (r) => this.deleteObjectRoute(r), A.objectsDelete);
