@@ -53,7 +53,7 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 
 /** Every body probe for a spec: an unknown top-level field, and one inside each nested message. */
 function bodyProbes(spec: FieldSpec): Array<{ body: unknown; names: string }> {
-  const probes = [{ body: { [PROBE]: 1 }, names: PROBE }];
+  const probes: Array<{ body: unknown; names: string }> = [{ body: { [PROBE]: 1 }, names: PROBE }];
   if (spec === true) return probes;
   for (const [field, sub] of Object.entries(spec)) {
     if (sub !== true) probes.push({ body: { [field]: { [PROBE]: 1 } }, names: `${field}.${PROBE}` });
@@ -136,12 +136,16 @@ describe('gcp-sim route sweep: nothing unmodelled is accepted silently', () => {
     expect(JSON.stringify(sim.state())).toBe(before);
   });
 
-  it('getIamPolicy on an existing secret and PATCH on a secret name the method, not "Secret not found"', async () => {
+  it('IAM methods on an existing secret, PUT and an unmodelled update_mask name what is missing, not "Secret not found"', async () => {
     expect((await call('POST', '/v1/projects/sweep/secrets?secretId=s', { replication: { automatic: {} } })).status).toBe(200);
     const iam = await call('GET', '/v1/projects/sweep/secrets/s:getIamPolicy');
     expect(iam).toMatchObject({ status: 501, message: expect.stringContaining('"getIamPolicy"') });
-    const patch = await call('PATCH', '/v1/projects/sweep/secrets/s?updateMask=labels', { labels: { a: 'b' } });
-    expect(patch).toMatchObject({ status: 501, message: expect.stringContaining('PATCH') });
+    const setIam = await call('POST', '/v1/projects/sweep/secrets/s:setIamPolicy', { policy: {} });
+    expect(setIam).toMatchObject({ status: 501, message: expect.stringContaining('"setIamPolicy"') });
+    const put = await call('PUT', '/v1/projects/sweep/secrets/s', { labels: { a: 'b' } });
+    expect(put).toMatchObject({ status: 501, message: expect.stringContaining('PUT') });
+    const patch = await call('PATCH', '/v1/projects/sweep/secrets/s?updateMask=expireTime', {});
+    expect(patch).toMatchObject({ status: 501, message: expect.stringContaining('"expireTime"') });
     const ttl = await call('POST', '/v1/projects/sweep/secrets?secretId=t', { replication: { automatic: {} }, ttl: '60s' });
     expect(ttl).toMatchObject({ status: 501, message: expect.stringContaining('"ttl"') });
   });

@@ -150,7 +150,7 @@ describe('WorkflowExecutionsSim on the local workflow engine', () => {
   });
 
   it('runs an execution created without argument by the real client (its body is the JSON string "")', async () => {
-    const client = new ExecutionsClient(gaxClientOptions({ projectId: 'p1', simulatorUrl: sim.url }) as ConstructorParameters<typeof ExecutionsClient>[0]);
+    const client = new ExecutionsClient(gaxClientOptions({ projectId: 'p1', region: 'us-central1', simulatorUrl: sim.url }) as ConstructorParameters<typeof ExecutionsClient>[0]);
     try {
       const [created] = await client.createExecution({ parent: 'projects/p1/locations/us-central1/workflows/noarg' });
       expect(created.state).toBe('ACTIVE');
