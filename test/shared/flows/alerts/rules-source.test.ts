@@ -14,7 +14,7 @@ describe('rules file location and loading', () => {
     expect(rulesLocation({ STACKCTL_RULES_FILE: '/etc/stackctl/rules.yaml' })).toBe('/etc/stackctl/rules.yaml');
     expect(rulesLocation({})).toBe(DEFAULT_RULES_URL);
     expect(rulesLocation({ STACKCTL_RULES_FILE: '  ' })).toBe(DEFAULT_RULES_URL);
-    expect(loadRulesFile(DEFAULT_RULES_URL).rules.map((r) => r.name)).toEqual(['redeploy-app', 'pitr-restore-metadata']);
+    expect(loadRulesFile(DEFAULT_RULES_URL).rules.map((r) => r.name)).toEqual(['redeploy-app', 'pitr-restore-metadata', 'backup-on-rpo-breach']);
   });
 
   it('a missing or bad file fails with the path and the reason', () => {

@@ -31,7 +31,9 @@ export const SQL_ACCEPTS: Record<string, Accepts> = {
   'sqladmin.backupRuns.delete': {},
   'sqladmin.databases.list': {},
   'sqladmin.databases.get': {},
-  'sqladmin.databases.insert': { body: { kind: true, name: true, charset: true, collation: true, instance: true, project: true } },
+  'sqladmin.databases.insert': {
+    body: { kind: true, name: true, charset: true, collation: true, instance: true, project: true, sqlserverDatabaseDetails: { compatibilityLevel: true, recoveryModel: true } },
+  },
   'sqladmin.databases.delete': {},
   'sqladmin.users.list': {},
   'sqladmin.users.get': { query: ['host'] },
