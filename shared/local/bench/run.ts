@@ -8,6 +8,8 @@ export interface BenchmarkResults {
   pubsub?: { messages: number; seconds: number; perSecond: number };
   handler?: OverheadResult;
   interpreter?: Record<string, unknown>;
+  /** Id-keyed entries ({id, value, unit, anchor, anchorValue, ratio}), each measured against its anchor in the same run. */
+  entries: Array<{ id: string; value: number; unit: string; anchor: string; anchorValue: number; ratio: number; [detail: string]: unknown }>;
   coldStart?: Record<string, unknown>;
   errors: Record<string, string>;
 }
@@ -19,6 +21,7 @@ export async function runBenchmarks(options: { quick: boolean; only?: Set<string
     at: new Date().toISOString(),
     machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
     errors: {},
+    entries: [],
   };
   const attempt = async (name: string, work: () => Promise<void>) => {
     if (!want(name)) return;
@@ -37,8 +40,9 @@ export async function runBenchmarks(options: { quick: boolean; only?: Set<string
     results.handler = await measureHandlerOverhead(options.quick ? 500 : 2_000);
   });
   await attempt('interpreter', async () => {
-    const mod = await import('../workflow-engine/bench.ts' as string) as { benchInterpreter: () => Promise<Record<string, unknown>> };
-    results.interpreter = await mod.benchInterpreter();
+    // engine.loop, engine.map-growth, engine.list-growth, in a process of their own.
+    const { runEngineBenchProcess } = await import('../workflow-engine/bench.ts');
+    results.entries.push(...await runEngineBenchProcess({ quick: options.quick }));
   });
   await attempt('coldstart', async () => {
     const { measureColdStart } = await import('./cold-start.ts');
@@ -55,6 +59,7 @@ export function formatBenchmarks(r: BenchmarkResults): string {
     lines.push(`                        ${r.handler.http.runtimeUsPerMessage} µs/message over functions-framework HTTP vs no-op ${r.handler.http.noopUsPerMessage} µs: ratio ${r.handler.http.ratio}`);
   }
   if (r.interpreter) lines.push(`  workflow interpreter  ${JSON.stringify(r.interpreter)}`);
+  for (const e of r.entries) lines.push(`  ${e.id.padEnd(21)} ${e.value} ${e.unit} vs ${e.anchor} ${e.anchorValue} ${e.unit}: ratio ${e.ratio}${typeof e.growth === 'number' ? `; ${String(e.keys)} keys: ${e.growth}× the time (ideal ${String(e.idealGrowth)}×)` : ''}`);
   if (r.coldStart) lines.push(`  cold start            ${JSON.stringify(r.coldStart)}`);
   for (const [name, message] of Object.entries(r.errors)) lines.push(`  ${name}: not measured (${message})`);
   return lines.join('\n');

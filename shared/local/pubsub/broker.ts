@@ -1,17 +1,21 @@
 /**
  * The emulator's core, independent of gRPC: topics, subscriptions, fan-out on publish, leases,
- * acks, nacks, retry backoff, dead-lettering, ordering keys and retention. Every state change is
- * written through the store before the call returns; time comes from the injected Clock.
+ * acks, nacks, retry backoff, dead-lettering, ordering keys, exactly-once delivery, retention,
+ * snapshots and seek. Every state change is written through the store before the call returns;
+ * time comes from the injected Clock.
  */
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
+import { AckIds, validateAckIds, validateDeadline } from './ack-ids.ts';
 import { applySubscriptionUpdate, applyTopicUpdate, normalizeSubscription, normalizeTopic } from './config.ts';
 import { parseProject, parseSubscriptionName, parseTopicName } from './names.ts';
 import type { IncomingMessage } from './publish-validation.ts';
-import { alreadyExists, invalidArgument, notFound } from './status.ts';
+import { seekRows, type SeekTarget } from './seek.ts';
+import { SnapshotRegistry, type SnapshotState } from './snapshots.ts';
+import { alreadyExists, exactlyOnceAckFailure, failedPrecondition, invalidArgument, notFound } from './status.ts';
 import type { PubsubStore } from './store.ts';
-import { SubscriptionState, type Consumer, type Pending } from './subscription-state.ts';
-import { DELETED_TOPIC, durationMs, type PushConfig, type StoredMessage, type SubscriptionConfig, type TopicConfig } from './types.ts';
+import { TopicRetention } from './topic-retention.ts';
+import { SubscriptionState, type AckOutcome, type Consumer, type Pending } from './subscription-state.ts';
+import { DELETED_TOPIC, durationMs, type PushConfig, type SnapshotConfig, type StoredMessage, type SubscriptionConfig, type TopicConfig } from './types.ts';
 import { WakeUp } from './wakeup.ts';
 
 export type Logger = (msg: string, fields?: Record<string, unknown>) => void;
@@ -45,7 +49,15 @@ export interface SubscriptionStats {
   delayed: number;
   waiting: number;
   ready: number;
+  /** Acknowledged messages kept for seek (retain_acked_messages). */
+  retained: number;
   consumers: number;
+}
+
+/** What an acknowledgement request did, per ack id. */
+export interface AckResult {
+  /** Expired, superseded, already acked or from an earlier emulator run. */
+  unknown: string[];
 }
 
 export class Broker {
@@ -57,8 +69,9 @@ export class Broker {
   private readonly subscriptionListeners = new Map<string, Set<() => void>>();
   private dispatchScheduled = false;
   private readonly wakeUp: WakeUp;
-  private readonly ackPrefix = randomBytes(4).toString('hex');
-  private ackSeq = 0;
+  private readonly ackIds = new AckIds();
+  readonly snapshots: SnapshotRegistry;
+  private readonly topicRetention: TopicRetention;
   private nextMessageId: number;
   private pushFactory: PushWorkerFactory | undefined;
   private closed = false;
@@ -68,13 +81,19 @@ export class Broker {
     const { store } = options;
     for (const topic of store.loadTopics()) this.topics.set(topic.name, topic);
     for (const config of store.loadSubscriptions()) this.attach(new SubscriptionState(config));
+    this.snapshots = new SnapshotRegistry(store);
+    this.topicRetention = new TopicRetention(store);
     const now = this.now();
     let restored = 0;
     for (const rec of store.loadPending()) {
       const sub = this.subscriptions.get(rec.subscription);
       if (!sub) continue;
-      sub.enqueue(rec.message, rec.attempts, now);
-      restored++;
+      if (!rec.acked) {
+        sub.enqueue(rec.message, rec.attempts, now);
+        restored++;
+      } else if (!sub.restoreAcked(rec.message, now)) {
+        store.removeMessages(rec.subscription, [rec.message.messageId]);
+      }
     }
     this.nextMessageId = store.loadNextMessageId();
     if (restored > 0) options.logger('pubsub emulator restored unacked messages', { messages: restored, subscriptions: this.subscriptions.size });
@@ -137,6 +156,7 @@ export class Broker {
     const next = applyTopicUpdate(current, patch, paths);
     this.options.store.saveTopic(next);
     this.topics.set(next.name, next);
+    this.topicRetention.prune(this.topics, this.now());
     return next;
   }
 
@@ -155,6 +175,7 @@ export class Broker {
     const topic = this.getTopic(name);
     this.topics.delete(topic.name);
     this.options.store.deleteTopic(topic.name);
+    this.topicRetention.prune(this.topics, this.now());
     const subs = this.subscriptionsByTopic.get(topic.name);
     this.subscriptionsByTopic.delete(topic.name);
     for (const subName of subs ?? []) {
@@ -181,8 +202,16 @@ export class Broker {
       const sub = this.subscriptions.get(name)!;
       return { sub, messages: stored.filter((m) => sub.accepts(m)) };
     });
-    const fanout = targets.flatMap(({ sub, messages: ms }) => ms.map((message) => ({ subscription: sub.config.name, message })));
-    this.options.store.addMessages(fanout, this.nextMessageId);
+    const deliveries = targets.flatMap(({ sub, messages: ms }) => ms.map((m) => ({ subscription: sub.config.name, messageId: m.messageId })));
+    const capturing = this.snapshots.capturing(topic.name, publishTimeMs);
+    const snapshots = capturing.flatMap((snap) => stored.map((m) => ({ snapshot: snap.config.name, messageId: m.messageId })));
+    const retainedByTopic = TopicRetention.retains(topic);
+    this.options.store.addMessages({ messages: stored, deliveries, snapshots, topic: retainedByTopic ? topic.name : undefined, nextMessageId: this.nextMessageId });
+    if (retainedByTopic) {
+      this.topicRetention.add(topic.name, stored);
+      this.wakeUp.at(publishTimeMs + durationMs(topic.messageRetentionDuration)!);
+    }
+    for (const snap of capturing) for (const m of stored) snap.messages.set(m.messageId, m);
     for (const { sub, messages: ms } of targets) {
       if (ms.length === 0) continue;
       for (const m of ms) sub.enqueue(m, 0, publishTimeMs);
@@ -232,6 +261,11 @@ export class Broker {
     const next = applySubscriptionUpdate(before, patch, paths, this.topicExists);
     this.options.store.saveSubscription(next);
     sub.config = next;
+    if (before.retainAckedMessages && !next.retainAckedMessages) {
+      const dropped = [...sub.retained.keys()];
+      sub.retained.clear();
+      this.options.store.removeMessages(next.name, dropped);
+    }
     if (JSON.stringify(before.pushConfig) !== JSON.stringify(next.pushConfig)) this.syncPushWorker(sub);
     this.scheduleDispatch(next.name);
     return next;
@@ -253,7 +287,7 @@ export class Broker {
       worker.close();
       this.pushWorkers.delete(n);
     }
-    for (const p of [...sub.pending.values()]) sub.complete(p);
+    sub.clear();
     this.subscriptionListeners.get(n)?.forEach((fn) => fn());
     this.subscriptionListeners.delete(n);
   }
@@ -307,10 +341,10 @@ export class Broker {
       if (room <= 0 || roomBytes <= 0) continue;
       const batch: Pending[] = [];
       while (room > 0 && roomBytes > 0 && batch.length < MAX_BATCH) {
-        const p = sub.take();
+        const p = sub.take(consumer);
         if (!p) break;
         if (this.expiredByRetention(sub, p, now)) continue;
-        sub.lease(p, consumer, `${this.ackPrefix}-${(++this.ackSeq).toString(36)}`, now + consumer.ackDeadlineSeconds() * 1000);
+        sub.lease(p, consumer, this.ackIds.next(name), now + consumer.ackDeadlineSeconds() * 1000, now);
         this.wakeUp.at(p.leaseExpiresAt);
         batch.push(p);
         room--;
@@ -329,9 +363,14 @@ export class Broker {
     this.options.logger('pubsub emulator dropped a message past its subscription retention', {
       subscription: sub.config.name, messageId: p.message.messageId, attempts: p.attempts,
     });
-    sub.complete(p);
-    this.options.store.removeMessages(sub.config.name, [p.message.messageId]);
+    this.forget(sub, p, now);
     return true;
+  }
+
+  /** Drops a message for good (retention, dead-letter), with what its ordering key let go of. */
+  private forget(sub: SubscriptionState, p: Pending, now: number): void {
+    const dropped = sub.complete(p, now);
+    this.options.store.removeMessages(sub.config.name, [p.message.messageId, ...dropped.map((d) => d.message.messageId)]);
   }
 
   private scheduleRetention(sub: SubscriptionState): void {
@@ -346,31 +385,58 @@ export class Broker {
     return this.subscriptions.get(name)?.config.deadLetterPolicy ? p.attempts : undefined;
   }
 
+  /**
+   * Acknowledges; ack ids that are expired, superseded or already acked are ignored, as Pub/Sub
+   * does, except on an exactly-once subscription, where they fail the request with
+   * EXACTLY_ONCE_ACKID_FAILURE details naming each one (the valid ones are still applied).
+   */
   acknowledge(name: unknown, ackIds: unknown): void {
     const sub = this.sub(name);
-    const ids = validateAckIds(ackIds);
-    const removed: string[] = [];
+    const result = this.acknowledgeIds(sub, validateAckIds(ackIds, sub.config.name, this.ackIds));
+    if (sub.config.enableExactlyOnceDelivery && result.unknown.length > 0) throw exactlyOnceAckFailure(result.unknown);
+  }
+
+  /** Acknowledges what it can and reports the rest (StreamingPull reports them in a confirmation). */
+  acknowledgeIds(sub: SubscriptionState, ids: string[]): AckResult {
+    const unknown: string[] = [];
+    const now = this.now();
+    const outcome: AckOutcome = { kept: [], dropped: [] };
     for (const id of ids) {
       const p = sub.leased.get(id);
-      if (!p) continue; // expired or already acked: Pub/Sub ignores these without exactly-once delivery
-      sub.complete(p);
-      removed.push(p.message.messageId);
+      if (!p) {
+        unknown.push(id);
+        continue;
+      }
+      const o = sub.ack(p, now);
+      outcome.kept.push(...o.kept);
+      outcome.dropped.push(...o.dropped);
     }
-    this.options.store.removeMessages(sub.config.name, removed);
-    this.scheduleDispatch(sub.config.name);
+    const n = sub.config.name;
+    this.options.store.setAcked(n, outcome.kept.map((p) => p.message.messageId), true);
+    this.options.store.removeMessages(n, outcome.dropped.map((p) => p.message.messageId));
+    this.scheduleDispatch(n);
+    return { unknown };
   }
 
   modifyAckDeadline(name: unknown, ackIds: unknown, seconds: number): void {
     const sub = this.sub(name);
-    const ids = validateAckIds(ackIds);
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 600) {
-      throw invalidArgument(`Invalid ack deadline given: ${seconds}. The deadline must be between 0 and 600 seconds.`);
-    }
+    validateDeadline(seconds);
+    const ids = validateAckIds(ackIds, sub.config.name, this.ackIds);
+    const result = this.modifyAckDeadlineIds(sub, ids, seconds);
+    if (sub.config.enableExactlyOnceDelivery && result.unknown.length > 0) throw exactlyOnceAckFailure(result.unknown);
+  }
+
+  modifyAckDeadlineIds(sub: SubscriptionState, ids: string[], seconds: number): AckResult {
+    validateDeadline(seconds);
     const now = this.now();
     const failed: Pending[] = [];
+    const unknown: string[] = [];
     for (const id of ids) {
       const p = sub.leased.get(id);
-      if (!p) continue;
+      if (!p) {
+        unknown.push(id);
+        continue;
+      }
       if (seconds === 0) failed.push(p);
       else {
         p.leaseExpiresAt = now + seconds * 1000;
@@ -378,6 +444,12 @@ export class Broker {
       }
     }
     this.redeliverOrDeadLetter(sub, failed, now);
+    return { unknown };
+  }
+
+  /** Ack-id validation for a subscription the stream already resolved. */
+  checkAckIds(sub: SubscriptionState, ackIds: unknown): string[] {
+    return validateAckIds(ackIds, sub.config.name, this.ackIds);
   }
 
   /** A nack from a push worker (non-2xx, network error, timeout). */
@@ -409,8 +481,11 @@ export class Broker {
     const name = sub.config.name;
     const dlp = sub.config.deadLetterPolicy;
     const attemptUpdates: Array<{ messageId: string; attempts: number }> = [];
+    const reopened: string[] = [];
     const deadLettered: Pending[] = [];
-    for (const p of failed) {
+    // Earliest first: a failed ordered message takes every later message of its key back with it.
+    for (const p of [...failed].sort((a, b) => Number(a.message.messageId) - Number(b.message.messageId))) {
+      if (p.state !== 'leased') continue;
       if (dlp && p.attempts >= dlp.maxDeliveryAttempts && this.topics.has(dlp.deadLetterTopic)) {
         deadLettered.push(p);
         continue;
@@ -421,11 +496,14 @@ export class Broker {
         });
       }
       const backoff = this.backoffMs(sub, p.attempts);
-      sub.requeue(p, now + backoff, now);
+      const outcome = sub.fail(p, now + backoff, now);
       if (backoff > 0) this.wakeUp.at(now + backoff);
       attemptUpdates.push({ messageId: p.message.messageId, attempts: p.attempts });
+      for (const r of outcome.revoked) attemptUpdates.push({ messageId: r.message.messageId, attempts: r.attempts });
+      reopened.push(...outcome.reopened.map((r) => r.message.messageId));
     }
     this.options.store.updateAttempts(name, attemptUpdates);
+    this.options.store.setAcked(name, reopened, false);
     if (deadLettered.length > 0) this.deadLetter(sub, deadLettered);
     // Requeued messages, freed capacity and (ordering) the next message of a dead-lettered key.
     this.scheduleDispatch(name);
@@ -445,8 +523,8 @@ export class Broker {
         CloudPubSubDeadLetterSourceTopicPublishTime: new Date(p.message.publishTimeMs).toISOString().replace('Z', '+00:00'),
       },
     })));
-    for (const p of messages) sub.complete(p);
-    this.options.store.removeMessages(sub.config.name, messages.map((p) => p.message.messageId));
+    const now = this.now();
+    for (const p of messages) this.forget(sub, p, now);
     this.options.logger('pubsub emulator dead-lettered messages', {
       subscription: sub.config.name, deadLetterTopic: dlt, messageIds: messages.map((p) => p.message.messageId),
     });
@@ -472,9 +550,76 @@ export class Broker {
           if (p.state === 'leased') continue;
           if (!this.expiredByRetention(sub, p, now)) { next = Math.min(next, p.message.publishTimeMs + retention); break; }
         }
+        const expired = [...sub.retained.values()].filter((p) => p.message.publishTimeMs + retention <= now);
+        for (const p of expired) sub.complete(p, now);
+        this.options.store.removeMessages(sub.config.name, expired.map((p) => p.message.messageId));
+        for (const p of sub.retained.values()) next = Math.min(next, p.message.publishTimeMs + retention);
       }
     }
+    next = Math.min(next, this.snapshots.expire(now), this.topicRetention.prune(this.topics, now));
     this.wakeUp.at(next);
+  }
+
+  // ---- snapshots and seek -------------------------------------------------------------------
+
+  createSnapshot(req: { name?: unknown; subscription?: unknown; labels?: unknown }): SnapshotConfig {
+    const sub = this.sub(req.subscription);
+    if (sub.config.topic === DELETED_TOPIC) throw failedPrecondition(`Cannot snapshot ${sub.config.name}: its topic was deleted.`);
+    const unacked = [...sub.pending.values()].map((p) => p.message);
+    const config = this.snapshots.create(req, { subscription: sub.config.name, topic: sub.config.topic, unacked }, this.now());
+    this.wakeUp.at(config.expireTimeMs);
+    return config;
+  }
+
+  getSnapshot(name: unknown): SnapshotConfig {
+    return this.snapshots.get(name, this.now()).config;
+  }
+
+  listSnapshots(project: unknown): SnapshotConfig[] {
+    return this.snapshots.list(project, this.now());
+  }
+
+  listTopicSnapshots(topic: unknown): string[] {
+    return this.snapshots.listForTopic(this.getTopic(topic).name, this.now());
+  }
+
+  updateSnapshot(patch: Parameters<SnapshotRegistry['update']>[0], paths: string[]): SnapshotConfig {
+    return this.snapshots.update(patch, paths, this.now());
+  }
+
+  deleteSnapshot(name: unknown): void {
+    this.snapshots.delete(name, this.now());
+  }
+
+  /**
+   * Rebuilds the subscription's state from the seek target. Outstanding leases are revoked, so
+   * every message left unacknowledged is delivered again (Pub/Sub's seek is eventually consistent
+   * and may redeliver too); with exactly-once delivery the old ack ids then fail.
+   */
+  seek(name: unknown, req: { time?: { seconds?: number | string; nanos?: number } | null; snapshot?: unknown }): void {
+    const sub = this.sub(name);
+    const now = this.now();
+    let target: SeekTarget;
+    if (req.snapshot) {
+      const snapshot: SnapshotState = this.snapshots.get(req.snapshot, now);
+      if (snapshot.config.topic !== sub.config.topic) {
+        throw failedPrecondition(`The snapshot's topic (${snapshot.config.topic}) must be the same as the subscription's topic (${sub.config.topic}).`);
+      }
+      target = { kind: 'snapshot', snapshot };
+    } else if (req.time) {
+      const timeMs = Number(req.time.seconds ?? 0) * 1000 + Math.floor(Number(req.time.nanos ?? 0) / 1e6);
+      if (!Number.isFinite(timeMs)) throw invalidArgument('time is not a valid timestamp.');
+      target = { kind: 'time', timeMs };
+    } else {
+      throw invalidArgument('Seek requires a target: either time or snapshot.');
+    }
+    const topic = this.topics.get(sub.config.topic);
+    const rows = seekRows(sub, target, now, topic ? this.topicRetention.messages(topic, now) : []);
+    sub.clear();
+    const stored = rows.filter((r) => (r.acked ? sub.restoreAcked(r.message, now) : (sub.enqueue(r.message, r.attempts, now), true)));
+    this.options.store.replaceDeliveries(sub.config.name, stored);
+    this.scheduleRetention(sub);
+    this.scheduleDispatch(sub.config.name);
   }
 
   stats(): SubscriptionStats[] {
@@ -493,12 +638,4 @@ export class Broker {
     for (const worker of this.pushWorkers.values()) worker.close();
     this.pushWorkers.clear();
   }
-}
-
-function validateAckIds(ackIds: unknown): string[] {
-  if (!Array.isArray(ackIds) || ackIds.length === 0) throw invalidArgument('ack_ids must contain at least one ack id.');
-  ackIds.forEach((id, i) => {
-    if (typeof id !== 'string' || id === '') throw invalidArgument(`ack_ids[${i}] is empty or not a string.`);
-  });
-  return ackIds as string[];
 }

@@ -16,7 +16,7 @@ export const DEFAULT_MAX_DELIVERY_ATTEMPTS = 5;
 export const DEFAULT_MIN_BACKOFF_MS = 10_000;
 export const DEFAULT_MAX_BACKOFF_MS = 600_000;
 
-function labels(value: unknown, field: string): Record<string, string> {
+export function labels(value: unknown, field: string): Record<string, string> {
   if (value == null) return {};
   if (typeof value !== 'object') throw invalidArgument(`${field} must be a map of strings.`);
   const out: Record<string, string> = {};

@@ -25,8 +25,8 @@ export function publisherImplementation(broker: Broker, logger: Logger): grpc.Un
       return { subscriptions: items, nextPageToken };
     }),
     ListTopicSnapshots: unary('ListTopicSnapshots', logger, (req: Req) => {
-      broker.getTopic(req.topic);
-      return { snapshots: [], nextPageToken: '' };
+      const { items, nextPageToken } = page(broker.listTopicSnapshots(req.topic), req.pageSize ?? 0, req.pageToken ?? '');
+      return { snapshots: items, nextPageToken };
     }),
     DeleteTopic: unary('DeleteTopic', logger, (req: Req) => {
       broker.deleteTopic(req.topic);

@@ -2,7 +2,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Broker, Logger } from './broker.ts';
 import { page, toReceivedMessage, toServiceError, unary } from './grpc-util.ts';
-import { invalidArgument, unimplemented } from './status.ts';
+import { renderSnapshot } from './snapshots.ts';
+import { invalidArgument } from './status.ts';
 import { handleStreamingPull } from './streaming-pull.ts';
 import type { Consumer, Pending } from './subscription-state.ts';
 import type { PushConfig, SubscriptionConfig } from './types.ts';
@@ -54,12 +55,21 @@ export function subscriberImplementation(broker: Broker, logger: Logger, handles
       }
     },
     StreamingPull: (call: grpc.ServerDuplexStream<Req, Req>) => handleStreamingPull(call, broker, logger, handles.streams),
-    GetSnapshot: unary('GetSnapshot', logger, () => { throw unimplemented('Snapshots are not supported by this emulator.'); }),
-    ListSnapshots: unary('ListSnapshots', logger, () => ({ snapshots: [], nextPageToken: '' })),
-    CreateSnapshot: unary('CreateSnapshot', logger, () => { throw unimplemented('Snapshots are not supported by this emulator.'); }),
-    UpdateSnapshot: unary('UpdateSnapshot', logger, () => { throw unimplemented('Snapshots are not supported by this emulator.'); }),
-    DeleteSnapshot: unary('DeleteSnapshot', logger, () => { throw unimplemented('Snapshots are not supported by this emulator.'); }),
-    Seek: unary('Seek', logger, () => { throw unimplemented('Seek is not supported by this emulator.'); }),
+    GetSnapshot: unary('GetSnapshot', logger, (req: Req) => renderSnapshot(broker.getSnapshot(req.snapshot))),
+    ListSnapshots: unary('ListSnapshots', logger, (req: Req) => {
+      const { items, nextPageToken } = page(broker.listSnapshots(req.project), req.pageSize ?? 0, req.pageToken ?? '');
+      return { snapshots: items.map(renderSnapshot), nextPageToken };
+    }),
+    CreateSnapshot: unary('CreateSnapshot', logger, (req: Req) => renderSnapshot(broker.createSnapshot(req))),
+    UpdateSnapshot: unary('UpdateSnapshot', logger, (req: Req) => renderSnapshot(broker.updateSnapshot(req.snapshot, req.updateMask?.paths ?? []))),
+    DeleteSnapshot: unary('DeleteSnapshot', logger, (req: Req) => {
+      broker.deleteSnapshot(req.snapshot);
+      return {};
+    }),
+    Seek: unary('Seek', logger, (req: Req) => {
+      broker.seek(req.subscription, { time: req.target === 'time' ? req.time : null, snapshot: req.target === 'snapshot' ? req.snapshot : '' });
+      return {};
+    }),
   };
 }
 

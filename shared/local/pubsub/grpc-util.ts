@@ -1,12 +1,17 @@
 /** Glue between grpc-js handlers and the broker: error mapping and message conversion. */
 import * as grpc from '@grpc/grpc-js';
-import { PubsubError } from './status.ts';
+import { encodeStatusDetails, PubsubError } from './status.ts';
 import type { Pending } from './subscription-state.ts';
 import { toTimestamp } from './types.ts';
 import type { Logger } from './broker.ts';
 
 export function toServiceError(err: unknown, method: string, logger: Logger): Partial<grpc.StatusObject> {
-  if (err instanceof PubsubError) return { code: err.code, details: err.message };
+  if (err instanceof PubsubError) {
+    if (!err.errorInfo) return { code: err.code, details: err.message };
+    const metadata = new grpc.Metadata();
+    metadata.set('grpc-status-details-bin', encodeStatusDetails(err.code, err.message, err.errorInfo));
+    return { code: err.code, details: err.message, metadata };
+  }
   logger('pubsub emulator internal error', { method, error: err instanceof Error ? err.stack ?? err.message : String(err) });
   return { code: grpc.status.INTERNAL, details: `Pub/Sub emulator internal error in ${method}: ${err instanceof Error ? err.message : String(err)}` };
 }

@@ -1,6 +1,6 @@
 /**
  * Resource-name rules of Pub/Sub: `projects/{project}/topics/{topic}` and
- * `projects/{project}/subscriptions/{subscription}`. An id starts with a letter, is 3–255
+ * `projects/{project}/subscriptions/{subscription}` and `projects/{project}/snapshots/{snapshot}`. An id starts with a letter, is 3–255
  * characters of letters, digits and `-_.~+%`, and must not start with `goog`.
  */
 import { invalidArgument } from './status.ts';
@@ -14,7 +14,7 @@ export interface ResourceName {
   name: string;
 }
 
-function parse(kind: 'topics' | 'subscriptions', name: unknown, field: string): ResourceName {
+function parse(kind: 'topics' | 'subscriptions' | 'snapshots', name: unknown, field: string): ResourceName {
   if (typeof name !== 'string' || name === '') {
     throw invalidArgument(`${field} is required: expected projects/{project}/${kind}/{id}.`);
   }
@@ -39,6 +39,7 @@ function parse(kind: 'topics' | 'subscriptions', name: unknown, field: string): 
 
 export const parseTopicName = (name: unknown, field = 'topic') => parse('topics', name, field);
 export const parseSubscriptionName = (name: unknown, field = 'subscription') => parse('subscriptions', name, field);
+export const parseSnapshotName = (name: unknown, field = 'snapshot') => parse('snapshots', name, field);
 
 export function parseProject(value: unknown, field = 'project'): string {
   if (typeof value !== 'string' || !/^projects\/[A-Za-z0-9][A-Za-z0-9\-.:]{0,127}$/.test(value)) {

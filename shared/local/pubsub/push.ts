@@ -63,9 +63,11 @@ export class HttpPushWorker implements PushWorker {
     } catch (err) {
       failure = err instanceof Error ? err.message : String(err);
     }
-    if (this.closed || !this.broker.subscriptions.has(this.subscription)) return;
+    const current = this.broker.subscriptions.get(this.subscription);
+    if (this.closed || !current) return;
     if (ACK_STATUSES.has(status)) {
-      this.broker.acknowledge(this.subscription, [ackId]);
+      // A lease that expired or was revoked (seek) meanwhile is simply not acked, never an error here.
+      this.broker.acknowledgeIds(current, [ackId]);
       return;
     }
     this.logger('pubsub emulator push delivery failed; nacking', {

@@ -59,6 +59,34 @@ class StreamConsumer implements Consumer {
   }
 }
 
+/**
+ * Acks and modacks carried on the stream. Invalid ack ids end the stream as a unary call would
+ * fail; on an exactly-once subscription expired ones are reported in the stream's
+ * acknowledge / modify-deadline confirmations instead, as Pub/Sub does.
+ */
+function streamAcks(call: Call, broker: Broker, subscription: string, ackIds: string[], modIds: string[], modSeconds: number[]): void {
+  const sub = broker.subscriptions.get(subscription);
+  if (!sub) return;
+  const exactlyOnce = sub.config.enableExactlyOnceDelivery;
+  if (ackIds.length > 0) {
+    const ids = broker.checkAckIds(sub, ackIds);
+    const { unknown } = broker.acknowledgeIds(sub, ids);
+    if (exactlyOnce) {
+      const bad = new Set(unknown);
+      call.write({ acknowledgeConfirmation: { ackIds: ids.filter((id) => !bad.has(id)), invalidAckIds: unknown, unorderedAckIds: [], temporaryFailedAckIds: [] } });
+    }
+  }
+  if (modIds.length > 0) {
+    const ok: string[] = [];
+    const invalid: string[] = [];
+    modIds.forEach((id, i) => {
+      const { unknown } = broker.modifyAckDeadlineIds(sub, broker.checkAckIds(sub, [id]), modSeconds[i]!);
+      (unknown.length > 0 ? invalid : ok).push(id);
+    });
+    if (exactlyOnce) call.write({ modifyAckDeadlineConfirmation: { ackIds: ok, invalidAckIds: invalid, temporaryFailedAckIds: [] } });
+  }
+}
+
 export function handleStreamingPull(call: Call, broker: Broker, logger: Logger, streams: Set<Call>): void {
   let consumer: StreamConsumer | undefined;
   let subscription = '';
@@ -99,14 +127,13 @@ export function handleStreamingPull(call: Call, broker: Broker, logger: Logger, 
       } else if (req.subscription && req.subscription !== subscription) {
         throw invalidArgument(`subscription must not change on an open stream (opened for ${subscription}, got ${req.subscription}).`);
       }
-      const ackIds: string[] = req.ackIds ?? [];
-      if (ackIds.length > 0) broker.acknowledge(subscription, ackIds);
       const modIds: string[] = req.modifyDeadlineAckIds ?? [];
       const modSeconds: number[] = req.modifyDeadlineSeconds ?? [];
       if (modIds.length !== modSeconds.length) {
         throw invalidArgument(`modify_deadline_ack_ids (${modIds.length}) and modify_deadline_seconds (${modSeconds.length}) must have the same length.`);
       }
-      modIds.forEach((id, i) => broker.modifyAckDeadline(subscription, [id], modSeconds[i]!));
+      const ackIds: string[] = req.ackIds ?? [];
+      if (ackIds.length > 0 || modIds.length > 0) streamAcks(call, broker, subscription, ackIds, modIds, modSeconds);
     } catch (err) {
       finish(toServiceError(err, 'StreamingPull', logger));
     }

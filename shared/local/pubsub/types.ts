@@ -51,6 +51,14 @@ export interface StoredMessage {
   publishTimeMs: number;
 }
 
+/** A snapshot as stored; `expireTimeMs` is rendered as the proto `expire_time`. */
+export interface SnapshotConfig {
+  name: string;
+  topic: string;
+  expireTimeMs: number;
+  labels: Record<string, string>;
+}
+
 export const DELETED_TOPIC = '_deleted-topic_';
 
 export function durationMs(d: Duration | null | undefined): number | undefined {

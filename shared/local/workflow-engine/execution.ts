@@ -32,6 +32,8 @@ export interface RunOptions {
   callbackHost?: CallbackHost;
   /** Called after each step with its history record. */
   onStep?: (record: StepRecord) => void;
+  /** Called with each sys.log entry as it is written (the entries are also in the result's `logs`). */
+  onLog?: (entry: LogEntry) => void;
   signal?: AbortSignal;
   /** Overrides of the built-in GOOGLE_CLOUD_* identity. */
   identity?: Partial<ExecutionIdentity>;
@@ -105,7 +107,9 @@ export async function runWorkflow(program: WorkflowProgram, argument: unknown = 
     identity,
     env,
     log: (severity, payload) => {
-      if (logs.length < MAX_LOG_ENTRIES) logs.push({ time: clock.now().toISOString(), severity, payload: toJs(payload) });
+      const entry: LogEntry = { time: clock.now().toISOString(), severity, payload: toJs(payload) };
+      if (logs.length < MAX_LOG_ENTRIES) logs.push(entry);
+      options.onLog?.(entry);
     },
     callbacks: async () => {
       if (options.callbackHost) {
@@ -156,6 +160,7 @@ export async function runWorkflow(program: WorkflowProgram, argument: unknown = 
     }
     const value = await interp.run(arg);
     interp.checkResultSize(value);
+    checkReturnable(value);
     return finish({ state: 'SUCCEEDED', result: toJs(value) }, { value });
   } catch (raw) {
     if (raw instanceof ExecutionCancelled) return finish({ state: 'CANCELLED' });
@@ -163,6 +168,20 @@ export async function runWorkflow(program: WorkflowProgram, argument: unknown = 
     return finish({ state: 'FAILED', error: describeFailure(err) }, { errorValue: err.value });
   } finally {
     await ownHost?.close();
+  }
+}
+
+/**
+ * "Bytes can't be returned by a workflow as they can't be JSON-encoded" (Data types reference, Returning bytes);
+ * the result is refused with the error json.encode gives for them (the reference names no tag for this case), as
+ * are NaN and the infinities, which JSON cannot carry either. Base64 is the explicit way out (base64.encode).
+ */
+function checkReturnable(value: WfValue): void {
+  try {
+    toJsonText(value);
+  } catch (err) {
+    const e = toWorkflowError(err);
+    throw tagged(e.tags[0] ?? 'ValueError', `the workflow result cannot be returned: ${e.message.replace(/^\w+: /, '')}`);
   }
 }
 

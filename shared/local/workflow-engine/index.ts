@@ -15,3 +15,4 @@ export { DEFAULT_LIMITS, type Limits } from './limits.ts';
 export { CallbackHost } from './builtins/callback-host.ts';
 export type { ExecutionIdentity } from './builtins/types.ts';
 export { CONNECTOR_METHODS } from './connectors/catalog.ts';
+export { SIMULATED_SERVICES, type UnsupportedCall } from './support.ts';

@@ -4,7 +4,7 @@
  * operation polling, callback timeouts) waits on the injected clock.
  */
 import { WorkflowError, tagged, toWorkflowError } from './errors.ts';
-import { evaluate, evaluateSync, type EvalScope } from './expr/index.ts';
+import { evaluate, evaluateSync, type Ast, type EvalScope } from './expr/index.ts';
 import { BREAK, CONTINUE, errorOrigin, ExecutionCancelled, nextFlow, type Flow, type Thread } from './flow.ts';
 import { formatRecord, type History, type RawStepRecord, type StepRecord } from './history.ts';
 import type {
@@ -16,7 +16,8 @@ import { backoffDelay, DEFAULT_BACKOFF, DEFAULT_MAX_RETRIES, makeBackoff, makeMa
 import { Frame, MemoryMeter } from './scope.ts';
 import { stdlib } from './stdlib/index.ts';
 import { evalTemplate, evalTemplateSync, type AssignTarget, type Template } from './template.ts';
-import { isMap, newMap, sizeInBytes, typeName, type WfValue } from './values.ts';
+import { hasKey, isMap, sizeInBytes, typeName, type WfMap, type WfValue } from './values.ts';
+import { disown, isOwned, measureAndRelease, ownedCopy, ownedEmptyMap } from './ownership.ts';
 import type { Builtin, BuiltinContext } from './builtins/types.ts';
 
 export interface InterpreterHooks {
@@ -176,6 +177,7 @@ export class Interpreter {
         for (const a of step.assignments) {
           // Sync expressions are evaluated and stored with no await in between, so an assignment to a shared
           // variable is atomic with respect to other parallel branches (as the reference guarantees).
+          if (a.append && this.tryAppend(a.target, a.append, frame, scope)) continue;
           if (a.sync) this.assignSync(a.target, evalTemplateSync(a.value, scope), frame, scope);
           else await this.assign(a.target, await evalTemplate(a.value, scope), frame);
         }
@@ -222,32 +224,98 @@ export class Interpreter {
         throw tagged('TypeError', `index in assignment target "${target.src}" must be a string or int, got ${typeName(k)}`);
       }
     }
-    const root = frame.lookup(target.root);
-    if (root === undefined) throw tagged('KeyError', `variable '${target.root}' is not defined (assigning "${target.src}")`);
-    const newRoot = shallowCopy(root, target.src);
-    let cur = newRoot;
+    const holder = frame.holderOf(target.root);
+    const root = holder?.own(target.root);
+    if (!holder || root === undefined) throw tagged('KeyError', `variable '${target.root}' is not defined (assigning "${target.src}")`);
+    // Measuring the value first also disowns it, so a value that contains the target (m["self"]: ${m}) makes the
+    // write below copy rather than build a cycle.
+    const valueSize = measureAndRelease(value);
+    // Validate the whole path and price the write before touching anything: a failed or over-limit assignment
+    // leaves the variable as it was.
+    const delta = this.priceWrite(target.src, root, keys, valueSize);
+    holder.reserve(target.root, delta);
+    const token = holder.slot(target.root);
+    const newRoot = isOwned(root, token) ? root as WfValue[] | WfMap : ownedCopy(root, token, target.src);
+    let cur: WfValue[] | WfMap = newRoot;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       const last = i === keys.length - 1;
       if (Array.isArray(cur)) {
-        if (typeof key !== 'bigint') throw tagged('TypeError', `list index in "${target.src}" must be an int, got a string`);
-        if (key < 0n || key >= BigInt(cur.length)) throw tagged('IndexError', `list index ${key} out of range (length ${cur.length}) in "${target.src}"`);
         const idx = Number(key);
         if (last) cur[idx] = value;
-        else cur = cur[idx] = shallowCopy(cur[idx], target.src);
-      } else if (isMap(cur)) {
-        if (typeof key !== 'string') throw tagged('TypeError', `map key in "${target.src}" must be a string, got an int`);
-        if (last) cur[key] = value;
         else {
-          // Workflows creates missing intermediate maps when assigning a nested key.
-          const child = Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : newMap();
-          cur = cur[key] = shallowCopy(child, target.src);
+          const child = cur[idx];
+          cur = cur[idx] = isOwned(child, newRoot) ? child as WfValue[] | WfMap : ownedCopy(child, newRoot, target.src);
         }
       } else {
-        throw tagged('TypeError', `cannot assign into a ${typeName(cur)} in "${target.src}"`);
+        const k = key as string;
+        if (last) cur[k] = value;
+        else if (hasKey(cur, k)) {
+          const child = cur[k];
+          cur = cur[k] = isOwned(child, newRoot) ? child as WfValue[] | WfMap : ownedCopy(child, newRoot, target.src);
+        } else {
+          // Workflows creates missing intermediate maps when assigning a nested key.
+          cur = cur[k] = ownedEmptyMap(newRoot);
+        }
       }
     }
-    frame.assign(target.root, newRoot);
+    holder.rebind(target.root, newRoot);
+  }
+
+  /** Checks an indexed write's path as store() will walk it and returns the size change it makes, in bytes. */
+  private priceWrite(src: string, root: WfValue, keys: WfValue[], valueSize: number): number {
+    let cur: WfValue | undefined = root;
+    let delta = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const last = i === keys.length - 1;
+      if (cur === undefined) {
+        // Inside an intermediate map the write creates: only string keys can follow.
+        if (typeof key !== 'string') throw tagged('TypeError', `map key in "${src}" must be a string, got an int`);
+        delta += Buffer.byteLength(key, 'utf8') + 4 + (last ? valueSize : 2);
+        continue;
+      }
+      if (Array.isArray(cur)) {
+        if (typeof key !== 'bigint') throw tagged('TypeError', `list index in "${src}" must be an int, got a string`);
+        if (key < 0n || key >= BigInt(cur.length)) throw tagged('IndexError', `list index ${key} out of range (length ${cur.length}) in "${src}"`);
+        const child: WfValue = cur[Number(key)];
+        if (last) delta += valueSize - sizeInBytes(child);
+        else if (!Array.isArray(child) && !isMap(child)) throw tagged('TypeError', `cannot assign into a ${typeName(child)} in "${src}"`);
+        cur = child;
+      } else if (isMap(cur)) {
+        if (typeof key !== 'string') throw tagged('TypeError', `map key in "${src}" must be a string, got an int`);
+        const present = hasKey(cur, key);
+        const child: WfValue | undefined = present ? cur[key] : undefined;
+        if (last) delta += present ? valueSize - sizeInBytes(child as WfValue) : Buffer.byteLength(key, 'utf8') + 4 + valueSize;
+        else if (!present) delta += Buffer.byteLength(key, 'utf8') + 4 + 2;
+        else if (!Array.isArray(child) && !isMap(child as WfValue)) throw tagged('TypeError', `cannot assign into a ${typeName(child as WfValue)} in "${src}"`);
+        cur = child;
+      } else {
+        throw tagged('TypeError', `cannot assign into a ${typeName(cur)} in "${src}"`);
+      }
+    }
+    return delta;
+  }
+
+  /**
+   * `l: ${list.concat(l, x)}` (recognised at load time): appends to the list in place when the variable owns it,
+   * so building a list in a loop is linear. Returns false, having done nothing, when `l` is not a list.
+   */
+  private tryAppend(target: AssignTarget, item: Ast, frame: Frame, scope: EvalScope): boolean {
+    const current = frame.lookup(target.root);
+    if (!Array.isArray(current)) return false;
+    const value = evaluateSync(item, scope);
+    const holder = frame.holderOf(target.root);
+    if (!holder) return false;
+    const list = holder.own(target.root);
+    if (!Array.isArray(list)) return false;
+    const valueSize = measureAndRelease(value);
+    holder.reserve(target.root, valueSize + 1);
+    const token = holder.slot(target.root);
+    const out = isOwned(list, token) ? list : ownedCopy(list, token, target.src) as WfValue[];
+    out.push(value);
+    holder.rebind(target.root, out);
+    return true;
   }
 
   private async execCall(step: CallStep, frame: Frame, thread: Thread): Promise<Flow> {
@@ -346,6 +414,8 @@ export class Interpreter {
     if (loop.in) {
       const v = await evalTemplate(loop.in, scope);
       if (!Array.isArray(v)) throw tagged('TypeError', `for "in" must be a list, got ${typeName(v)}`);
+      // The loop iterates this very list while its body may write the variable it came from: the next write must copy.
+      disown(v);
       return v;
     }
     const r = await evalTemplate(loop.range as Template, scope);
@@ -460,14 +530,3 @@ export class Interpreter {
     }
   }
 }
-
-function shallowCopy(v: WfValue, where: string): WfValue[] | Record<string, WfValue> {
-  if (Array.isArray(v)) return v.slice();
-  if (isMap(v)) {
-    const out = newMap();
-    for (const k of Object.keys(v)) out[k] = v[k];
-    return out;
-  }
-  throw tagged('TypeError', `cannot assign into a ${typeName(v)} in "${where}"`);
-}
-

@@ -2,7 +2,9 @@
  * The loaded, validated form of a workflow: what `loadWorkflow` produces and the interpreter walks.
  * Expressions are compiled once at load time (see template.ts), so a run never re-parses source text.
  */
+import type { Ast } from './expr/index.ts';
 import type { Limits } from './limits.ts';
+import type { UnsupportedCall } from './support.ts';
 import type { AssignTarget, Template } from './template.ts';
 
 export interface WorkflowProgram {
@@ -10,6 +12,8 @@ export interface WorkflowProgram {
   readonly main: Subworkflow;
   readonly subworkflows: ReadonlyMap<string, Subworkflow>;
   readonly limits: Limits;
+  /** Calls the engine cannot run (connectors not simulated, modules not implemented); see support.ts. */
+  readonly unsupported: readonly UnsupportedCall[];
 }
 
 export interface Subworkflow {
@@ -52,7 +56,7 @@ interface StepBase {
 export interface AssignStep extends StepBase {
   readonly kind: 'assign';
   /** `sync`: value and target indexes need no external call, so the assignment runs without yielding. */
-  readonly assignments: readonly { readonly target: AssignTarget; readonly value: Template; readonly sync: boolean }[];
+  readonly assignments: readonly Assignment[];
 }
 
 export interface CallStep extends StepBase {
@@ -145,3 +149,12 @@ export type Step =
   | AssignStep | CallStep | SwitchStep | ForStep | ParallelStep | TryStep | RaiseStep | ReturnStep | StepsStep | JumpStep;
 
 export type StepKind = Step['kind'];
+
+export interface Assignment {
+  readonly target: AssignTarget;
+  readonly value: Template;
+  /** The value evaluates with no await (read-evaluate-write is atomic across parallel branches). */
+  readonly sync: boolean;
+  /** For `x: ${list.concat(x, item)}`: the item, so the interpreter can append in place. */
+  readonly append?: Ast;
+}

@@ -4,16 +4,18 @@
  * over-long expressions, too many assignments or conditions, writes to non-shared parent variables inside a
  * parallel branch, and schema errors. Every issue names the step and its position.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { YAMLParseError } from 'yaml';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import {
-  PREDEFINED_POLICIES, type ForSpec, type ParallelBranch, type Param, type RetrySpec, type Step, type StepList, type Subworkflow,
+  PREDEFINED_POLICIES, type Assignment, type ForSpec, type ParallelBranch, type Param, type RetrySpec, type Step, type StepList, type Subworkflow,
   type SwitchCase, type WorkflowProgram,
 } from './model.ts';
-import { isSyncExpression } from './expr/index.ts';
-import { compileExpression, compileTemplate, isSyncTemplate, parseTarget, TemplateError, type Template } from './template.ts';
+import { isSyncExpression, type Ast } from './expr/index.ts';
+import { compileExpression, compileTemplate, isSyncTemplate, parseTarget, TemplateError, type AssignTarget, type Template } from './template.ts';
 import { isMap, newMap, toJsonText, typeName, type WfMap, type WfValue } from './values.ts';
+import { unsupportedCalls } from './support.ts';
 import { validateProgram } from './validate.ts';
+import { parseWorkflowYaml } from './yaml-source.ts';
 
 export interface ValidationIssue {
   /** Position, e.g. `main.steps[1].for.steps[0]`. */
@@ -42,7 +44,6 @@ const KIND_FIELDS: Readonly<Record<string, readonly string[]>> = {
   return: ['return'],
   steps: ['steps'],
 };
-const KINDS_WITHOUT_NEXT = new Set(['raise', 'return']);
 
 export interface LoadOptions {
   limits?: Partial<Limits>;
@@ -56,7 +57,7 @@ export function loadWorkflow(sourceText: string, sourceName = 'workflow', option
   }
   let raw: unknown;
   try {
-    raw = parseYaml(sourceText, { intAsBigInt: true, uniqueKeys: true, maxAliasCount: 100 });
+    raw = parseWorkflowYaml(sourceText);
   } catch (err) {
     const pos = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
     fail(`not valid YAML/JSON${pos}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
@@ -73,11 +74,20 @@ export function loadWorkflow(sourceText: string, sourceName = 'workflow', option
     fail('a workflow must be a list of steps or a map with a "main" subworkflow');
   }
   if (ctx.issues.length === 0) {
-    const program: WorkflowProgram = { sourceName, main: subworkflows.get('main') as Subworkflow, subworkflows, limits };
+    const program: WorkflowProgram = { sourceName, main: subworkflows.get('main') as Subworkflow, subworkflows, limits, unsupported: [] };
     validateProgram(program, (where, step, reason) => ctx.issue(where, step, reason));
-    if (ctx.issues.length === 0) return program;
+    if (ctx.issues.length === 0) return { ...program, unsupported: unsupportedCalls(program) };
   }
   throw new WorkflowValidationError(sourceName, ctx.issues);
+}
+
+/** The item of `x: ${list.concat(x, item)}`, the list-building idiom the interpreter runs as an in-place append. */
+function appendedItem(target: AssignTarget, value: Template): Ast | undefined {
+  if (target.path.length !== 0 || value.k !== 'expr') return undefined;
+  const ast = value.ast;
+  if (ast.kind !== 'call' || ast.name !== 'list.concat' || ast.args.length !== 2) return undefined;
+  const first = ast.args[0];
+  return first.kind === 'variable' && first.name === target.root ? ast.args[1] : undefined;
 }
 
 /** A short rendering of a YAML value for error messages (bigint-safe). */
@@ -221,7 +231,12 @@ class LoadContext {
       this.issue(where, name, `"${kind}" is not allowed here`);
       return undefined;
     }
-    const fields = new Set([...(kind ? KIND_FIELDS[kind] : []), ...(kind && KINDS_WITHOUT_NEXT.has(kind) ? [] : ['next'])]);
+    // Every kind may carry `next`, raise and return included: Google's workflow schema (workflows-samples
+    // jsonschema/workflows.json, definitions.step) allows it and Cloud Workflows deploys it (the workflows-demos
+    // `workflows-bigquery-load` sample has `return:` with `next: end`). `return` "stops a workflow's execution"
+    // (syntax reference, Complete the execution of a workflow) and raise leaves the step too, so such a `next` is
+    // never taken; its target is still checked like any other.
+    const fields = new Set([...(kind ? KIND_FIELDS[kind] : []), 'next']);
     const before = this.issues.length;
     for (const k of keys) {
       if (fields.has(k)) continue;
@@ -259,7 +274,7 @@ class LoadContext {
     }
   }
 
-  assignments(node: WfValue, where: string, step: string): { target: ReturnType<typeof parseTarget>; value: Template; sync: boolean }[] {
+  assignments(node: WfValue, where: string, step: string): Assignment[] {
     if (!Array.isArray(node) || node.length === 0) {
       this.issue(where, step, '"assign" must be a non-empty list of {target: value} maps');
       return [];
@@ -267,7 +282,7 @@ class LoadContext {
     if (node.length > this.limits.maxAssignmentsPerStep) {
       this.issue(where, step, `${node.length} assignments in one step; the limit is ${this.limits.maxAssignmentsPerStep}`);
     }
-    const out: { target: ReturnType<typeof parseTarget>; value: Template; sync: boolean }[] = [];
+    const out: Assignment[] = [];
     node.forEach((a, i) => {
       if (!isMap(a) || Object.keys(a).length !== 1) {
         this.issue(`${where}[${i}]`, step, 'each assignment must be a single-key map {target: value}');
@@ -278,7 +293,7 @@ class LoadContext {
         const target = parseTarget(key, this.limits.maxExpressionLength);
         const value = this.template(a[key], `${where}[${i}]`, step);
         const sync = isSyncTemplate(value) && target.path.every((seg) => typeof seg === 'string' || isSyncExpression(seg));
-        out.push({ target, value, sync });
+        out.push({ target, value, sync, append: sync ? appendedItem(target, value) : undefined });
       } catch (err) {
         this.issue(`${where}[${i}]`, step, err instanceof TemplateError ? err.message : String(err));
       }
@@ -333,7 +348,6 @@ class LoadContext {
         else next = c.next;
       }
       if (!('next' in c) && !('steps' in c) && !body) this.issue(at, step, 'a switch condition needs next, steps, or an embedded step (assign, call, return, raise, ...)');
-      if (body && (body.kind === 'return' || body.kind === 'raise') && next) this.issue(at, step, `"next" cannot follow an embedded ${body.kind}`);
       out.push({
         condition: this.expression(c.condition, `${at}.condition`, step),
         next,

@@ -5,17 +5,20 @@
  * listed in `shared`). Every frame reports sizes to one MemoryMeter, which enforces the execution's memory limit.
  */
 import { tagged } from './errors.ts';
-import { sizeInBytes, type WfValue } from './values.ts';
+import { measureAndRelease } from './ownership.ts';
+import type { WfValue } from './values.ts';
 
 export class MemoryMeter {
   used = 0;
   constructor(readonly limit: number) {}
 
+  /** Applies a change; one that would pass the limit raises ResourceLimitError and is not applied. */
   change(delta: number, name: string): void {
-    this.used += delta;
-    if (delta > 0 && this.used > this.limit) {
-      throw tagged('ResourceLimitError', `memory limit exceeded: variables use ${this.used} bytes, the limit is ${this.limit} (while assigning "${name}")`);
+    const after = this.used + delta;
+    if (delta > 0 && after > this.limit) {
+      throw tagged('ResourceLimitError', `memory limit exceeded: variables use ${after} bytes, the limit is ${this.limit} (while assigning "${name}")`);
     }
+    this.used = after;
   }
 }
 
@@ -24,6 +27,8 @@ export type FrameKind = 'routine' | 'loop' | 'branch';
 export class Frame {
   private readonly vars = new Map<string, WfValue>();
   private readonly sizes = new Map<string, number>();
+  /** One token per variable slot: the owner of the slot's root container (see ownership.ts). */
+  private readonly slots = new Map<string, object>();
 
   constructor(
     readonly kind: FrameKind,
@@ -46,22 +51,65 @@ export class Frame {
 
   /** Updates `name` in this frame or an enclosing one; false when no frame of the routine has it. */
   private tryAssignExisting(name: string, value: WfValue, crossedBranch: Frame | null): boolean {
+    const holder = this.holderFrom(name, crossedBranch);
+    if (!holder) return false;
+    holder.setOwn(name, value);
+    return true;
+  }
+
+  /**
+   * The frame an assignment to the existing variable `name` writes to, or null when no frame of the routine
+   * has it; a write across a parallel branch to a variable not in `shared` raises TypeError.
+   */
+  holderOf(name: string): Frame | null {
+    return this.holderFrom(name, null);
+  }
+
+  private holderFrom(name: string, crossedBranch: Frame | null): Frame | null {
     if (this.vars.has(name)) {
       if (crossedBranch && !crossedBranch.shared.has(name)) {
         throw tagged('TypeError', `variable "${name}" belongs to the parent scope of a parallel step and is not listed in "shared"`);
       }
-      this.setOwn(name, value);
-      return true;
+      return this;
     }
-    if (this.kind === 'routine' || !this.parent) return false;
-    return this.parent.tryAssignExisting(name, value, crossedBranch ?? (this.kind === 'branch' ? this : null));
+    if (this.kind === 'routine' || !this.parent) return null;
+    return this.parent.holderFrom(name, crossedBranch ?? (this.kind === 'branch' ? this : null));
+  }
+
+  /** The value bound in this very frame. */
+  own(name: string): WfValue | undefined {
+    return this.vars.get(name);
+  }
+
+  /** The ownership token of this frame's slot `name`. */
+  slot(name: string): object {
+    let token = this.slots.get(name);
+    if (!token) {
+      token = {};
+      this.slots.set(name, token);
+    }
+    return token;
   }
 
   /** Binds in this very frame (params, loop variables). */
   setOwn(name: string, value: WfValue): void {
-    const size = sizeInBytes(value) + name.length;
+    const size = measureAndRelease(value) + name.length;
     this.meter.change(size - (this.sizes.get(name) ?? 0), name);
     this.sizes.set(name, size);
+    this.vars.set(name, value);
+  }
+
+  /**
+   * Charges a change of `delta` bytes to this frame's variable `name` before an in-place write; raises the
+   * memory-limit error (changing nothing) when it does not fit.
+   */
+  reserve(name: string, delta: number): void {
+    this.meter.change(delta, name);
+    this.sizes.set(name, (this.sizes.get(name) ?? 0) + delta);
+  }
+
+  /** Rebinds `name` in this frame to a value whose size was already charged with reserve(). */
+  rebind(name: string, value: WfValue): void {
     this.vars.set(name, value);
   }
 
@@ -72,6 +120,7 @@ export class Frame {
     this.meter.used -= total;
     this.sizes.clear();
     this.vars.clear();
+    this.slots.clear();
   }
 }
 

@@ -52,7 +52,7 @@ function checkBlockingInExpressions(sub: Subworkflow, report: Report): void {
   });
 }
 
-function templatesOf(step: Step): Template[] {
+export function templatesOf(step: Step): Template[] {
   switch (step.kind) {
     case 'assign': return step.assignments.flatMap((a) => [a.value, ...a.target.path.filter((p): p is Ast => typeof p !== 'string').map(astTemplate)]);
     case 'call': return (step.args ?? []).map(([, t]) => t);
@@ -69,7 +69,7 @@ function astTemplate(ast: Ast): Template {
   return { k: 'expr', ast, sync: false, src: '' };
 }
 
-function calledNames(t: Template, out: string[] = []): string[] {
+export function calledNames(t: Template, out: string[] = []): string[] {
   switch (t.k) {
     case 'const': break;
     case 'expr': astCalls(t.ast, out); break;
@@ -98,7 +98,7 @@ function astCalls(ast: Ast, out: string[]): void {
 }
 
 /** Visits every step, including embedded bodies (which share their parent's name and position). */
-function walkSteps(list: StepList, visit: (step: Step) => void): void {
+export function walkSteps(list: StepList, visit: (step: Step) => void): void {
   for (const step of list.steps) walkStep(step, visit);
 }
 

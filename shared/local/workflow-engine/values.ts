@@ -81,8 +81,8 @@ function fromJsInner(v: unknown, depth: number): WfValue {
 
 /**
  * WfValue → plain JS (for JSON output and for callers outside the engine). int becomes a number when it is a
- * safe integer, else its decimal string; bytes become their base64 text (Workflows cannot return bytes as JSON,
- * so base64 is the lossless choice); maps become ordinary objects.
+ * safe integer, else its decimal string; bytes become their base64 text (for logs: a workflow result with bytes
+ * is refused before it gets here, see execution.ts); maps become ordinary objects.
  */
 export function toJs(v: WfValue): unknown {
   switch (typeof v) {
@@ -346,12 +346,16 @@ export function numericCompare(a: bigint | number, b: bigint | number): number {
   return c * sign;
 }
 
+/** Nodes measured so far (sizeInBytes and ownership.measureAndRelease), for tests that check growth structurally. */
+export const sizeAccounting = { nodes: 0 };
+
 /**
  * Approximate memory footprint, for the per-variable size limit. Approximation: the UTF-8 length of strings and
  * map keys, the length of bytes, 8 for numbers, 4 for booleans and null, plus 2 bytes of structure per list
  * element and map entry — close to the length of the value's JSON encoding, which is how the quota reads.
  */
 export function sizeInBytes(v: WfValue): number {
+  sizeAccounting.nodes++;
   switch (typeof v) {
     case 'string': return Buffer.byteLength(v, 'utf8');
     case 'bigint': case 'number': return 8;

@@ -3,6 +3,7 @@
  * its own, with every simulated API, until SIGINT/SIGTERM. Workflow Executions run on the local
  * workflow engine with the YAML in --workflows-dir. State is kept in DIR/gcp-sim.json only when a
  * data directory is given explicitly (flag or STACKCTL_DATA_DIR), like `stackctl emulator pubsub`.
+ * It prints, per real Google client, a line of code that connects to it as printed (sim-setup.ts).
  */
 import { closeOnSignal } from '../until-signal.ts';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { WorkflowExecutionsSim } from '../../gcp-sim/services/workflowexecutions
 import { EngineExecutionBackend } from '../../gcp-sim/services/workflowexecutions/engine-backend.ts';
 import { readRunningStack } from '../../stack/stack-file.ts';
 import { CliError, globalOptions, printResult } from '../output.ts';
+import { clientSetup } from './sim-setup.ts';
 
 export interface StandaloneSimOptions {
   port: number;
@@ -133,10 +135,13 @@ export function register(program: Command): void {
       const services = Object.keys(sim.summary());
       // Listen before reporting ready, so a signal sent the moment the output appears is handled.
       const stopped = closeOnSignal('gcp-sim', () => running.close(), (message) => log(message));
-      printResult(global, { url: sim.url, port: sim.port, projectId: opts.project, services, persistFile: persistFile ?? null, faults: sim.faults.list().length }, () => [
+      const clients = clientSetup(sim.url, opts.project, opts.pubsubEmulator);
+      printResult(global, { url: sim.url, port: sim.port, projectId: opts.project, services, persistFile: persistFile ?? null, faults: sim.faults.list().length, clients }, () => [
         `gcp-sim listening on ${sim.url} (${persistFile ? `persisting to ${persistFile}` : 'in memory'})`,
         `  services: ${services.join(', ')}`,
-        `  point the adapters at it: simulatorUrl=${sim.url}; for @google-cloud/storage: export STORAGE_EMULATOR_HOST=${sim.url}`,
+        `  the stack's adapters: simulatorUrl=${sim.url}`,
+        '  real clients, one line of Node.js (CommonJS) each, as printed:',
+        ...clients.map((c) => `    ${c.client}: ${c.code}`),
         `  state: ${sim.url}/__sim/state   faults: ${sim.url}/__sim/faults`,
         '  stop with Ctrl-C',
       ].join('\n'));

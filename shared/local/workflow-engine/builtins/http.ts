@@ -4,7 +4,8 @@
  * `query` map is URL-encoded onto the URL; the result is {code, headers, body} with JSON bodies parsed and
  * text bodies as strings; a status >= 400 raises an HttpError map carrying code, headers and body; network
  * failures raise ConnectionFailedError (could not connect) or ConnectionError (broken mid-way); an expired
- * `timeout` (default 300 s, at most 1800 s) raises TimeoutError. `auth` is accepted and ignored locally.
+ * `timeout` (default 300 s, at most 1800 s) raises TimeoutError. Against gcp-sim, calls to `*.googleapis.com`
+ * go to gcp-sim (routeToSim); elsewhere `auth` is accepted and ignored locally.
  */
 import { tagged, WorkflowError } from '../errors.ts';
 import { fromJsonText, isMap, newMap, toJsonText, typeName, type WfMap, type WfValue } from '../values.ts';
@@ -22,6 +23,8 @@ export interface HttpRequestSpec {
   query?: WfMap;
   body?: WfValue;
   timeoutSeconds?: number;
+  /** The call's `auth` map ({type: OIDC | OAuth2}), when given. */
+  auth?: WfMap;
 }
 
 export function httpBuiltins(): Map<string, Builtin> {
@@ -59,7 +62,30 @@ function specFromArgs(method: string, args: ReadonlyMap<string, WfValue>, fn: st
     query: optMap(args, 'query', fn),
     body: args.get('body'),
     timeoutSeconds: optNumber(args, 'timeout', fn),
+    auth: isMap(auth) ? auth : undefined,
   };
+}
+
+/** `*.googleapis.com` (and googleapis.com itself): the Google APIs, which gcp-sim stands in for. */
+function isGoogleApisHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'googleapis.com' || h.endsWith('.googleapis.com');
+}
+
+/**
+ * When the engine runs against gcp-sim (a connector base URL is set), an http.* call to a Google API goes there too,
+ * as the connectors do: same path and query, on gcp-sim's origin (it routes by path, like the connectors' single
+ * base URL). With `auth` the call carries the execution's token, as Workflows adds one; without, none, so gcp-sim
+ * answers 401 as the real API would.
+ */
+async function routeToSim(url: URL, spec: HttpRequestSpec, headers: Record<string, string>, ctx: BuiltinContext): Promise<URL> {
+  if (!ctx.connectorBaseUrl || !isGoogleApisHost(url.hostname)) return url;
+  const base = new URL(ctx.connectorBaseUrl);
+  const routed = new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}${url.pathname}${url.search}`);
+  if (spec.auth && ctx.tokenProvider && headerLookup(headers, 'Authorization') === undefined) {
+    headers.Authorization = `Bearer ${await ctx.tokenProvider()}`;
+  }
+  return routed;
 }
 
 function headerLookup(headers: Record<string, string>, name: string): string | undefined {
@@ -141,6 +167,7 @@ export async function sendHttp(spec: HttpRequestSpec, ctx: BuiltinContext): Prom
   }
   const headers: Record<string, string> = {};
   for (const k of Object.keys(spec.headers ?? {})) headers[k] = scalarText((spec.headers as WfMap)[k], `header "${k}"`);
+  url = await routeToSim(url, spec, headers, ctx);
   const hasBody = spec.body !== undefined && spec.body !== null && spec.method !== 'GET' && spec.method !== 'HEAD';
   const body = hasBody ? encodeBody(spec.body as WfValue, headers) : undefined;
   const timeout = spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;

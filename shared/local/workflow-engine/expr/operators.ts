@@ -1,7 +1,7 @@
 // Operator semantics. Ints are bigint and checked for 64-bit overflow; any double operand makes the result a
 // double; `/` always yields a double; `//` floors and `%` takes the sign of the divisor (so a == (a//b)*b + a%b).
 import { tagged } from '../errors.ts';
-import { checkInt, deepEqual, hasKey, isMap, numericCompare, typeName, type WfValue } from '../values.ts';
+import { checkInt, deepEqual, formatDouble, hasKey, isMap, numericCompare, typeName, type WfValue } from '../values.ts';
 import type { BinaryOp } from './ast.ts';
 
 type Num = bigint | number;
@@ -28,11 +28,28 @@ function floorDivBig(a: bigint, b: bigint): bigint {
   return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
 }
 
+/**
+ * `+` follows the "Implicit data type conversions" table of Google's reference (Data types, functions, operators:
+ * https://cloud.google.com/workflows/docs/reference/syntax/datatypes): int + int is an int, a double on either side
+ * gives a double, and a string on either side with an int, double, bool or string gives a string (so "n=" + 1 is
+ * "n=1", true + "x" is "truex"); bool with a number or bool, and anything with null, a list or a map, is an error.
+ * The other operand is converted as string() converts it (doubles keep their fraction: "x" + 2.0 is "x2.0").
+ */
 export function add(a: WfValue, b: WfValue): WfValue {
   if (typeof a === 'bigint' && typeof b === 'bigint') return checkInt(a + b);
   if (isNum(a) && isNum(b)) return Number(a) + Number(b);
-  if (typeof a === 'string' && typeof b === 'string') return a + b;
+  if (typeof a === 'string' && isConcatenable(b)) return a + scalarString(b);
+  if (typeof b === 'string' && isConcatenable(a)) return scalarString(a) + b;
   return typeError('+', a, b);
+}
+
+function isConcatenable(v: WfValue): v is string | bigint | number | boolean {
+  return typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+function scalarString(v: string | bigint | number | boolean): string {
+  if (typeof v === 'number') return formatDouble(v);
+  return String(v);
 }
 
 export function subtract(a: WfValue, b: WfValue): WfValue {

@@ -138,6 +138,18 @@ describe('topics and subscriptions', () => {
     expect(await codeOf(raw.subscriber.modifyAckDeadline({ subscription: sub, ackIds: ['x'], ackDeadlineSeconds: 601 }))).toMatchObject({
       code: INVALID_ARGUMENT, details: expect.stringContaining('601'),
     });
+    // A made-up ack id is refused, as Pub/Sub refuses it; so is one issued for another subscription.
+    expect(await codeOf(raw.subscriber.acknowledge({ subscription: sub, ackIds: ['bogus'] }))).toMatchObject({
+      code: INVALID_ARGUMENT, details: expect.stringContaining('invalid ack ID to the service (ack_id=bogus)'),
+    });
+    await pubsub.topic('orders').createSubscription('acks-other-sub');
+    await pubsub.topic('orders').publishMessage({ data: Buffer.from('x') });
+    const [pulled] = await raw.subscriber.pull({ subscription: subscriptionPath('acks-other-sub'), maxMessages: 1, returnImmediately: true });
+    const foreign = pulled.receivedMessages![0]!.ackId!;
+    expect(await codeOf(raw.subscriber.acknowledge({ subscription: sub, ackIds: [foreign] }))).toMatchObject({ code: INVALID_ARGUMENT });
+    await raw.subscriber.acknowledge({ subscription: subscriptionPath('acks-other-sub'), ackIds: [foreign] });
+    // Acking it again (already acked, without exactly-once delivery) is accepted silently.
+    await raw.subscriber.acknowledge({ subscription: subscriptionPath('acks-other-sub'), ackIds: [foreign] });
     expect(await codeOf(raw.subscriber.pull({ subscription: sub, maxMessages: 0 }))).toMatchObject({ code: INVALID_ARGUMENT });
     expect(await codeOf(raw.subscriber.pull({ subscription: subscriptionPath('nope-sub'), maxMessages: 1 }))).toMatchObject({ code: NOT_FOUND });
   });

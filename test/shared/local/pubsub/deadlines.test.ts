@@ -97,7 +97,7 @@ describe('deadlines and backoff', () => {
     expect(emulator.stats()[0]!.unacked).toBe(0);
   });
 
-  it('releases the next message of an ordering key once its predecessor is dead-lettered', async () => {
+  it('redelivers the later messages of a key with a nacked one, and leaves them out once it is dead-lettered', async () => {
     await raw.publisher.createTopic({ name: topicPath('clocked-dlq') });
     await raw.subscriber.createSubscription({ name: subscriptionPath('clocked-dlq-sub'), topic: topicPath('clocked-dlq') });
     const sub = await setup({ enableMessageOrdering: true, deadLetterPolicy: { deadLetterTopic: topicPath('clocked-dlq'), maxDeliveryAttempts: 5 } });
@@ -106,15 +106,36 @@ describe('deadlines and backoff', () => {
       messages: [{ data: Buffer.from('first'), orderingKey: 'k' }, { data: Buffer.from('second'), orderingKey: 'k' }],
     });
     const [firstId, secondId] = res.messageIds!;
+    let got = await pullNow(sub);
     for (let attempt = 1; attempt <= 5; attempt++) {
-      const got = await pullNow(sub);
-      expect(got.map((r) => [r.message!.messageId, r.deliveryAttempt])).toEqual([[firstId, attempt]]);
+      // Both are out at once, in order; nacking the first takes the second back with it.
+      expect(got.map((r) => [r.message!.messageId, r.deliveryAttempt])).toEqual([[firstId, attempt], [secondId, attempt]]);
       await raw.subscriber.modifyAckDeadline({ subscription: sub, ackIds: [got[0]!.ackId!], ackDeadlineSeconds: 0 });
+      if (attempt < 5) got = await pullNow(sub);
     }
-    const next = await pullNow(sub);
-    expect(next.map((r) => [r.message!.messageId, r.deliveryAttempt])).toEqual([[secondId, 1]]);
+    // The first is dead-lettered; the second's fifth delivery is still outstanding and can be acked.
+    expect(await pullNow(sub)).toHaveLength(0);
+    await raw.subscriber.acknowledge({ subscription: sub, ackIds: [got[1]!.ackId!] });
+    expect(emulator.stats().find((s) => s.subscription === sub)!.unacked).toBe(0);
     const dead = await pullNow(subscriptionPath('clocked-dlq-sub'));
     expect(dead.map((r) => r.message!.data!.toString())).toEqual(['first']);
     expect(dead[0]!.message!.orderingKey).toBe('k');
+  });
+
+  it('lets separate pulls take later messages of a key, and a nack revokes them with it', async () => {
+    const sub = await setup({ enableMessageOrdering: true });
+    const [res] = await raw.publisher.publish({
+      topic: topicPath('clocked'),
+      messages: ['k0', 'k1', 'k2'].map((t) => ({ data: Buffer.from(t), orderingKey: 'k' })),
+    });
+    const ids = res.messageIds!;
+    const pullOne = async () => (await raw.subscriber.pull({ subscription: sub, maxMessages: 1, returnImmediately: true }))[0].receivedMessages ?? [];
+    const [first] = await pullOne();
+    const [second] = await pullOne();
+    expect([first!.message!.messageId, second!.message!.messageId]).toEqual([ids[0], ids[1]]);
+    await raw.subscriber.modifyAckDeadline({ subscription: sub, ackIds: [first!.ackId!], ackDeadlineSeconds: 0 });
+    // k1's lease went with k0's nack: acking its old ack id changes nothing.
+    await raw.subscriber.acknowledge({ subscription: sub, ackIds: [second!.ackId!] });
+    expect((await pullNow(sub)).map((r) => r.message!.messageId)).toEqual(ids);
   });
 });

@@ -56,3 +56,27 @@ export async function waitFor(predicate: () => boolean, what: string, timeoutMs 
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** An emulator on a hand-driven clock with both kinds of real client, for tests that move time. */
+export async function startClocked(): Promise<{
+  emulator: import('../../../../shared/local/pubsub/emulator.ts').PubsubEmulator;
+  clock: ManualClock;
+  pubsub: PubSub;
+  raw: { subscriber: v1.SubscriberClient; publisher: v1.PublisherClient };
+  close(): Promise<void>;
+}> {
+  const { startPubsubEmulator } = await import('../../../../shared/local/pubsub/emulator.ts');
+  const clock = new ManualClock();
+  const emulator = await startPubsubEmulator({ port: 0, clock });
+  const pubsub = pubsubClient(emulator.host);
+  const raw = lowLevelClients(emulator.host);
+  return {
+    emulator, clock, pubsub, raw,
+    close: async () => {
+      await raw.subscriber.close();
+      await raw.publisher.close();
+      await pubsub.close();
+      await emulator.close();
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkflow, WorkflowValidationError } from '../../../../shared/local/workflow-engine/index.ts';
+import { failure, result } from './helpers.ts';
 
 function issues(yaml: string): { step?: string; reason: string; where: string }[] {
   try {
@@ -23,13 +24,36 @@ describe('validation at load time', () => {
     call: sys.log
     argz: {text: "x"}
 `)[0]).toMatchObject({ step: 's1', reason: expect.stringMatching(/unknown field "argz"/) });
-    expect(issues(`
+  });
+
+  it('accepts next beside return or raise, as Google\'s schema and deployments do; the return or raise wins', async () => {
+    expect(await result(`
 - s1:
     return: 1
     next: s2
 - s2:
     return: 2
-`)[0]).toMatchObject({ step: 's1', reason: expect.stringMatching(/"next" is not allowed in a return step/) });
+`)).toBe(1);
+    expect((await failure(`
+- s1:
+    raise: "boom"
+    next: end
+`)).payload).toBe('boom');
+    expect(await result(`
+- sw:
+    switch:
+      - condition: true
+        return: "matched"
+        next: after
+- after:
+    return: "fell through"
+`)).toBe('matched');
+    // The target is still checked.
+    expect(issues(`
+- s1:
+    return: 1
+    next: nowhere
+`)[0]).toMatchObject({ step: 's1', reason: expect.stringMatching(/"nowhere" does not exist/) });
   });
 
   it('refuses bad next targets and break/continue outside a loop', () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,4 +98,52 @@ describe('stackctl sim', () => {
     expect(written.join('')).toContain('--faults: no such file');
     expect(written.join('')).toContain('--port must be an integer');
   });
+
+  it('prints one line per real Google client that works as printed', async () => {
+    const { startPubsubEmulator } = await import('../../../../../shared/local/pubsub/emulator.ts');
+    const emulator = await startPubsubEmulator();
+    const run = runCli(['sim', '--port', '0', '--workflows-dir', dir, '--project', 'local-project', '--pubsub-emulator', emulator.host]);
+    try {
+      for (let i = 0; i < 300 && !run.out().includes('stop with Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 50));
+      const printed = [...run.out().matchAll(/^ {4}(@google-cloud\/[a-z-]+): (.+)$/gm)].map((m) => ({ client: m[1]!, code: m[2]! }));
+      expect(printed.map((p) => p.client).sort(), run.out() + run.err()).toEqual(Object.keys(PROBES).sort());
+      // Each line runs exactly as printed, followed by a real call through that client.
+      const requireFromRepo = createRequire(join(process.cwd(), 'package.json'));
+      const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (req: NodeRequire) => Promise<unknown>;
+      for (const { client, code } of printed) {
+        const [probe, expected] = PROBES[client]!;
+        const result = await new AsyncFunction('require', `${code}\ntry { ${probe} } finally { await client.close?.(); }`)(requireFromRepo);
+        expect(result, client).toEqual(expected);
+      }
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+      await emulator.close();
+    }
+  });
 });
+
+/** A call through each client and what it returns against a fresh gcp-sim. */
+const PROBES: Record<string, [string, unknown]> = {
+  '@google-cloud/storage': [`
+    await client.createBucket('printed-setup');
+    await client.bucket('printed-setup').file('note.txt').save('hello', { resumable: false });
+    await client.bucket('printed-setup').file('big.bin').save(Buffer.alloc(300000, 7), { resumable: true });
+    const [files] = await client.bucket('printed-setup').getFiles();
+    const [data] = await client.bucket('printed-setup').file('note.txt').download();
+    return [files.map((f) => f.name), data.toString()];`, [['big.bin', 'note.txt'], 'hello']],
+  '@google-cloud/secret-manager': [`
+    const [secret] = await client.createSecret({ parent: 'projects/local-project', secretId: 'printed-setup', secret: { replication: { automatic: {} } } });
+    return secret.name;`, 'projects/local-project/secrets/printed-setup'],
+  '@google-cloud/sql': [`const [res] = await client.list({ project: 'local-project' }); return Array.isArray(res.items);`, true],
+  '@google-cloud/monitoring': [`
+    const [series] = await client.listTimeSeries({ name: 'projects/local-project', filter: 'metric.type = "custom.googleapis.com/printed_setup"',
+      interval: { startTime: { seconds: 1 }, endTime: { seconds: Math.floor(Date.now() / 1000) } } });
+    return series.length;`, 0],
+  '@google-cloud/billing': [`const [services] = await client.listServices({}); return services.length > 0;`, true],
+  '@google-cloud/artifact-registry': [`const [repos] = await client.listRepositories({ parent: 'projects/local-project/locations/us-central1' }); return Array.isArray(repos);`, true],
+  '@google-cloud/workflows': [`
+    const [execution] = await client.createExecution({ parent: 'projects/local-project/locations/us-central1/workflows/add', execution: { argument: '{"x":1}' } });
+    return execution.name.includes('/workflows/add/executions/');`, true],
+  '@google-cloud/pubsub': [`const [topic] = await client.createTopic('printed-setup'); return topic.name;`, 'projects/local-project/topics/printed-setup'],
+};

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -72,5 +74,79 @@ describe('stackctl workflow run', () => {
 `);
     const r = await cli('workflow', 'run', f, '--virtual-time', '--json');
     expect(JSON.parse(r.stdout)).toEqual({ state: 'SUCCEEDED', result: 'zenml-metadata' });
+  });
+});
+
+describe('stackctl workflow run: sys.log', () => {
+  it('prints each log line while the run goes, not only after it', async () => {
+    let seenWhileRunning: boolean | undefined;
+    const server = createServer((_req, res) => {
+      seenWhileRunning = out.join('').includes('log 2026') && out.join('').includes('INFO: half way');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const f = file('logs.yaml', `
+main:
+  params: [a]
+  steps:
+    - say:
+        call: sys.log
+        args:
+          text: half way
+          severity: INFO
+    - ask:
+        call: http.get
+        args:
+          url: \${a.url}
+    - r:
+        return: done
+`);
+      const r = await cli('workflow', 'run', f, '--args', JSON.stringify({ url }), '--json');
+      expect(seenWhileRunning).toBe(true);
+      expect(r.exitCode).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('stackctl workflow validate', () => {
+  it('says a fully runnable workflow is valid and exits 0', async () => {
+    const r = await cli('workflow', 'validate', file('plain.yaml', '- r:\n    return: 1\n'));
+    expect(r.stdout).toMatch(/plain\.yaml: valid; every call runs on the local engine/);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('names the unsupported connectors and modules with their steps, lists the simulated services, exits 2', async () => {
+    const f = file('bq.yaml', `
+- q:
+    call: googleapis.bigquery.v2.jobs.query
+    args:
+      projectId: p
+      body: {query: "SELECT 1"}
+- k:
+    call: gke.request
+    args: {project: p}
+- s:
+    call: googleapis.secretmanager.v1.projects.secrets.versions.accessString
+    args: {secret_id: x}
+`);
+    const r = await cli('workflow', 'validate', f);
+    expect(r.stdout).toMatch(/step "q" \(main\.steps\[0\]\): googleapis\.bigquery\.v2\.jobs\.query: the bigquery connector is not simulated/);
+    expect(r.stdout).toMatch(/step "k" \(main\.steps\[1\]\): gke\.request: the gke module is not implemented/);
+    expect(r.stdout).not.toMatch(/step "s"/);
+    expect(r.stdout).toMatch(/simulated services: pubsub, secretmanager, sqladmin, storage, workflowexecutions/);
+    expect(r.exitCode).toBe(2);
+    const j = JSON.parse((await cli('workflow', 'validate', f, '--json')).stdout) as { simulatedServices: string[]; files: { valid: boolean; unsupported: { service: string }[] }[] };
+    expect(j.simulatedServices).toContain('storage');
+    expect(j.files[0].unsupported.map((u) => u.service)).toEqual(['bigquery', 'gke']);
+  });
+
+  it('lists the issues of an invalid file and exits 1', async () => {
+    const r = await cli('workflow', 'validate', file('broken.yaml', '- s:\n    next: nowhere\n'));
+    expect(r.stdout).toMatch(/broken\.yaml: invalid\n {2}- step "s" \(main\.steps\[0\]\): "next" target "nowhere" does not exist/);
+    expect(r.exitCode).toBe(1);
   });
 });

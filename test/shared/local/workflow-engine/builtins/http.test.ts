@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_TOKEN } from '../../../../../shared/adapters/local/local-auth.ts';
+import { VirtualClock } from '../../../../../shared/adapters/local/virtual-clock.ts';
+import { createDefaultSimServices } from '../../../../../shared/local/gcp-sim/default-services.ts';
+import { startGcpSim, type GcpSim } from '../../../../../shared/local/gcp-sim/server.ts';
 import { RecordingClock, failure, json, result, serve, type TestServer } from '../helpers.ts';
 
 let server: TestServer;
@@ -183,5 +187,57 @@ main:
       url: http://127.0.0.1:1
       unknown_arg: 1
 `)).tags).toContain('TypeError');
+  });
+});
+
+describe('http.* to *.googleapis.com when the engine runs against gcp-sim', () => {
+  let sim: GcpSim;
+  const clock = new VirtualClock('2026-01-01T00:00:00Z');
+  beforeAll(async () => {
+    sim = await startGcpSim({ clock, services: createDefaultSimServices({ projectId: 'p1', clock }) });
+    const rest = (path: string, body: unknown): Promise<Response> => fetch(`${sim.url}${path}`, {
+      method: 'POST', headers: { authorization: `Bearer ${LOCAL_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    await rest('/v1/projects/p1/secrets?secretId=s1', { replication: { automatic: {} } });
+    await rest('/v1/projects/p1/secrets/s1:addVersion', { payload: { data: Buffer.from('sesame').toString('base64') } });
+  });
+  afterAll(async () => { await sim?.close(); });
+
+  const access = (auth: string): string => `
+- get:
+    call: http.get
+    args:
+      url: https://secretmanager.googleapis.com/v1/projects/p1/secrets/s1/versions/1:access
+${auth}
+    result: r
+- done:
+    return: \${text.decode(base64.decode(r.body.payload.data))}
+`;
+  const againstSim = (): { clock: VirtualClock; connectorBaseUrl: string; tokenProvider: () => Promise<string> } => ({ clock, connectorBaseUrl: sim.url, tokenProvider: async () => LOCAL_TOKEN });
+
+  it('goes to gcp-sim with the execution\'s token when the call has auth', async () => {
+    expect(await result(access('      auth:\n        type: OAuth2'), null, againstSim())).toBe('sesame');
+  });
+
+  it('carries no token without auth, so gcp-sim answers 401 as the API would', async () => {
+    const f = await failure(access(''), null, againstSim());
+    expect(f.tags).toEqual(['HttpError']);
+    expect(f.payload).toMatchObject({ code: 401 });
+  });
+
+  it('leaves other hosts alone', async () => {
+    const r = await result(`
+main:
+  params: [base]
+  steps:
+    - get:
+        call: http.get
+        args:
+          url: \${base + "/echo"}
+        result: resp
+    - done:
+        return: \${resp.body.method}
+`, server.url, againstSim());
+    expect(r).toBe('GET');
   });
 });

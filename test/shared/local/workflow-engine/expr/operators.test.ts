@@ -59,13 +59,23 @@ describe('arithmetic', () => {
     expect(await ev(`${MAX} + 1.0`)).toBe(2 ** 63);
   });
 
-  it('concatenates strings with + and refuses mixed types', async () => {
+  // The "Implicit data type conversions" table of https://cloud.google.com/workflows/docs/reference/syntax/datatypes:
+  // a string with an int, double, bool or string is a string, either way round; bool with a number is an error.
+  it('concatenates a string with a string, int, double or bool (either side) and refuses the rest', async () => {
     expect(await ev('"a" + "b"')).toBe('ab');
-    for (const src of ['"a" + 1', '1 + "a"', '[1] + [2]', '{"a":1} + {"b":2}', 'true + 1', 'null + 1', '"a" * 2', '"a" - "a"', '-"a"', '- true', '"4" / 2']) {
+    expect(await ev('"n=" + 1')).toBe('n=1');
+    expect(await ev('1 + "a"')).toBe('1a');
+    expect(await ev('"x" + 2.5')).toBe('x2.5');
+    expect(await ev('"x" + 2.0')).toBe('x2.0');
+    expect(await ev('true + "x"')).toBe('truex');
+    expect(await ev('"x" + false')).toBe('xfalse');
+    expect(await ev('"t" + 1 + 2')).toBe('t12');
+    expect(await ev('1 + 2 + "t"')).toBe('3t');
+    for (const src of ['"a" + null', 'null + "a"', '"a" + [1]', '"a" + {"b": 1}', '[1] + [2]', '{"a":1} + {"b":2}', 'true + 1', '1.5 + true', 'true + false', 'null + 1', '"a" * 2', '"a" - "a"', '-"a"', '- true', '"4" / 2']) {
       const e = await evErr(src);
       expect(e.tags, src).toEqual(['TypeError']);
     }
-    expect((await evErr('"a" + 1')).message).toContain('string and int');
+    expect((await evErr('true + 1')).message).toContain('bool and int');
   });
 });
 
