@@ -28,6 +28,8 @@ export const configSchema = z.object({
   STACKCTL_ARGOCD_URL: z.url().optional(),
   /** Backups: the disaster-recovery region, where backups and exports are kept (var.backup_region). */
   STACKCTL_BACKUP_REGION: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'must be a GCP region such as us-east1').default('us-east1'),
+  /** The push subscription's ack deadline: no delivery may work longer (Terraform sets it per subscription). */
+  STACKCTL_ACK_DEADLINE_SECONDS: z.coerce.number().int().min(10).max(600).default(60),
   /** Backups: the bucket for scheduled SQL exports, in the backup region. */
   STACKCTL_EXPORTS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -52,6 +54,7 @@ export interface Config {
   argoCdUrl?: string;
   backupRegion: string;
   exportsBucket: string;
+  ackDeadlineSeconds: number;
   logLevel: RawConfig['LOG_LEVEL'];
 }
 
@@ -79,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backupBucket: c.STACKCTL_BACKUP_BUCKET ?? `${c.GOOGLE_CLOUD_PROJECT}-backups`,
     argoCdUrl: c.STACKCTL_ARGOCD_URL,
     backupRegion: c.STACKCTL_BACKUP_REGION,
+    ackDeadlineSeconds: c.STACKCTL_ACK_DEADLINE_SECONDS,
     // Terraform points exports at its backup bucket (in the backup region) through STACKCTL_BACKUP_BUCKET.
     exportsBucket: c.STACKCTL_EXPORTS_BUCKET ?? c.STACKCTL_BACKUP_BUCKET ?? `${c.GOOGLE_CLOUD_PROJECT}-sql-exports`,
     logLevel: c.LOG_LEVEL,

@@ -4,6 +4,7 @@
  * Google clients on gcp-sim (workflows on the local engine). `stackctl backups` reads the result.
  * Simulated time runs 20x faster so operation polling takes milliseconds.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PubSub } from '@google-cloud/pubsub';
 import { emulatorPubsubOptions } from '../../shared/adapters/local/pubsub-options.ts';
@@ -85,6 +86,14 @@ describe('local stack: backups', () => {
     expect(view.backups.some((b: { type: string; location: string }) => b.type === 'ON_DEMAND' && b.location === 'us-east1')).toBe(true);
     expect(view.exports[0]).toMatchObject({ size: e.size });
     expect(view.drills[0]).toMatchObject({ status: 'succeeded', rtoSeconds: rto });
+  });
+
+  it('an RPO alert incident on cp-monitoring-alerts takes an on-demand backup (backup-on-rpo-breach → backup-now)', { timeout: 120_000 }, async () => {
+    const incident = JSON.parse(readFileSync(new URL('../../examples/incident-rpo-breach.json', import.meta.url), 'utf8'));
+    await client.topic('cp-monitoring-alerts').publishMessage({ json: incident });
+    const run = await eventually(async () => (await deps.sql.listBackupRuns(INSTANCE))
+      .find((r) => r.description === `stackctl backup-now: RPO alert incident ${incident.incident.incident_id}` && r.status === 'SUCCESSFUL'), 'the backup-now backup run', 90_000);
+    expect(run).toMatchObject({ type: 'ON_DEMAND', location: 'us-east1' });
   });
 
   it('bucket-restore: a job puts an artifact bucket back to T', { timeout: 120_000 }, async () => {

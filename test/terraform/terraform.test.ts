@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { backupJobSchema, costReportJobSchema, remediationFollowJobSchema } from '../../shared/events/schemas/scheduled-jobs.ts';
 import { formatIssues } from '../../shared/events/issues.ts';
+import { parseBackupTask } from '../../shared/events/schemas/backup-task-options.ts';
+import type { ValidationError } from '../../shared/runtime/errors.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -225,7 +227,21 @@ describe('terraform tree: consistency with the code', () => {
         : payload.kind === 'RemediationFollowJob' ? remediationFollowJobSchema : undefined;
       if (!schema) return [`kind ${JSON.stringify(payload.kind)} is not a scheduled job kind`];
       const result = schema.safeParse(payload);
-      return result.success ? [] : formatIssues(result.error.issues).map((i) => `${i.path}: ${i.message}`);
+      if (!result.success) return formatIssues(result.error.issues).map((i) => `${i.path}: ${i.message}`);
+      if (payload.kind !== 'BackupJob') return [];
+      // The backups function also checks each task's options strictly. Values that are Terraform
+      // references ("${var.x}") are only known at plan time: they stand in as a valid sample of
+      // their key's type, so this checks the option names (an unknown or missing key fails).
+      const job = result.data as Parameters<typeof parseBackupTask>[0];
+      const samples: Record<string, string | number> = { bucket: 'sample-bucket', prefix: '', pointInTime: '2026-01-01T00:00:00Z', databases: 'zenml' };
+      const options = Object.fromEntries(Object.entries(job.options).map(([k, v]) =>
+        [k, typeof v === 'string' && /^\$\{.+\}$/.test(v) ? (samples[k] ?? 1) : v]));
+      try {
+        parseBackupTask({ ...job, options });
+        return [];
+      } catch (err) {
+        return (err as ValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
     };
     expect(checks.checkSchedulerPayloads(real, decode)).toEqual([]);
     const broken = checks.checkSchedulerPayloads(await loadTree(join(fixtures, 'scheduler-payload')), decode);
@@ -282,7 +298,7 @@ describe('terraform tree: consistency with the code', () => {
   it('extracts the label keys of the real rules file (or of the built-in defaults when there is none)', () => {
     const expectations = remediationExpectations(rulesFile);
     expect(expectations.map((e) => e.remediation).sort()).toEqual(['backup', 'pitr-restore', 'redeploy']);
-    expect(Object.fromEntries(expectations.map((e) => [e.remediation, e.labelKeys]))).toEqual({ redeploy: ['app'], 'pitr-restore': ['instance'], backup: ['instance'] });
+    expect(Object.fromEntries(expectations.map((e) => [e.remediation, e.labelKeys]))).toMatchObject({ redeploy: ['app'], 'pitr-restore': ['instance'], backup: ['instance'] });
   });
 
   it('every scheduled backup task and both cost-report periods have a Scheduler job; bucket-restore is on demand', async () => {

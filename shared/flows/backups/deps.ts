@@ -25,9 +25,12 @@ export interface BackupsDeps {
   settings: BackupsSettings;
 }
 
-export const DEFAULT_BACKUPS_SETTINGS: Omit<BackupsSettings, 'projectId' | 'backupRegion' | 'exportsBucket'> = {
-  // Below the 300 s push ack deadline in production, so a delivery never outlives it.
-  followBudgetMs: 4 * 60_000,
-  followPollMs: 5_000,
-  automatedWindowWaitMs: 3 * 60_000,
-};
+/**
+ * How long one delivery may wait: the subscription's ack deadline less a margin for the rest of the
+ * run, so a delivery never outlives it (Pub/Sub would redeliver a message still being worked on).
+ */
+export function deliveryBudgetMs(ackDeadlineSeconds: number): number {
+  return Math.max(5_000, (ackDeadlineSeconds - 20) * 1000);
+}
+
+export const DEFAULT_FOLLOW_POLL_MS = 5_000;

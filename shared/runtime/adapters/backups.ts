@@ -4,7 +4,7 @@ import { GcpMetrics } from '../../adapters/gcp/metrics.ts';
 import { GcpObjectStore } from '../../adapters/gcp/object-store.ts';
 import { GcpSqlAdmin } from '../../adapters/gcp/sql-admin.ts';
 import { GcpWorkflows } from '../../adapters/gcp/workflows.ts';
-import { DEFAULT_BACKUPS_SETTINGS, type BackupsDeps, type BackupsSettings } from '../../flows/backups/deps.ts';
+import { DEFAULT_FOLLOW_POLL_MS, deliveryBudgetMs, type BackupsDeps, type BackupsSettings } from '../../flows/backups/deps.ts';
 import type { Config } from '../config.ts';
 import { endpointConfig } from '../endpoint.ts';
 
@@ -13,13 +13,18 @@ export const BACKUP_RUNS_PAGE_SIZE = 25;
 
 export function backupsDeps(config: Config, clock: Clock, settings: Partial<BackupsSettings> = {}): BackupsDeps {
   const endpoint = endpointConfig(config);
+  const budget = deliveryBudgetMs(config.ackDeadlineSeconds);
   return {
-    sql: new GcpSqlAdmin(endpoint, clock, {}, { pageSize: BACKUP_RUNS_PAGE_SIZE }),
+    // An operation that outlasts the delivery is waited for by the next one: every task resumes
+    // (it finds its backup run by description, its export object by name).
+    sql: new GcpSqlAdmin(endpoint, clock, { timeoutMs: budget }, { pageSize: BACKUP_RUNS_PAGE_SIZE }),
     objects: new GcpObjectStore(endpoint, clock),
     metrics: new GcpMetrics(endpoint, clock),
     workflows: new GcpWorkflows(endpoint, clock),
     settings: {
-      ...DEFAULT_BACKUPS_SETTINGS,
+      followBudgetMs: budget,
+      followPollMs: DEFAULT_FOLLOW_POLL_MS,
+      automatedWindowWaitMs: budget,
       projectId: config.projectId, backupRegion: config.backupRegion, exportsBucket: config.exportsBucket,
       ...settings,
     },

@@ -59,7 +59,7 @@ export async function runBackup(ctx: TaskContext<'backup'>): Promise<ActOutcome>
 
 async function waitFinished(ctx: TaskBase, run: SqlBackupRun): Promise<SqlBackupRun> {
   const clock = ctx.act.deps.clock;
-  const deadline = clock.now().getTime() + 30 * 60_000;
+  const deadline = clock.now().getTime() + ctx.deps.settings.followBudgetMs;
   let current = run;
   for (let poll = 0; poll < 500 && !FINISHED.has(current.status); poll++) {
     if (clock.now().getTime() > deadline) break;
