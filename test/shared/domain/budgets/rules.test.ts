@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUDGET_RULES_URL } from '../../../../shared/domain/budgets/default-rules.ts';
 import { BudgetRulesError, parseBudgetRules, planCrossing } from '../../../../shared/domain/budgets/rules.ts';
 
-const rules = parseBudgetRules(readFileSync(fileURLToPath(DEFAULT_BUDGET_RULES_URL), 'utf8'), 'default-rules.yaml');
+const rules = parseBudgetRules(readFileSync(fileURLToPath(DEFAULT_BUDGET_RULES_URL), 'utf8'), 'budget-rules.yaml');
 const crossing = (basis: 'actual' | 'forecast', threshold: number) => ({ basis, threshold, key: `b:i:${basis}:${threshold}` });
 const ctx = (environment: 'dev' | 'prod') => ({ environment, budgetDisplayName: 'zenml monthly budget' });
 

@@ -62,7 +62,7 @@ export function startBudgetHarness(environment: Environment = 'dev', start = '20
   const store: StateStore = openSqliteStateStore(':memory:', { clock });
   const publisher = new RecordingPublisher();
   const deps: RuntimeDeps = { config: testConfig(), store, publisher, clock, logger: createLogger({ level: 'silent' }) };
-  const rules = parseBudgetRules(readFileSync(DEFAULT_BUDGET_RULES_URL, 'utf8'), 'default-rules.yaml');
+  const rules = parseBudgetRules(readFileSync(DEFAULT_BUDGET_RULES_URL, 'utf8'), 'budget-rules.yaml');
   const apps = new FakeApps();
   const sql = new FakeSql();
   const metrics = new RecordingMetrics();

@@ -75,3 +75,19 @@ describe('HTML report, rendered headless in chromium', () => {
     await page.close();
   }, 60_000);
 });
+
+describe('JSON report', () => {
+  it('has the fields the issue names, and they add up', async () => {
+    const { renderJson } = await import('../../../../../shared/domain/cost/render/json.ts');
+    const json = JSON.parse(renderJson(report));
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(['currency', 'period', 'total', 'byComponent', 'byWorkspace', 'forecast', 'budget', 'lines']));
+    expect(Object.keys(json.period)).toEqual(expect.arrayContaining(['start', 'end']));
+    expect(Object.keys(json.forecast)).toContain('monthEnd');
+    expect(Object.keys(json.budget)).toEqual(expect.arrayContaining(['amount', 'spent']));
+    for (const line of json.lines) expect(Object.keys(line)).toEqual(expect.arrayContaining(['sku', 'service', 'description', 'usage', 'unit', 'unitPrice', 'cost']));
+    const n = (xs: Array<{ cost: number }>) => Math.round(xs.reduce((a, x) => a + x.cost * 1e9, 0));
+    expect(n(json.lines)).toBe(Math.round(json.total * 1e9));
+    expect(n(json.byComponent)).toBe(Math.round(json.total * 1e9));
+    expect(n(json.byWorkspace)).toBe(Math.round(json.total * 1e9));
+  });
+});
