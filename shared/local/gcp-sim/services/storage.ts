@@ -1,6 +1,7 @@
 /**
  * Cloud Storage JSON API v1 (https://cloud.google.com/storage/docs/json_api/v1): buckets
- * insert/get/list/patch/delete and objects list/get/download/delete, plus the upload endpoint
+ * insert/get/list/patch/delete and objects list/get/download/patch/delete/rewrite/copy/compose/move
+ * (what each models: storage/accepts.ts; the rest answers 501), plus the upload endpoint
  * `/upload/storage/v1/b/{bucket}/o` with uploadType=media, multipart and resumable (what
  * @google-cloud/storage 7 sends for `file.save()` with and without `resumable: false`).
  *
