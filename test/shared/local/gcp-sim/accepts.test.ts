@@ -68,6 +68,7 @@ describe('gcp-sim route sweep: nothing unmodelled is accepted silently', () => {
     const services = new Set(routes().map((r) => r.id.split('.')[0]));
     for (const s of ['storage', 'secretmanager', 'sqladmin', 'monitoring', 'cloudbilling', 'artifactregistry', 'workflowexecutions', 'pubsub', 'argocd', 'apps']) expect(services).toContain(s);
     expect(routes().length).toBeGreaterThan(80);
+    console.info(`gcp-sim sweep: ${routes().length} routes in ${services.size} services, ${new Set(routes().map((r) => r.pattern)).size} distinct paths`);
   });
 
   it('an unknown query parameter on any route answers 501 naming it', async () => {
@@ -116,6 +117,7 @@ describe('gcp-sim route sweep: nothing unmodelled is accepted silently', () => {
   it('an unmodelled HTTP method or custom verb on any route path answers 501 naming it', async () => {
     const before = JSON.stringify(sim.state());
     const wrong: string[] = [];
+    let probes = 0;
     const byPattern = new Map<string, Route[]>();
     for (const route of routes()) byPattern.set(route.pattern, [...(byPattern.get(route.pattern) ?? []), route]);
     for (const [pattern, list] of byPattern) {
@@ -124,16 +126,19 @@ describe('gcp-sim route sweep: nothing unmodelled is accepted silently', () => {
         const other = sim.router.match(method, path);
         if (other && 'route' in other) continue; // another route's modelled method on an overlapping path
         const r = await call(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
+        probes++;
         if (r.status !== 501 || !r.message.includes(method)) wrong.push(`${method} ${pattern}: ${r.status} ${r.message}`);
       }
       if (pattern.includes('**}')) continue; // after a glob, ':' is part of an object name
       for (const method of ['GET', 'POST']) {
         const r = await call(method, `${path}:zzVerb`, method === 'POST' ? {} : undefined);
+        probes++;
         if (r.status !== 501 || !r.message.includes('"zzVerb"')) wrong.push(`${method} ${pattern}:zzVerb: ${r.status} ${r.message}`);
       }
     }
     expect(wrong).toEqual([]);
     expect(JSON.stringify(sim.state())).toBe(before);
+    console.info(`gcp-sim sweep: ${probes} unknown-method and custom-verb probes, all 501`);
   });
 
   it('IAM methods on an existing secret, PUT and an unmodelled update_mask name what is missing, not "Secret not found"', async () => {
