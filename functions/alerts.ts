@@ -1,6 +1,5 @@
-/** Cloud Function entry point `alerts`: thin by design; decode → domain → adapters live in shared/. */
-import { http } from '@google-cloud/functions-framework';
+/** Cloud Function entry point for the alertsFlow declaration; it imports that flow only, so its bundle loads nothing else. */
 import { alertsFlow } from '../shared/flows/alerts/flow.ts';
-import { pubsubHttpFunction } from '../shared/runtime/http-function.ts';
+import { registerFlow } from '../shared/runtime/http-function.ts';
 
-http('alerts', pubsubHttpFunction(alertsFlow));
+registerFlow(alertsFlow);

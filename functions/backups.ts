@@ -1,6 +1,5 @@
-/** Cloud Function entry point `backups`: thin by design; decode → domain → adapters live in shared/. */
-import { http } from '@google-cloud/functions-framework';
+/** Cloud Function entry point for the backupsFlow declaration; it imports that flow only, so its bundle loads nothing else. */
 import { backupsFlow } from '../shared/flows/backups/flow.ts';
-import { pubsubHttpFunction } from '../shared/runtime/http-function.ts';
+import { registerFlow } from '../shared/runtime/http-function.ts';
 
-http('backups', pubsubHttpFunction(backupsFlow));
+registerFlow(backupsFlow);

@@ -1,6 +1,5 @@
-/** Cloud Function entry point `budgets`: thin by design; decode → domain → adapters live in shared/. */
-import { http } from '@google-cloud/functions-framework';
-import { budgetsFlow } from '../shared/flows/budgets/definition.ts';
-import { pubsubHttpFunction } from '../shared/runtime/http-function.ts';
+/** Cloud Function entry point for the budgetsFlow declaration; it imports that flow only, so its bundle loads nothing else. */
+import { budgetsFlow } from '../shared/flows/budgets/flow.ts';
+import { registerFlow } from '../shared/runtime/http-function.ts';
 
-http('budgets', pubsubHttpFunction(budgetsFlow));
+registerFlow(budgetsFlow);

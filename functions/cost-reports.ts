@@ -1,6 +1,5 @@
-/** Cloud Function entry point `costReports`: thin by design; decode → domain → adapters live in shared/. */
-import { http } from '@google-cloud/functions-framework';
-import { costReportsFlow } from '../shared/flows/cost-reports/definition.ts';
-import { pubsubHttpFunction } from '../shared/runtime/http-function.ts';
+/** Cloud Function entry point for the costReportsFlow declaration; it imports that flow only, so its bundle loads nothing else. */
+import { costReportsFlow } from '../shared/flows/cost-reports/flow.ts';
+import { registerFlow } from '../shared/runtime/http-function.ts';
 
-http('costReports', pubsubHttpFunction(costReportsFlow));
+registerFlow(costReportsFlow);

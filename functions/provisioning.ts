@@ -1,6 +1,5 @@
-/** Cloud Function entry point `provisioning`: thin by design; decode → domain → adapters live in shared/. */
-import { http } from '@google-cloud/functions-framework';
+/** Cloud Function entry point for the provisioningFlow declaration; it imports that flow only, so its bundle loads nothing else. */
 import { provisioningFlow } from '../shared/flows/provisioning/flow.ts';
-import { pubsubHttpFunction } from '../shared/runtime/http-function.ts';
+import { registerFlow } from '../shared/runtime/http-function.ts';
 
-http('provisioning', pubsubHttpFunction(provisioningFlow));
+registerFlow(provisioningFlow);

@@ -1,7 +1,8 @@
 /**
  * From a Pub/Sub message to a typed control-plane event, per flow. Every event carries its
- * idempotency key (DESIGN §3): the message's own identity, never the Pub/Sub message id
- * alone, so a re-publish of the same request is recognised as a duplicate.
+ * idempotency key (docs/ARCHITECTURE.md, "The handler pipeline", step 3): the message's own
+ * identity, never the Pub/Sub message id alone, so a re-publish of the same request is recognised
+ * as a duplicate.
  */
 import { z } from 'zod';
 import { ValidationError } from '../runtime/errors.ts';
@@ -77,13 +78,6 @@ export function decodeAlertsMessage(message: PubsubMessage, options: DecodeOptio
     return { kind: 'RemediationFollowJob', key: `alerts:follow:${job.job}:${slot}`, target: `follow:${job.job}`, job, slot };
   }
   return monitoringNotification(json, message);
-}
-
-export function decodeMonitoringNotification(
-  message: PubsubMessage,
-  options: DecodeOptions = {},
-): EventOfKind<'MonitoringIncident'> | EventOfKind<'MonitoringTestNotification'> {
-  return monitoringNotification(parseJson(message, options), message);
 }
 
 function monitoringNotification(json: unknown, message: PubsubMessage): EventOfKind<'MonitoringIncident'> | EventOfKind<'MonitoringTestNotification'> {

@@ -1,6 +1,7 @@
 /**
  * Topic names are part of the public contract: Terraform creates the same names
- * (terraform/modules/control-plane) and a test keeps the two in step.
+ * (terraform/modules/control-plane) and a test keeps the two in step. Every key but `events`
+ * is a flow, declared in shared/flows/<name>/flow.ts and listed in shared/flows/definitions.ts.
  */
 export const TOPICS = {
   provisioning: 'cp-provisioning-requests',
@@ -11,7 +12,8 @@ export const TOPICS = {
   events: 'cp-events',
 } as const;
 
-export type FlowTopicKey = Exclude<keyof typeof TOPICS, 'events'>;
+/** A flow's name is its topic's key. */
+export type FlowName = Exclude<keyof typeof TOPICS, 'events'>;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
 export const DEAD_LETTER_SUFFIX = '-dlq';
@@ -25,17 +27,3 @@ export function allTopics(): string[] {
   const base = Object.values(TOPICS) as string[];
   return [...base, ...base.map(deadLetterTopic)];
 }
-
-/**
- * One Cloud Function per event flow. `target` is the functions-framework target name
- * (and the Cloud Functions gen2 entry point); `topic` is the trigger topic.
- */
-export const FUNCTIONS = [
-  { flow: 'provisioning', target: 'provisioning', topic: TOPICS.provisioning },
-  { flow: 'backups', target: 'backups', topic: TOPICS.backups },
-  { flow: 'alerts', target: 'alerts', topic: TOPICS.alerts },
-  { flow: 'budgets', target: 'budgets', topic: TOPICS.budgets },
-  { flow: 'costReports', target: 'costReports', topic: TOPICS.costReports },
-] as const;
-
-export type FlowName = (typeof FUNCTIONS)[number]['flow'];

@@ -6,7 +6,6 @@
 import type { FlowName } from '../events/topics.ts';
 
 export type RunStatus =
-  | 'received'           // recorded, not yet started
   | 'running'            // an attempt is in progress (lease in `leaseExpiresAt`)
   | 'retrying'           // the last attempt failed transiently; a redelivery will resume
   | 'accepted'           // validated and recorded; the flow's actions are not wired yet
@@ -23,7 +22,6 @@ export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set([
 
 /** Allowed status transitions; stores refuse anything else (a bug, not a race). */
 export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
-  received: ['running', 'accepted', 'suppressed', 'failed', 'awaiting-approval', 'cancelled'],
   running: ['running', 'retrying', 'succeeded', 'failed', 'accepted', 'suppressed', 'awaiting-approval', 'executing', 'cancelled'],
   retrying: ['running', 'failed', 'cancelled'],
   'awaiting-approval': ['running', 'executing', 'succeeded', 'failed', 'cancelled', 'suppressed'],
@@ -97,7 +95,7 @@ export interface DeadLetter {
 /**
  * What a claimed run starts as. Claiming straight into `running` with a lease (and attempt 1)
  * makes "claim and start" one atomic step: a concurrent copy of the message sees a running run
- * with a live lease and backs off, instead of taking over a run still `received`.
+ * with a live lease and backs off; there is no "recorded, not started" state another copy could take over.
  */
 export interface ClaimInit {
   id: string;

@@ -17,7 +17,7 @@ export const configSchema = z.object({
   STACKCTL_STATE_STORE: z.enum(['sqlite', 'firestore']).optional(),
   FIRESTORE_DATABASE: z.string().default('(default)'),
   PUBSUB_EMULATOR_HOST: z.string().regex(/^(127\.0\.0\.1|localhost):\d+$/, 'must be a loopback host:port').optional(),
-  /** gcp-sim's base URL; when set, every Google client goes there (local mode only). */
+  /** A loopback simulator's base URL; when set, every Google client goes there (local mode only). */
   STACKCTL_GCP_SIM_URL: z.url().optional(),
   STACKCTL_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   STACKCTL_LOCK_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10 * 60_000),

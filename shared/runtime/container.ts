@@ -1,23 +1,25 @@
 /**
  * The composition root: the one place that chooses adapters. Everything is built lazily,
- * once per process (a Cloud Functions instance), never per request. The local stack installs
- * its own container (same adapters, pointed at the emulator and gcp-sim) with `useContainer`.
+ * once per process (a Cloud Functions instance), never per request. Production builds the
+ * Firestore store and the Pub/Sub publisher from the environment; a local run installs its own
+ * container with `useContainer`, injecting what only it has (the SQLite store, its clock, the
+ * simulator auth client), so none of that is in the deployed code.
  */
-import { join } from 'node:path';
+import type { SimulatorAuth } from '../adapters/gcp/common/endpoint.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Publisher } from '../ports/publisher.ts';
 import type { StateStore } from '../ports/state-store.ts';
-import { systemClock } from '../adapters/local/virtual-clock.ts';
 import { loadConfig, type Config } from './config.ts';
+import { endpointConfig } from './endpoint.ts';
+import { PermanentError } from './errors.ts';
+import type { FlowEnv, RuntimeDeps } from './flow.ts';
 import { createLogger, type Logger } from './logger.ts';
-import type { RuntimeDeps } from './flow.ts';
-import { loadFlowDeps } from './flow-deps.ts';
-import type { FlowName } from '../events/topics.ts';
+import { systemClock } from './system-clock.ts';
 
 export interface Container {
   deps: RuntimeDeps;
-  /** A flow's adapters, loaded and built on its first delivery, then kept. */
-  flowDepsFor(flow: FlowName): Promise<unknown>;
+  /** What each flow's `loadDeps` builds its adapters from. */
+  env: FlowEnv;
   close(): Promise<void>;
 }
 
@@ -25,9 +27,11 @@ export interface ContainerOverrides {
   config?: Config;
   clock?: Clock;
   logger?: Logger;
+  /** The state store; without it, Firestore (the only store the deployed code has). */
   store?: StateStore;
   publisher?: Publisher;
-  flowDeps?: Record<string, unknown>;
+  /** Auth for a loopback simulator and the Pub/Sub emulator; only a local run has one. */
+  simulatorAuth?: SimulatorAuth;
 }
 
 export async function buildContainer(overrides: ContainerOverrides = {}): Promise<Container> {
@@ -35,21 +39,10 @@ export async function buildContainer(overrides: ContainerOverrides = {}): Promis
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const store = overrides.store ?? (await openStateStore(config, clock));
-  const publisher = overrides.publisher ?? (await openPublisher(config));
-  const loaded = new Map<FlowName, Promise<unknown>>();
+  const publisher = overrides.publisher ?? (await openPublisher(config, overrides.simulatorAuth));
   return {
     deps: { config, clock, logger, store, publisher },
-    flowDepsFor: (flow) => {
-      if (overrides.flowDeps && flow in overrides.flowDeps) return Promise.resolve(overrides.flowDeps[flow]);
-      let deps = loaded.get(flow);
-      if (!deps) {
-        deps = loadFlowDeps(flow, config, clock);
-        // A failed import must not stick: the next delivery tries again.
-        deps.catch(() => loaded.delete(flow));
-        loaded.set(flow, deps);
-      }
-      return deps;
-    },
+    env: { config, clock, endpoint: endpointConfig(config, overrides.simulatorAuth) },
     close: async () => {
       await store.close();
       await (publisher as Partial<{ close(): Promise<void> }>).close?.();
@@ -58,24 +51,31 @@ export async function buildContainer(overrides: ContainerOverrides = {}): Promis
 }
 
 async function openStateStore(config: Config, clock: Clock): Promise<StateStore> {
-  if (config.stateStore === 'firestore') {
-    const { FirestoreStateStore } = await import('../adapters/gcp/firestore-state-store.ts');
-    return new FirestoreStateStore({ projectId: config.projectId, databaseId: config.firestoreDatabase, clock });
+  if (config.stateStore !== 'firestore') {
+    throw new PermanentError(
+      `STACKCTL_STATE_STORE=${config.stateStore} is local-only: the local stack injects that store; deployed functions use firestore`,
+      { where: 'env STACKCTL_STATE_STORE' },
+    );
   }
-  const { openSqliteStateStore } = await import('../adapters/local/sqlite-state-store.ts');
-  return openSqliteStateStore(join(config.dataDir, 'state.sqlite'), { clock });
+  const { FirestoreStateStore } = await import('../adapters/gcp/firestore-state-store.ts');
+  return new FirestoreStateStore({ projectId: config.projectId, databaseId: config.firestoreDatabase, clock });
 }
 
-async function openPublisher(config: Config): Promise<Publisher> {
+async function openPublisher(config: Config, simulatorAuth: SimulatorAuth | undefined): Promise<Publisher> {
   const { PubsubPublisher } = await import('../adapters/gcp/publisher.ts');
-  return new PubsubPublisher({ projectId: config.projectId, emulatorHost: config.pubsubEmulatorHost });
+  return new PubsubPublisher({ projectId: config.projectId, emulatorHost: config.pubsubEmulatorHost, emulatorAuthClient: simulatorAuth?.authClient });
 }
 
 let current: Promise<Container> | undefined;
 
 /** The process's container, built from the environment on first use. */
 export function getContainer(): Promise<Container> {
-  current ??= buildContainer();
+  if (!current) {
+    const building = buildContainer();
+    // A failed build (bad configuration) must not stick: the next delivery tries again.
+    building.catch(() => { if (current === building) current = undefined; });
+    current = building;
+  }
   return current;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The two failure classes of the handler contract (DESIGN §3).
+ * The two failure classes of the handler contract (docs/ARCHITECTURE.md, "The handler pipeline").
  *
  * - PermanentError: retrying cannot help (bad input, 400/403/404 on a create, quota).
  *   The runtime acks the message and records a dead letter with the reason.
@@ -64,4 +64,17 @@ export function classifyHttpStatus(status: number, message = ''): ErrorClass {
   if (status === 408 || status === 429 || status >= 500) return 'transient';
   if (status === 409 && /operation.?in.?progress|another operation|in progress/i.test(message)) return 'transient';
   return 'permanent';
+}
+
+/**
+ * The port reported "not found" (HTTP 404). Adapters turn every client failure into a
+ * ControlPlaneError carrying the HTTP status as `code`, so flows ask here, not an adapter.
+ */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof ControlPlaneError && err.code === 404;
+}
+
+/** The port reported "already exists" (HTTP 409 that is not an operation still in progress). */
+export function isAlreadyExists(err: unknown): boolean {
+  return err instanceof ControlPlaneError && err.code === 409 && !/in progress/i.test(err.message);
 }

@@ -1,7 +1,8 @@
 /**
- * The handler contract (DESIGN §3) as one function: decode → validate → claim the idempotency
- * key → take the target's lease → act → audit → status event. Its result tells the HTTP layer
- * what to answer: 2xx acks (processed, duplicate, dead-lettered), 5xx nacks (transient).
+ * The handler contract (docs/ARCHITECTURE.md, "The handler pipeline") as one function: decode →
+ * validate → claim the idempotency key → take the target's lease → act → audit → status event. Its
+ * result tells the HTTP layer what to answer: 2xx acks (processed, duplicate, dead-lettered), 5xx
+ * nacks (transient).
  */
 import { randomUUID } from 'node:crypto';
 import { decodeDelivery, rawOf, type HttpHeaders, type PubsubMessage } from '../events/envelope.ts';
@@ -64,7 +65,7 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
   });
   let run = claim.run;
   if (!claim.claimed) {
-    const takeover = run.status === 'retrying' || run.status === 'received'
+    const takeover = run.status === 'retrying'
       || (run.status === 'running' && (!run.leaseExpiresAt || Date.parse(run.leaseExpiresAt) <= clock.now().getTime()));
     if (!takeover) {
       if (run.status === 'running') {
@@ -141,7 +142,7 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
       reason: outcome.reason, durationMs: finished.getTime() - started,
     });
     if (outcome.status === 'failed') {
-      const dl = await store.putDeadLetter({ flow: flow.flow, topic: TOPICS[flowTopicKey(flow.flow)], raw: rawOf(message), reason: outcome.reason ?? 'failed' });
+      const dl = await store.putDeadLetter({ flow: flow.flow, topic: TOPICS[flow.flow], raw: rawOf(message), reason: outcome.reason ?? 'failed' });
       logger.warn({ deadLetterId: dl.id, reason: outcome.reason }, 'run failed permanently');
     } else {
       logger.info({ status: final.status, durationMs: finished.getTime() - started }, 'run finished');
@@ -167,10 +168,6 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
   }
 }
 
-function flowTopicKey(flow: FlowDefinition['flow']): Exclude<keyof typeof TOPICS, 'events'> {
-  return flow;
-}
-
 async function deadLetter(
   flow: FlowDefinition<any, any>,
   deps: RuntimeDeps,
@@ -180,7 +177,7 @@ async function deadLetter(
 ): Promise<DeliveryOutcome> {
   const reason = err instanceof Error ? err.message : String(err);
   if (!isPermanent(err)) throw err;
-  const record = await deps.store.putDeadLetter({ flow: flow.flow, topic: TOPICS[flowTopicKey(flow.flow)], raw, reason });
+  const record = await deps.store.putDeadLetter({ flow: flow.flow, topic: TOPICS[flow.flow], raw, reason });
   await deps.store.appendAudit({
     flow: flow.flow, runId, actor: 'pubsub', action: `${flow.flow}.decode`, result: 'dead-lettered', reason,
     details: { deadLetterId: record.id, messageId: raw.messageId },

@@ -48,7 +48,7 @@ export function stateStoreContract(name: string, makeStore: MakeStateStore, opti
         const result = await store.claim('req-1', { id: 'run-1', flow: 'provisioning', target: 'team-alpha', input: { workspace: 'team-alpha', nested: [1, { a: null }] } });
         expect(result.claimed).toBe(true);
         expect(result.run).toEqual({
-          id: 'run-1', flow: 'provisioning', key: 'req-1', status: 'received', target: 'team-alpha', attempts: 0,
+          id: 'run-1', flow: 'provisioning', key: 'req-1', status: 'running', target: 'team-alpha', attempts: 0,
           createdAt: START, updatedAt: START, steps: [], input: { workspace: 'team-alpha', nested: [1, { a: null }] },
         });
         expect(await store.getRun('run-1')).toEqual(result.run);
@@ -277,10 +277,10 @@ export function stateStoreContract(name: string, makeStore: MakeStateStore, opti
 
       it('lists newest first with filters and a limit', async () => {
         const specs = [
-          { id: 'r1', flow: 'provisioning', target: 'team-a', status: 'received' },
+          { id: 'r1', flow: 'provisioning', target: 'team-a', status: 'retrying' },
           { id: 'r2', flow: 'alerts', target: 'sql-main', status: 'accepted' },
           { id: 'r3', flow: 'provisioning', target: 'team-b', status: 'accepted' },
-          { id: 'r4', flow: 'alerts', target: 'sql-main', status: 'received' },
+          { id: 'r4', flow: 'alerts', target: 'sql-main', status: 'retrying' },
           { id: 'r5', flow: 'provisioning', target: 'team-a', status: 'accepted' },
         ] as const;
         for (const spec of specs) {

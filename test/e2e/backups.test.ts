@@ -10,6 +10,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { emulatorPubsubOptions } from '../../shared/adapters/local/pubsub-options.ts';
 import type { SqlAdminSim } from '../../shared/local/gcp-sim/services/sqladmin.ts';
 import { backupsDeps } from '../../shared/runtime/adapters/backups.ts';
+import { localEndpoint } from '../../shared/local/stack/local-endpoint.ts';
 import type { BackupsDeps } from '../../shared/flows/backups/deps.ts';
 import type { Run } from '../../shared/ports/state-store.ts';
 import { eventually, stackctl, stackctlJson, startTestStack } from '../support/stack.ts';
@@ -35,7 +36,7 @@ describe('local stack: backups', () => {
   beforeAll(async () => {
     stack = await startTestStack({ clockSpeed: 20, operationDurationMs: 2000 });
     client = new PubSub(emulatorPubsubOptions(stack.info.projectId, stack.info.endpoints.pubsubEmulator));
-    deps = backupsDeps(stack.config, stack.container.deps.clock);
+    deps = backupsDeps(localEndpoint(stack.config), stack.container.deps.clock, stack.config);
     const sql = stack.sim.service<SqlAdminSim>('sqladmin');
     const now = stack.container.deps.clock.now().getTime();
     for (let i = 0; i < 30; i++) sql.recordWrite(stack.info.projectId, INSTANCE, { database: i % 3 ? 'zenml' : 'mlflow', id: i }, new Date(now - (60 - i) * 60_000));

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PubSub, type Message, type Subscription } from '@google-cloud/pubsub';
 import { emulatorPubsubOptions } from '../../shared/adapters/local/pubsub-options.ts';
 import { provisioningDeps } from '../../shared/runtime/adapters/provisioning.ts';
-import { systemClock } from '../../shared/adapters/local/virtual-clock.ts';
+import { localEndpoint } from '../../shared/local/stack/local-endpoint.ts';
+import { systemClock } from '../../shared/runtime/system-clock.ts';
 import { eventually, stackctl, stackctlJson, startTestStack } from '../support/stack.ts';
 
 describe('local stack: provisioning', () => {
@@ -46,7 +47,7 @@ describe('local stack: provisioning', () => {
     }, 'the provisioning run to finish', 60_000);
     expect(run.status).toBe('succeeded');
 
-    const deps = provisioningDeps({ ...stack.config }, systemClock);
+    const deps = provisioningDeps(localEndpoint({ ...stack.config }), systemClock);
     expect((await deps.sql.listDatabases('zenml-metadata')).map((d) => d.name)).toContain('ws_team_alpha');
     expect((await deps.sql.listUsers('zenml-metadata')).map((u) => u.name)).toContain('ws_team_alpha');
     expect(JSON.parse((await deps.secrets.accessVersion('ws-team-alpha-db')).toString())).toMatchObject({ database: 'ws_team_alpha', user: 'ws_team_alpha' });
@@ -78,7 +79,7 @@ describe('local stack: provisioning', () => {
     }, 'two dead letters');
     expect(dls.map((d: any) => d.reason).join('\n')).toMatch(/\$\.workspace/);
     expect(dls.map((d: any) => d.reason).join('\n')).toMatch(/\$\.spec\.labels\["cost-center"\]/);
-    const deps = provisioningDeps(stack.config, systemClock);
+    const deps = provisioningDeps(localEndpoint(stack.config), systemClock);
     expect(await deps.objects.getBucket('local-project-ws-team-gamma-artifacts')).toBeNull();
   });
 
@@ -124,7 +125,7 @@ describe('local stack: provisioning', () => {
       return runs.length && finished(runs[0]) ? runs : undefined;
     }, 'the replayed run', 60_000);
     expect(run.status).toBe('succeeded');
-    const deps = provisioningDeps(stack.config, systemClock);
+    const deps = provisioningDeps(localEndpoint(stack.config), systemClock);
     expect(await deps.objects.getBucket('local-project-ws-team-delta-artifacts')).not.toBeNull();
     const listed = (await stackctlJson(['dead-letters', '--flow', 'provisioning', '--data-dir', stack.dataDir])).deadLetters;
     expect(listed.find((d: any) => d.id === dl.id)).toBeUndefined();
@@ -137,7 +138,7 @@ describe('local stack: provisioning', () => {
       return runs.length && finished(runs[0]) ? runs : undefined;
     }, 'the delete run', 60_000);
     expect(run.status).toBe('succeeded');
-    const deps = provisioningDeps(stack.config, systemClock);
+    const deps = provisioningDeps(localEndpoint(stack.config), systemClock);
     expect(await deps.objects.getBucket('local-project-ws-team-alpha-artifacts')).toBeNull();
     expect(await deps.secrets.getSecret('ws-team-alpha-db')).toBeNull();
     expect((await deps.objects.listObjects('local-project-backups', { prefix: 'workspaces/team-alpha/' })).length).toBe(1);

@@ -28,7 +28,7 @@ describe('local stack: spine', () => {
     expect(messageId).toMatch(/^\d+$/);
     const runs = await eventually(async () => {
       const out = await stackctlJson(['runs', '--data-dir', stack.dataDir]);
-      return out.runs.length > 0 && out.runs[0].status !== 'running' && out.runs[0].status !== 'received' ? out.runs : undefined;
+      return out.runs.length > 0 && out.runs[0].status !== 'running' ? out.runs : undefined;
     }, 'the run to be recorded');
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ flow: 'provisioning', key: 'provisioning:req-7f3a9c', target: 'workspace:team-alpha', status: 'succeeded' });
@@ -67,7 +67,7 @@ describe('local stack: spine', () => {
     for (const m of malformed) expect(deadLetters.some((d: any) => m.reason.test(d.reason))).toBe(true);
     const runs = await eventually(async () => {
       const out = await stackctlJson(['runs', '--flow', 'provisioning', '--data-dir', stack.dataDir]);
-      const done = out.runs.filter((r: any) => r.key.startsWith('provisioning:req-healthy-') && !['running', 'received', 'retrying'].includes(r.status));
+      const done = out.runs.filter((r: any) => r.key.startsWith('provisioning:req-healthy-') && !['running', 'retrying'].includes(r.status));
       return done.length === healthy.length ? done : undefined;
     }, 'all healthy runs');
     expect(runs).toHaveLength(healthy.length);

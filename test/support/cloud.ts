@@ -12,6 +12,7 @@ import type { StateStore } from '../../shared/ports/state-store.ts';
 import type { Config } from '../../shared/runtime/config.ts';
 import type { RuntimeDeps } from '../../shared/runtime/flow.ts';
 import { provisioningDeps } from '../../shared/runtime/adapters/provisioning.ts';
+import { localEndpoint } from '../../shared/local/stack/local-endpoint.ts';
 import type { ProvisioningDeps } from '../../shared/flows/provisioning/deps.ts';
 import { memoryLogger, RecordingPublisher, testConfig } from './fakes.ts';
 
@@ -35,7 +36,7 @@ export async function startTestCloud(): Promise<TestCloud> {
   const publisher = new RecordingPublisher();
   const deps: RuntimeDeps = { config, store, publisher, clock, logger: memoryLogger('silent').logger };
   return {
-    sim, clock, config, store, publisher, deps, provisioning: provisioningDeps(config, clock),
+    sim, clock, config, store, publisher, deps, provisioning: provisioningDeps(localEndpoint(config), clock),
     close: async () => {
       await store.close();
       await sim.close();

@@ -440,6 +440,11 @@ export function checkTopics(tree: TfTree, codeTopics: string[]): string[] {
   return problems;
 }
 
+/** The entry points of every google_cloudfunctions2_function that resolve statically. */
+export function deployedEntryPoints(tree: TfTree): string[] {
+  return resolvedNames(tree, 'google_cloudfunctions2_function', ['build_config', 'entry_point']).flatMap((f) => (f.name === undefined ? [] : [f.name]));
+}
+
 /** Every function's entry point is a target the code registers; every flow of the code is deployed. */
 export function checkFunctionEntryPoints(tree: TfTree, registered: string[], codeFlows: string[]): string[] {
   const problems: string[] = [];
@@ -451,7 +456,7 @@ export function checkFunctionEntryPoints(tree: TfTree, registered: string[], cod
     else if (!registered.includes(fn.name)) problems.push(`${where}: entry point "${fn.name}" is not registered by functions/ (registered: ${registered.join(', ') || 'none'})`);
   }
   const entryPoints = new Set(deployed.map((d) => d.name));
-  for (const flow of codeFlows) if (!entryPoints.has(flow)) problems.push(`function target "${flow}" (shared/events/topics.ts FUNCTIONS) is not deployed`);
+  for (const flow of codeFlows) if (!entryPoints.has(flow)) problems.push(`function target "${flow}" (shared/flows/definitions.ts) is not deployed`);
   return problems;
 }
 
@@ -800,5 +805,44 @@ export function checkSchedulerPayloads(
     }
   }
   if (seen === 0) problems.push('no module declares locals.scheduler_jobs');
+  return problems;
+}
+
+export interface DeclaredFlow {
+  flow: string;
+  topic: string;
+  entryPoint: string;
+}
+
+/**
+ * Each flow of shared/flows/definitions.ts is deployed whole: its topic, a function with its entry
+ * point, a push subscription on that topic into that function, and the function's own service account.
+ */
+export function checkFlowsDeployed(tree: TfTree, flows: DeclaredFlow[]): string[] {
+  const problems: string[] = [];
+  const topics = new Set(resolvedNames(tree, 'google_pubsub_topic', ['name']).map((t) => t.name));
+  const functions = resolvedNames(tree, 'google_cloudfunctions2_function', ['build_config', 'entry_point']);
+  const subscriptions = resolvedNames(tree, 'google_pubsub_subscription', ['name']);
+  const accounts = resolvedNames(tree, 'google_service_account', ['account_id']);
+  for (const flow of flows) {
+    const what = `flow "${flow.flow}"`;
+    if (!topics.has(flow.topic)) problems.push(`${what}: no google_pubsub_topic named "${flow.topic}"`);
+    const fn = functions.find((f) => f.name === flow.entryPoint);
+    if (!fn) {
+      problems.push(`${what}: no google_cloudfunctions2_function with entry_point "${flow.entryPoint}"`);
+      continue;
+    }
+    const fnRef = `google_cloudfunctions2_function.${fn.resource.name}[each.key]`;
+    const trigger = subscriptions.find((s) => s.module === fn.module && s.key === fn.key
+      && JSON.stringify(dig(s.resource.body, 'push_config', 'push_endpoint') ?? '').includes(fnRef));
+    if (!trigger) problems.push(`${what}: no push subscription delivers to its function`);
+    else if (!trigger.name?.startsWith(`${flow.topic}-`)) problems.push(`${what}: its trigger subscription "${trigger.name ?? '?'}" is not on topic "${flow.topic}"`);
+    const email = JSON.stringify(dig(fn.resource.body, 'service_config', 'service_account_email') ?? '');
+    const sa = /google_service_account\.([\w-]+)\[each\.key\]/.exec(email);
+    if (!sa) problems.push(`${what}: its function has no service account of its own (service_config.service_account_email)`);
+    else if (!accounts.some((a) => a.module === fn.module && a.resource.name === sa[1] && a.key === fn.key && a.name)) {
+      problems.push(`${what}: google_service_account.${sa[1]}["${fn.key}"] is not declared`);
+    }
+  }
   return problems;
 }

@@ -11,7 +11,8 @@ import type { ValidationError } from '../../shared/runtime/errors.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS, TOPICS, allTopics } from '../../shared/events/topics.ts';
+import { TOPICS, allTopics } from '../../shared/events/topics.ts';
+import { FLOW_LIST, FUNCTIONS } from '../../shared/flows/definitions.ts';
 import { publishedEventKinds } from './code-facts.ts';
 import * as checks from './checks.ts';
 import { checkLeastPrivilege, checkServiceAccountIds } from './checks-iam.ts';
@@ -171,12 +172,33 @@ describe('terraform tree: consistency with the code', () => {
     expect(broken).toContain('topic "cp-legacy-requests-dlq" is created by Terraform but not declared in shared/events/topics.ts');
   });
 
-  const functionsDir = join(repo, 'functions');
-  const registered = registeredTargets(functionsDir).map((r) => r.target);
-
-  it('every function entry point is a target functions/ registers', () => {
+  it('every function entry point is a target functions/ registers', async () => {
+    // Registration is derived from the flow declarations (registerFlow), so it is read by loading
+    // functions/ the way the runtime does and asking functions-framework, not from the source text.
+    await import('../../functions/index.ts');
+    const { getFunction } = await import('@google-cloud/functions-framework/testing');
+    const deployed = checks.deployedEntryPoints(real);
+    const registered = [...new Set([...deployed, ...codeFlows])].filter((t) => typeof getFunction(t) === 'function');
     expect(registered.length, 'functions/*.ts registers no target').toBeGreaterThan(0);
     expect(checks.checkFunctionEntryPoints(real, registered, codeFlows)).toEqual([]);
+  });
+
+  it('every flow declaration is deployed: topic, function, trigger subscription, service account', async () => {
+    const declared = FLOW_LIST.map((f) => ({ flow: f.flow, topic: TOPICS[f.flow], entryPoint: f.functionName }));
+    expect(checks.checkFlowsDeployed(real, declared)).toEqual([]);
+    const missing = checks.checkFlowsDeployed(real, [...declared, { flow: 'reports', topic: 'cp-report-jobs', entryPoint: 'reports' }]);
+    expect(missing).toEqual([
+      'flow "reports": no google_pubsub_topic named "cp-report-jobs"',
+      'flow "reports": no google_cloudfunctions2_function with entry_point "reports"',
+    ]);
+    const broken = checks.checkFlowsDeployed(await fixture('flow-deployment'), [
+      { flow: 'alerts', topic: 'cp-monitoring-alerts', entryPoint: 'alerts' },
+      { flow: 'budgets', topic: 'cp-billing-budgets', entryPoint: 'budgets' },
+    ]);
+    expect(broken).toEqual([
+      'flow "alerts": no push subscription delivers to its function',
+      'flow "budgets": its function has no service account of its own (service_config.service_account_email)',
+    ]);
   });
 
   it('the entry-point check reads registrations from source and fails on an unknown target', async () => {
@@ -185,7 +207,7 @@ describe('terraform tree: consistency with the code', () => {
     const broken = checks.checkFunctionEntryPoints(await fixture('entry-points'), fixtureTargets, ['alerts', 'budgets']);
     expect(broken).toEqual([
       'main.tf: google_cloudfunctions2_function.this["typo"]: entry point "provisoning" is not registered by functions/ (registered: alerts)',
-      'function target "budgets" (shared/events/topics.ts FUNCTIONS) is not deployed',
+      'function target "budgets" (shared/flows/definitions.ts) is not deployed',
     ]);
     // The real tree deploys every flow the code declares.
     expect(checks.checkFunctionEntryPoints(real, codeFlows, codeFlows)).toEqual([]);

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GcpObjectStore } from '../../shared/adapters/gcp/object-store.ts';
+import { localSimulatorAuth } from '../../shared/adapters/local/local-auth.ts';
 import type { FaultRule } from '../../shared/local/gcp-sim/faults.ts';
 import { PROJECT, failureOf, resultOf, startWorkflowStack, type WorkflowStack } from './harness.ts';
 
@@ -22,7 +23,7 @@ async function live(): Promise<Record<string, string>> {
 
 beforeEach(async () => {
   stack = await startWorkflowStack();
-  objects = new GcpObjectStore({ projectId: PROJECT, region: 'us-central1', simulatorUrl: stack.sim.url }, stack.clock);
+  objects = new GcpObjectStore({ projectId: PROJECT, region: 'us-central1', simulatorUrl: stack.sim.url, simulatorAuth: localSimulatorAuth() }, stack.clock);
   await objects.createBucket({ name: BUCKET, location: 'US', versioning: true, labels: {}, uniformBucketLevelAccess: true });
   for (const name of ['model.pkl', 'runs/1/metrics.json', 'runs/1/params.json', 'runs/2/metrics.json']) await objects.putObject(BUCKET, name, `${name} v1`);
   stack.clock.advance(10 * MINUTE);

@@ -24,7 +24,7 @@ import {
 } from '../../ports/state-store.ts';
 import type { FlowName } from '../../events/topics.ts';
 import { ControlPlaneError, PermanentError, TransientError } from '../../runtime/errors.ts';
-import { systemClock } from '../local/virtual-clock.ts';
+import { systemClock } from '../../runtime/system-clock.ts';
 
 export interface FirestoreStateStoreOptions {
   projectId: string;
@@ -173,7 +173,7 @@ export class FirestoreStateStore implements StateStore {
     requireDocId('claim', 'init.id', init.id);
     const at = this.now();
     const run: Run = withoutUndefined({
-      id: init.id, flow: init.flow, key, status: init.status ?? 'received', attempts: init.attempts ?? 0,
+      id: init.id, flow: init.flow, key, status: init.status ?? 'running', attempts: init.attempts ?? 0,
       createdAt: at, updatedAt: at, steps: [], target: init.target, input: init.input, leaseExpiresAt: init.leaseExpiresAt,
     });
     const keyRef = this.col('idempotencyKeys').doc(hashedDocId(key));

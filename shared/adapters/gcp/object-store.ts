@@ -3,21 +3,21 @@
  *
  * That client is not google-gax based: in local mode it is pointed at gcp-sim with `apiEndpoint`
  * (which makes it skip Google auth for a custom endpoint), and a request interceptor adds the
- * local bearer token that gcp-sim requires. Interceptors apply to JSON API calls, downloads and
+ * bearer token of the simulator auth the local run injects (gcp-sim requires one). Interceptors apply to JSON API calls, downloads and
  * both upload kinds, so no second auth library is involved. In production it uses Application
  * Default Credentials.
  *
  * The client's own retries are off: a transient failure surfaces as TransientError and the
- * runtime's redelivery is the one retry policy (DESIGN §3). Deletes are idempotent (a missing
- * bucket or object counts as deleted) so redeliveries do not fail on work already done.
+ * runtime's redelivery is the one retry policy (docs/ARCHITECTURE.md, "The handler pipeline", step
+ * 5). Deletes are idempotent (a missing bucket or object counts as deleted) so redeliveries do not
+ * fail on work already done.
  */
 import type { Storage, StorageOptions } from '@google-cloud/storage';
 import type { Clock } from '../../ports/clock.ts';
 import type { Bucket, BucketInventory, BucketSpec, ObjectStore, StoredObject } from '../../ports/object-store.ts';
 import { isPermanent, PermanentError } from '../../runtime/errors.ts';
-import { LOCAL_TOKEN } from '../local/local-auth.ts';
 import { callApi, describeFailure, isNotFound } from './common/errors.ts';
-import { lazy, type GcpEndpointConfig } from './common/endpoint.ts';
+import { lazy, simulatorOf, type GcpEndpointConfig } from './common/endpoint.ts';
 
 export interface GcpObjectStoreOptions {
   /** Objects at least this large go up as resumable uploads; smaller ones in one multipart request. */
@@ -161,19 +161,18 @@ export class GcpObjectStore implements ObjectStore, BucketInventory {
 
 function storageOptions(config: GcpEndpointConfig): StorageOptions {
   const options: StorageOptions = { projectId: config.projectId, retryOptions: { autoRetry: false } };
-  if (config.simulatorUrl) {
-    const url = new URL(config.simulatorUrl);
-    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') throw new Error(`simulatorUrl must be a loopback address, got ${config.simulatorUrl}`);
-    options.apiEndpoint = url.origin;
-  }
+  const simulator = simulatorOf(config);
+  if (simulator) options.apiEndpoint = simulator.url.origin;
   return options;
 }
 
 function withLocalAuth(storage: Storage, config: GcpEndpointConfig): Storage {
-  if (!config.simulatorUrl) return storage;
+  const simulator = simulatorOf(config);
+  if (!simulator) return storage;
+  const { token } = simulator.auth;
   storage.interceptors.push({
     // Typed loosely: the interceptor contract takes request options and returns DecorateRequestOptions.
-    request: (reqOpts: any) => ({ ...reqOpts, headers: { ...reqOpts.headers, Authorization: `Bearer ${LOCAL_TOKEN}` } }),
+    request: (reqOpts: any) => ({ ...reqOpts, headers: { ...reqOpts.headers, Authorization: `Bearer ${token}` } }),
   });
   return storage;
 }

@@ -5,8 +5,7 @@
  * The client's own publish retry runs for up to 10 minutes by default; it is bounded here so a
  * failing publish surfaces as a TransientError the runtime can redeliver.
  */
-import { PubSub, type Topic } from '@google-cloud/pubsub';
-import { emulatorPubsubOptions } from '../local/pubsub-options.ts';
+import { PubSub, type ClientConfig, type Topic } from '@google-cloud/pubsub';
 import type { Publisher } from '../../ports/publisher.ts';
 import { PermanentError, ValidationError } from '../../runtime/errors.ts';
 import { callApi } from './common/errors.ts';
@@ -15,6 +14,11 @@ export interface PubsubPublisherConfig {
   projectId: string;
   /** host:port of a Pub/Sub emulator on loopback. */
   emulatorHost?: string;
+  /**
+   * With `emulatorHost`: the auth client a local run injects, so google-gax does not ask
+   * Application Default Credentials (and so the metadata server) for a universe domain.
+   */
+  emulatorAuthClient?: object;
   /** Per-publish deadline (ms of real time), including the client's retries. Default 30 s. */
   timeoutMs?: number;
   /** Retries of a retryable failure inside one publish. Default 2. */
@@ -56,7 +60,10 @@ export class PubsubPublisher implements Publisher {
       if (host && !/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(host)) {
         throw new PermanentError(`emulatorHost must be a loopback host:port, got ${host}`, { where: 'emulatorHost' });
       }
-      this.pubsub = new PubSub(host ? emulatorPubsubOptions(this.config.projectId, host) : { projectId: this.config.projectId });
+      const options: ClientConfig = host
+        ? { projectId: this.config.projectId, apiEndpoint: host, emulatorMode: true, ...(this.config.emulatorAuthClient ? { authClient: this.config.emulatorAuthClient as never } : {}) }
+        : { projectId: this.config.projectId };
+      this.pubsub = new PubSub(options);
     }
     return this.pubsub;
   }

@@ -1,9 +1,10 @@
 /**
- * Registry on Artifact Registry v1 through @google-cloud/artifact-registry. Create and delete
- * are long-running operations; they are waited for by polling `operations.get` with the shared
+ * Registry on Artifact Registry v1 through @google-cloud/artifact-registry. Create and delete are
+ * long-running operations; they are waited for by polling `operations.get` with the shared
  * bounded, jittered backoff on the injected clock (so tests run in virtual time), not with the
  * client's own timer-based `operation.promise()`. Client-side retries are off: transient failures
- * surface as TransientError and the runtime's redelivery retries (DESIGN §3).
+ * surface as TransientError and the runtime's redelivery retries (docs/ARCHITECTURE.md, "The
+ * handler pipeline", step 5).
  */
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
 import type { Clock } from '../../ports/clock.ts';

@@ -16,7 +16,7 @@ import { timestampToDate } from './secrets/timestamp.ts';
 const STATES: Record<string | number, SecretVersionState> = {
   ENABLED: 'ENABLED', DISABLED: 'DISABLED', DESTROYED: 'DESTROYED', 1: 'ENABLED', 2: 'DISABLED', 3: 'DESTROYED',
 };
-/** No in-client retries: one retry policy, the runtime's (DESIGN §3). */
+/** No in-client retries: one retry policy, the runtime's (docs/ARCHITECTURE.md, "The handler pipeline", step 5). */
 const CALL = { retry: { retryCodes: [] as number[] } };
 const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
 const VERSION_ID = /^(latest|[1-9][0-9]*)$/;

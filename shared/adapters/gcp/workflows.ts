@@ -3,7 +3,6 @@
  * Arguments and results are JSON text on the wire; this adapter encodes and decodes them.
  */
 import { ExecutionsClient } from '@google-cloud/workflows';
-import type { Clock } from '../../ports/clock.ts';
 import type { Execution, ExecutionState, Workflows } from '../../ports/workflows.ts';
 import { PermanentError } from '../../runtime/errors.ts';
 import { gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
@@ -23,8 +22,8 @@ type WireExecution = {
 export class GcpWorkflows implements Workflows {
   private readonly client = lazy(() => new ExecutionsClient(gaxClientOptions(this.config) as ConstructorParameters<typeof ExecutionsClient>[0]));
 
-  /** `_clock` keeps the adapters' common constructor shape; callers poll executions themselves. */
-  constructor(private readonly config: GcpEndpointConfig, _clock: Clock) {}
+  // No clock: callers poll executions themselves (the follower), this adapter never waits.
+  constructor(private readonly config: GcpEndpointConfig) {}
 
   async startExecution(workflow: string, argument: unknown): Promise<Execution> {
     const parent = this.workflowName(workflow);

@@ -4,6 +4,8 @@
  * the request). The token is a fixed, obviously-fake value: gcp-sim requires *a* bearer token
  * but accepts any, and no real credential ever exists in local mode.
  */
+import type { SimulatorAuth } from '../gcp/common/endpoint.ts';
+
 export const LOCAL_TOKEN = 'local-stack-not-a-real-token';
 
 export class LocalAuthClient {
@@ -29,4 +31,9 @@ export class LocalAuthClient {
     const { agent: _agent, responseType: _responseType, ...rest } = init;
     return fetch(url, { ...rest, headers });
   }
+}
+
+/** What the local stack injects into the production adapters' endpoint config. */
+export function localSimulatorAuth(token: string = LOCAL_TOKEN): SimulatorAuth {
+  return { authClient: new LocalAuthClient(token), token };
 }

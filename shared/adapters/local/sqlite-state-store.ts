@@ -17,7 +17,7 @@ import {
 } from '../../ports/state-store.ts';
 import type { FlowName } from '../../events/topics.ts';
 import { TransientError } from '../../runtime/errors.ts';
-import { systemClock } from './virtual-clock.ts';
+import { systemClock } from '../../runtime/system-clock.ts';
 import { migrate } from './sqlite/migrations.ts';
 import { prepareStatements, type Statements } from './sqlite/statements.ts';
 
@@ -99,7 +99,7 @@ export class SqliteStateStore implements StateStore {
     if (existing !== undefined) return { claimed: false, run: JSON.parse(existing) as Run };
     const at = this.now();
     const run: Run = {
-      id: init.id, flow: init.flow, key, status: init.status ?? 'received', attempts: init.attempts ?? 0,
+      id: init.id, flow: init.flow, key, status: init.status ?? 'running', attempts: init.attempts ?? 0,
       createdAt: at, updatedAt: at, steps: [],
       ...(init.target !== undefined && { target: init.target }),
       ...(init.input !== undefined && { input: init.input }),

@@ -75,4 +75,3 @@ export class ScaledClock implements Clock {
   }
 }
 
-export const systemClock: Clock = new ScaledClock(1);

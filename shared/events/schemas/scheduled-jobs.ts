@@ -5,28 +5,34 @@
  */
 import { z } from 'zod';
 
-const jobName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be a Cloud Scheduler job id: ^[a-z][a-z0-9-]{0,62}$');
+const jobName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be a Cloud Scheduler job id: ^[a-z][a-z0-9-]{0,62}$')
+  .describe('the Cloud Scheduler job id, `^[a-z][a-z0-9-]{0,62}$`; part of the idempotency key');
+const apiVersion = z.literal('stackctl/v1').describe('always stackctl/v1');
 const sqlInstanceName = z.string().regex(/^[a-z][a-z0-9-]{0,96}$/, 'must be a Cloud SQL instance name');
+const slotMinutes = (fallback: number, max: number) => z.number().int().min(1).max(max).default(fallback)
+  .describe(`minutes in one schedule slot (publishTime floored to it is the other part of the key); default ${fallback}`);
 
 export const backupJobSchema = z.strictObject({
-  apiVersion: z.literal('stackctl/v1'),
-  kind: z.literal('BackupJob'),
+  apiVersion,
+  kind: z.literal('BackupJob').describe('always BackupJob'),
   job: jobName,
-  task: z.enum(['backup', 'export', 'retention', 'rpo-check', 'restore-drill', 'bucket-restore']),
-  instance: sqlInstanceName,
-  /** Length of one schedule slot; a job publishing every hour uses 60. */
-  slotMinutes: z.number().int().min(1).max(60 * 24 * 31).default(60),
-  /** Task-specific options (retention counts, export bucket); each task's are checked by backup-task-options.ts. */
-  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  task: z.enum(['backup', 'export', 'retention', 'rpo-check', 'restore-drill', 'bucket-restore'])
+    .describe('backup, export, retention, rpo-check, restore-drill or bucket-restore'),
+  instance: sqlInstanceName.describe('the Cloud SQL instance; also the lease target'),
+  // A job publishing every hour uses 60.
+  slotMinutes: slotMinutes(60, 60 * 24 * 31),
+  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({})
+    .describe('task-specific options, strings, numbers and booleans, checked per task (see below)'),
 });
 
 export const costReportJobSchema = z.strictObject({
-  apiVersion: z.literal('stackctl/v1'),
-  kind: z.literal('CostReportJob'),
+  apiVersion,
+  kind: z.literal('CostReportJob').describe('always CostReportJob'),
   job: jobName,
-  period: z.enum(['week', 'month']).default('week'),
-  slotMinutes: z.number().int().min(1).max(60 * 24 * 31).default(60 * 24 * 7),
-  formats: z.array(z.enum(['json', 'markdown', 'html'])).min(1).default(['json', 'markdown', 'html']),
+  period: z.enum(['week', 'month']).default('week').describe('week or month; default week'),
+  slotMinutes: slotMinutes(60 * 24 * 7, 60 * 24 * 31),
+  formats: z.array(z.enum(['json', 'markdown', 'html'])).min(1).default(['json', 'markdown', 'html'])
+    .describe('one or more of json, markdown, html; default all three'),
 });
 
 /**
@@ -34,10 +40,10 @@ export const costReportJobSchema = z.strictObject({
  * follows the workflow executions of remediation runs still `executing` or awaiting approval.
  */
 export const remediationFollowJobSchema = z.strictObject({
-  apiVersion: z.literal('stackctl/v1'),
-  kind: z.literal('RemediationFollowJob'),
+  apiVersion,
+  kind: z.literal('RemediationFollowJob').describe('always RemediationFollowJob (Monitoring never sends a kind)'),
   job: jobName,
-  slotMinutes: z.number().int().min(1).max(60).default(1),
+  slotMinutes: slotMinutes(1, 60),
 });
 
 export type RemediationFollowJob = z.infer<typeof remediationFollowJobSchema>;

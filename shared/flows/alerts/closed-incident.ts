@@ -10,6 +10,7 @@ import type { Run } from '../../ports/state-store.ts';
 import { isPermanent, TransientError } from '../../runtime/errors.ts';
 import type { ActContext, ActOutcome } from '../../runtime/flow.ts';
 import type { AlertsDeps } from './deps.ts';
+import { remediationContext } from './context.ts';
 import { finishRemediation } from './finish.ts';
 
 type IncidentEvent = EventOfKind<'MonitoringIncident'>;
@@ -26,7 +27,7 @@ export async function actClosedIncident(event: IncidentEvent, ctx: ActContext<Al
   const { store } = ctx.deps;
   const open = await store.getRunByKey(`alerts:${event.incident.incident_id}:open`);
   if (!open) return resolved('incident closed; no open notification was recorded for it, so nothing was started');
-  if (open.status === 'received' || open.status === 'running' || open.status === 'retrying') {
+  if (open.status === 'running' || open.status === 'retrying') {
     // Decide after the open notification is: it may be about to start (or cancel-worthy) work.
     throw new TransientError(`the open notification of incident ${event.incident.incident_id} (run ${open.id}) is still being processed; will retry`, { where: open.id });
   }
@@ -47,7 +48,7 @@ export async function actClosedIncident(event: IncidentEvent, ctx: ActContext<Al
     }
     await ctx.recordStep({ name: 'cancel-pending-approval', status: 'succeeded', detail: execution });
     const reason = `incident closed: pending approval cancelled (execution ${execution})`;
-    const finished = await finishRemediation(store, ctx.deps.clock, open, {
+    const finished = await finishRemediation(remediationContext(ctx), open, {
       outcome: { status: 'cancelled', reason, countsAsFailure: false },
       executionState: state === 'SUCCEEDED' || state === 'FAILED' ? state : 'CANCELLED',
       actor: `incident:${event.incident.incident_id}`,

@@ -6,9 +6,9 @@
  */
 import { withFailure, type BreakerState } from '../../domain/remediation/guardrails.ts';
 import type { ExecutionOutcome } from '../../domain/remediation/execution-outcome.ts';
-import type { Clock } from '../../ports/clock.ts';
-import type { Run, StateStore } from '../../ports/state-store.ts';
+import type { Run } from '../../ports/state-store.ts';
 import type { ExecutionState } from '../../ports/workflows.ts';
+import type { RemediationContext } from './context.ts';
 import { GUARD_NAMESPACES, releaseInFlight, updateValue } from './guard-state.ts';
 
 /** Breaker window used when a run does not carry its rule's (runs from before the rule changed). */
@@ -23,8 +23,9 @@ export interface FinishInput {
 }
 
 /** Returns the updated run, or null when another writer ended it first. */
-export async function finishRemediation(store: StateStore, clock: Clock, run: Run, input: FinishInput): Promise<Run | null> {
-  const now = clock.now();
+export async function finishRemediation(rc: Pick<RemediationContext, 'store' | 'clock'>, run: Run, input: FinishInput): Promise<Run | null> {
+  const { store } = rc;
+  const now = rc.clock.now();
   const refs: Record<string, string> = { ...(run.refs ?? {}), executionState: input.executionState, ...(input.extraRefs ?? {}) };
   let updated: Run;
   try {

@@ -19,6 +19,7 @@ import { PermanentError, TransientError } from '../../runtime/errors.ts';
 import type { ActContext, ActOutcome } from '../../runtime/flow.ts';
 import type { AlertsDeps } from './deps.ts';
 import { GUARD_NAMESPACES, lockKey, RATE_KEY, readTargetState, updateValue } from './guard-state.ts';
+import { remediationContext } from './context.ts';
 import { startedExecution, startOnce, StartInProgressError } from './start-once.ts';
 
 type IncidentEvent = EventOfKind<'MonitoringIncident'>;
@@ -95,7 +96,7 @@ export async function actOpenIncident(event: IncidentEvent, ctx: ActContext<Aler
         await store.releaseLease(lock, runId);
         return verdictOutcome(evaluateGuardrails({ ...snapshotBase(plan, ctx), ...state, inFlight: null, rate: rate.state }), plan);
       }
-      execution = await startOnce({ store, workflows: ctx.flowDeps.workflows, now: ctx.deps.clock.now(), staleAfterMs: ctx.deps.config.lockTtlMs }, runId, plan.workflow, plan.args);
+      execution = await startOnce(remediationContext(ctx), { runId, workflow: plan.workflow, argument: plan.args, staleAfterMs: ctx.deps.config.lockTtlMs });
     } catch (err) {
       // Another attempt of this same run holds the lease (same owner) and is starting: leave it alone.
       if (!(err instanceof StartInProgressError) && !(await startedExecution(store, runId))) await store.releaseLease(lock, runId);

@@ -6,8 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StateStore } from '../../ports/state-store.ts';
-import type { Execution, Workflows } from '../../ports/workflows.ts';
+import type { Execution } from '../../ports/workflows.ts';
 import { TransientError } from '../../runtime/errors.ts';
+import type { RemediationContext } from './context.ts';
 
 export const START_NAMESPACE = 'alerts.start';
 
@@ -21,29 +22,30 @@ export async function startedExecution(store: StateStore, runId: string): Promis
 
 export class StartInProgressError extends TransientError {}
 
+/** `staleAfterMs`: how long another attempt's unfinished start blocks this one (the runtime's lease TTL). */
 export async function startOnce(
-  deps: { store: StateStore; workflows: Workflows; now: Date; staleAfterMs: number },
-  runId: string,
-  workflow: string,
-  argument: unknown,
+  rc: RemediationContext,
+  start: { runId: string; workflow: string; argument: unknown; staleAfterMs: number },
 ): Promise<{ name: string; state: string; reused: boolean }> {
-  const { store } = deps;
+  const { store } = rc;
+  const { runId } = start;
+  const now = rc.clock.now();
   const current = await store.getValue<StartRecord>(START_NAMESPACE, runId);
   if (current?.value.execution) return { name: current.value.execution, state: current.value.state ?? 'ACTIVE', reused: true };
-  if (current && !current.value.abandoned && deps.now.getTime() - Date.parse(current.value.at) < deps.staleAfterMs) {
+  if (current && !current.value.abandoned && now.getTime() - Date.parse(current.value.at) < start.staleAfterMs) {
     throw new StartInProgressError(`another attempt of run ${runId} is starting its execution (since ${current.value.at})`, { where: START_NAMESPACE });
   }
   const attempt = randomUUID();
-  const claim = await store.putValue<StartRecord>(START_NAMESPACE, runId, { attempt, at: deps.now.toISOString() }, current?.version ?? 0);
+  const claim = await store.putValue<StartRecord>(START_NAMESPACE, runId, { attempt, at: now.toISOString() }, current?.version ?? 0);
   if (!claim.ok) throw new StartInProgressError(`another attempt of run ${runId} is starting its execution`, { where: START_NAMESPACE });
   let execution: Execution;
   try {
-    execution = await deps.workflows.startExecution(workflow, argument);
+    execution = await rc.workflows.startExecution(start.workflow, start.argument);
   } catch (err) {
     // Nothing started: the next attempt may try at once.
-    await store.putValue<StartRecord>(START_NAMESPACE, runId, { attempt, at: deps.now.toISOString(), abandoned: true }, claim.version);
+    await store.putValue<StartRecord>(START_NAMESPACE, runId, { attempt, at: now.toISOString(), abandoned: true }, claim.version);
     throw err;
   }
-  await store.putValue<StartRecord>(START_NAMESPACE, runId, { attempt, at: deps.now.toISOString(), execution: execution.name, state: execution.state }, claim.version);
+  await store.putValue<StartRecord>(START_NAMESPACE, runId, { attempt, at: now.toISOString(), execution: execution.name, state: execution.state }, claim.version);
   return { name: execution.name, state: execution.state, reused: false };
 }

@@ -3,8 +3,8 @@
  * runs an admin operation holds the instance lock `instance:<name>`, the same lock provisioning
  * and remediation take, so one admin operation runs per instance; bucket restores lock the bucket.
  */
-import { decodeBackupJob, parseBackupTask, type BackupTask, type DecodeOptions, type EventOfKind, type PubsubMessage } from '../../events/index.ts';
-import type { ActContext, ActOutcome, FlowDefinition } from '../../runtime/flow.ts';
+import { backupJobSchema, decodeBackupJob, parseBackupTask, type BackupTask, type DecodeOptions, type EventOfKind, type PubsubMessage } from '../../events/index.ts';
+import type { ActContext, ActOutcome, FlowDeclaration } from '../../runtime/flow.ts';
 import type { TaskContext } from './context.ts';
 import type { BackupsDeps } from './deps.ts';
 import { runBackup } from './tasks/backup.ts';
@@ -43,11 +43,16 @@ export async function actBackupJob(event: BackupJobEvent, act: ActContext<Backup
   }
 }
 
-export const backupsFlow: FlowDefinition<BackupJobEvent, BackupsDeps> = {
+export const backupsFlow: FlowDeclaration<BackupJobEvent, BackupsDeps, 'backups'> = {
   flow: 'backups',
+  functionName: 'backups',
+  // Key: backups:<job>:<schedule slot>.
   decode: decodeBackupJobTask,
   actor: (e) => `scheduler:${e.job.job}`,
   describe: (e) => ({ job: e.job.job, task: e.job.task, instance: e.job.instance, slot: e.slot, options: e.job.options }),
   lockTarget: backupsLockTarget,
+  loadDeps: async (env) => (await import('../../runtime/adapters/backups.ts')).backupsDeps(env.endpoint, env.clock, env.config),
   act: actBackupJob,
+  messages: [{ kind: 'BackupJob', schema: backupJobSchema }],
+  cli: { kind: 'backup-job', examples: [{ file: 'backup-job.json' }] },
 };

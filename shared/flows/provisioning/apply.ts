@@ -5,10 +5,9 @@
  */
 import { connectionSecret, type PlanContext, type PlanStep } from '../../domain/workspace/plan.ts';
 import type { WorkspaceNames } from '../../domain/workspace/names.ts';
-import { isAlreadyExists, isNotFound } from '../../adapters/gcp/common/errors.ts';
 import type { StateStore } from '../../ports/state-store.ts';
 import type { Clock } from '../../ports/clock.ts';
-import { PermanentError } from '../../runtime/errors.ts';
+import { isAlreadyExists, isNotFound, PermanentError } from '../../runtime/errors.ts';
 import { withLease } from '../../runtime/lease.ts';
 import { registerSecretValue } from '../../runtime/logger.ts';
 import type { ProvisioningDeps } from './deps.ts';

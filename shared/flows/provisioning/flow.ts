@@ -4,11 +4,11 @@
  * compensates what this run created, newest first, records every compensation, and reports
  * WorkspaceFailed with the step and the cause.
  */
-import { decodeWorkspaceRequest, type EventOfKind } from '../../events/index.ts';
+import { decodeWorkspaceRequest, workspaceRequestSchema, type EventOfKind } from '../../events/index.ts';
 import { workspaceNames } from '../../domain/workspace/names.ts';
 import { compensationFor, planWorkspace, type PlanContext, type PlanStep } from '../../domain/workspace/plan.ts';
 import { isTransient } from '../../runtime/errors.ts';
-import type { ActContext, ActOutcome, FlowDefinition } from '../../runtime/flow.ts';
+import type { ActContext, ActOutcome, FlowDeclaration } from '../../runtime/flow.ts';
 import type { Config } from '../../runtime/config.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { applyStep, type ApplyContext } from './apply.ts';
@@ -121,10 +121,15 @@ export function grantStatements(user: string, database: string): string[] {
   ];
 }
 
-export const provisioningFlow: FlowDefinition<Event, ProvisioningDeps> = {
+export const provisioningFlow: FlowDeclaration<Event, ProvisioningDeps, 'provisioning'> = {
   flow: 'provisioning',
+  functionName: 'provisioning',
+  // Key: provisioning:<requestId>; the target (and lease) is the workspace.
   decode: decodeWorkspaceRequest,
   actor: (e) => e.request.requestedBy,
   describe: (e) => ({ requestId: e.request.requestId, action: e.request.action, workspace: e.request.workspace, environment: e.request.environment, force: e.request.force }),
+  loadDeps: async (env) => (await import('../../runtime/adapters/provisioning.ts')).provisioningDeps(env.endpoint, env.clock),
   act: actProvisioning,
+  messages: [{ kind: 'WorkspaceRequest', schema: workspaceRequestSchema }],
+  cli: { kind: 'provisioning', examples: [{ file: 'workspace-create.json' }, { file: 'workspace-delete.json' }] },
 };

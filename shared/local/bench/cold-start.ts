@@ -9,7 +9,7 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
-import { FUNCTIONS } from '../../events/topics.ts';
+import { FUNCTIONS, kebab } from '../../flows/definitions.ts';
 import { buildFunctionsArchive } from '../build/functions-archive.ts';
 
 export interface ColdStartResult {
@@ -71,7 +71,7 @@ export async function measureColdStart(samples = 5): Promise<ColdStartResult> {
 
   const bundles: Record<string, { dir: string; kib: number }> = {};
   for (const fn of FUNCTIONS) {
-    const file = fn.target === 'costReports' ? 'cost-reports' : fn.target;
+    const file = kebab(fn.target);
     const build = await buildFunctionsArchive({ repoRoot: root, entry: `functions/${file}.ts`, outDir: join('.tmp', 'bench-cold-start', `fn-${fn.target}`) });
     bundles[fn.target] = { dir: build.outDir, kib: Math.round(build.bundleBytes / 1024) };
   }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { http as registerHttp } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { openSqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
-import { systemClock } from '../../adapters/local/virtual-clock.ts';
+import { systemClock } from '../../runtime/system-clock.ts';
 import { decodeDelivery } from '../../events/envelope.ts';
 import { provisioningFlow as realProvisioningFlow } from '../../flows/definitions.ts';
 import type { FlowDefinition } from '../../runtime/flow.ts';

@@ -1,5 +1,6 @@
 /** Runs the benchmarks in one process, one after the other, so their ratios are comparable. */
 import { cpus } from 'node:os';
+import type { FirstEventResult } from './first-event.ts';
 import { measureHandlerOverhead, type OverheadResult } from './handler-overhead.ts';
 
 export interface BenchmarkResults {
@@ -11,10 +12,11 @@ export interface BenchmarkResults {
   /** Id-keyed entries ({id, value, unit, anchor, anchorValue, ratio}), each measured against its anchor in the same run. */
   entries: Array<{ id: string; value: number; unit: string; anchor: string; anchorValue: number; ratio: number; [detail: string]: unknown }>;
   coldStart?: Record<string, unknown>;
+  firstEvent?: FirstEventResult;
   errors: Record<string, string>;
 }
 
-export async function runBenchmarks(options: { quick: boolean; only?: Set<string>; progress?: (message: string) => void }): Promise<BenchmarkResults> {
+export async function runBenchmarks(options: { quick: boolean; only?: Set<string>; baselineRepo?: string; progress?: (message: string) => void }): Promise<BenchmarkResults> {
   const want = (name: string) => !options.only || options.only.has(name);
   const say = options.progress ?? (() => undefined);
   const results: BenchmarkResults = {
@@ -48,6 +50,10 @@ export async function runBenchmarks(options: { quick: boolean; only?: Set<string
     const { measureColdStart } = await import('./cold-start.ts');
     results.coldStart = await measureColdStart(options.quick ? 3 : 7) as unknown as Record<string, unknown>;
   });
+  await attempt('firstevent', async () => {
+    const { measureFirstEvent } = await import('./first-event.ts');
+    results.firstEvent = await measureFirstEvent({ samples: options.quick ? 3 : 5, baselineRepo: options.baselineRepo });
+  });
   return results;
 }
 
@@ -61,6 +67,14 @@ export function formatBenchmarks(r: BenchmarkResults): string {
   if (r.interpreter) lines.push(`  workflow interpreter  ${JSON.stringify(r.interpreter)}`);
   for (const e of r.entries) lines.push(`  ${e.id.padEnd(21)} ${e.value} ${e.unit} vs ${e.anchor} ${e.anchorValue} ${e.unit}: ratio ${e.ratio}${typeof e.growth === 'number' ? `; ${String(e.keys)} keys: ${e.growth}× the time (ideal ${String(e.idealGrowth)}×)` : ''}`);
   if (r.coldStart) lines.push(`  cold start            ${JSON.stringify(r.coldStart)}`);
+  if (r.firstEvent) {
+    lines.push(`  first event answered  hello-world ${r.firstEvent.helloWorld.firstAnswerMs} ms (port open ${r.firstEvent.helloWorld.portOpenMs} ms), median of ${r.firstEvent.samples}`);
+    for (const [label, fns] of Object.entries(r.firstEvent.builds)) {
+      for (const [target, t] of Object.entries(fns)) {
+        lines.push(`    ${label.padEnd(9)} ${target.padEnd(13)} ${String(t.firstAnswerMs).padStart(5)} ms (${t.ratio}x; port open ${t.portOpenMs} ms) → ${t.answer}`);
+      }
+    }
+  }
   for (const [name, message] of Object.entries(r.errors)) lines.push(`  ${name}: not measured (${message})`);
   return lines.join('\n');
 }

@@ -1,12 +1,15 @@
 /**
- * The functions' deployable archive (`npm run build`): one ESM bundle of functions/index.ts,
- * a package.json listing exactly the runtime dependencies that bundle imports, zipped.
- * Terraform uploads the zip under a name that contains its SHA-256.
+ * The functions' deployable archive (`npm run build`): one ESM bundle of functions/index.ts (each
+ * function's module, flow and clients a lazy chunk of their own), a package.json listing exactly the
+ * runtime dependencies that bundle imports at the versions the repository installed, and a
+ * package-lock.json derived from the repository's, zipped. Terraform uploads the zip under a name
+ * that contains its SHA-256.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { bundleEntry } from './bundle.ts';
+import { deriveLockfile, installedVersions, type Lockfile } from './lockfile.ts';
 import { createZip } from './zip.ts';
 
 export interface BuildOptions {
@@ -24,7 +27,7 @@ export interface BuildResult {
   sha256: string;
   archiveBytes: number;
   bundleBytes: number;
-  /** name → version range, copied from the root package.json. */
+  /** name → exact version, as installed by the root package-lock.json. */
   dependencies: Record<string, string>;
   entries: string[];
 }
@@ -69,7 +72,10 @@ export async function buildFunctionsArchive(options: BuildOptions = {}): Promise
     // A devDependency (or an undeclared package) reached from the functions would be missing at runtime.
     throw new Error(`the functions import ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not in package.json "dependencies"`);
   }
-  const dependencies = Object.fromEntries(bundle.packages.map((p) => [p, runtimeDeps[p]]));
+  const lockPath = join(repoRoot, 'package-lock.json');
+  if (!existsSync(lockPath)) throw new Error(`${lockPath}: not found; the bundle's lockfile is derived from it (run npm install)`);
+  const rootLock = JSON.parse(readFileSync(lockPath, 'utf8')) as Lockfile;
+  const dependencies = installedVersions(rootLock, bundle.packages);
   const manifest = {
     name: `${rootPkg.name ?? 'functions'}-functions`,
     version: rootPkg.version ?? '0.0.0',
@@ -79,10 +85,12 @@ export async function buildFunctionsArchive(options: BuildOptions = {}): Promise
     engines: { node: '>=20 <21' },
     dependencies,
   };
+  const lockfile = deriveLockfile(rootLock, manifest);
   const files = [
     ...bundle.files.map((f) => ({ name: f.path, data: f.data })),
     ...bundle.assets.map((a) => ({ name: a.path, data: readFileSync(a.source) })),
     { name: 'package.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
+    { name: 'package-lock.json', data: Buffer.from(`${JSON.stringify(lockfile, null, 2)}\n`) },
   ];
 
   rmSync(outDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-import { FUNCTIONS, TOPICS } from '../../events/topics.ts';
+import { TOPICS } from '../../events/topics.ts';
+import { FUNCTIONS } from '../../flows/definitions.ts';
 import type { StackFile } from '../stack/stack-file.ts';
 
 export function banner(info: StackFile): string {

@@ -4,9 +4,10 @@ import { workspaceNames } from '../../domain/workspace/names.ts';
 import { planWorkspace, type WorkspacePlan } from '../../domain/workspace/plan.ts';
 import { observeWorkspace } from '../../flows/provisioning/observe.ts';
 import { planContext } from '../../flows/provisioning/flow.ts';
-import { systemClock } from '../../adapters/local/virtual-clock.ts';
+import { systemClock } from '../../runtime/system-clock.ts';
 import { loadConfig } from '../../runtime/config.ts';
 import { provisioningDeps } from '../../runtime/adapters/provisioning.ts';
+import { localEndpoint } from '../stack/local-endpoint.ts';
 import { requireRunningStack } from './local-state.ts';
 
 export async function dryRunProvisioning(dataDir: string, data: Buffer, project?: string): Promise<WorkspacePlan> {
@@ -18,7 +19,7 @@ export async function dryRunProvisioning(dataDir: string, data: Buffer, project?
       return { ...process.env, GOOGLE_CLOUD_PROJECT: stack.projectId, STACKCTL_GCP_SIM_URL: stack.endpoints.gcpSim, STACKCTL_DATA_DIR: dataDir };
     })();
   const config = loadConfig(env);
-  const deps = provisioningDeps(config, systemClock);
+  const deps = provisioningDeps(localEndpoint(config), systemClock);
   const ctx = planContext(config, systemClock);
   const names = workspaceNames(ctx.projectId, event.request.workspace);
   return planWorkspace(event.request, await observeWorkspace(deps, ctx, names), ctx);

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../ports/clock.ts';
-import { systemClock } from '../../adapters/local/virtual-clock.ts';
+import { systemClock } from '../../runtime/system-clock.ts';
 import { checkAccepted, unimplemented } from './accepts.ts';
 import { SimError } from './errors.ts';
 import { FaultConfigSchema, FaultInjector, FaultRuleSchema } from './faults.ts';

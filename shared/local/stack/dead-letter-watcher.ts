@@ -4,8 +4,7 @@
  * `stackctl dead-letters` shows it and `replay` can resend it) and marks its run failed.
  */
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
-import { FUNCTIONS } from '../../events/topics.ts';
-import { FLOWS } from '../../flows/definitions.ts';
+import { FLOWS, FUNCTIONS } from '../../flows/definitions.ts';
 import { REPLAY_ATTRIBUTE } from '../../runtime/pipeline.ts';
 import type { StateStore } from '../../ports/state-store.ts';
 import type { Logger } from '../../runtime/logger.ts';
@@ -47,7 +46,7 @@ export function watchDeadLetters(pubsub: PubSub, store: StateStore, logger: Logg
         data: message.data, attributes, messageId: message.id, publishTime: message.publishTime, mode: 'push',
       } as never);
       const run = await store.getRunByKey(replayOf ? `${event.key}#replay:${replayOf}` : event.key);
-      if (run && (run.status === 'retrying' || run.status === 'running' || run.status === 'received')) {
+      if (run && (run.status === 'retrying' || run.status === 'running')) {
         await store.updateRun(run.id, { status: 'failed', error: { class: 'transient', message: reason } });
         runId = run.id;
       }

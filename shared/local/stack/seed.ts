@@ -8,15 +8,15 @@ import type { Clock } from '../../ports/clock.ts';
 import { GcpObjectStore } from '../../adapters/gcp/object-store.ts';
 import { GcpSecrets } from '../../adapters/gcp/secrets.ts';
 import type { Config } from '../../runtime/config.ts';
-import { endpointConfig } from '../../runtime/flow-deps.ts';
-import { LOCAL_TOKEN } from '../../adapters/local/local-auth.ts';
+import { endpointConfig } from '../../runtime/endpoint.ts';
+import { LOCAL_TOKEN, localSimulatorAuth } from '../../adapters/local/local-auth.ts';
 import { costSettings } from '../../flows/cost-reports/settings.ts';
 
 export const APPS_DB_SECRET = 'zenml-db-connection';
 export const ARGOCD_TOKEN_SECRET = 'argocd-token';
 
 export async function seedLocalCloud(config: Config, clock: Clock): Promise<void> {
-  const endpoint = endpointConfig(config);
+  const endpoint = endpointConfig(config, localSimulatorAuth());
   const objects = new GcpObjectStore(endpoint, clock);
   const secrets = new GcpSecrets(endpoint, clock);
   if (!(await objects.getBucket(config.backupBucket))) {

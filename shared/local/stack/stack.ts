@@ -8,9 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
-import { FUNCTIONS } from '../../events/topics.ts';
 import type { Clock } from '../../ports/clock.ts';
+import { localSimulatorAuth } from '../../adapters/local/local-auth.ts';
 import { emulatorPubsubOptions } from '../../adapters/local/pubsub-options.ts';
+import { openSqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
 import { ScaledClock } from '../../adapters/local/virtual-clock.ts';
 import { loadConfig, type Config } from '../../runtime/config.ts';
 import { buildContainer, useContainer, type Container } from '../../runtime/container.ts';
@@ -19,8 +20,8 @@ import { startPubsubEmulator } from '../pubsub/emulator.ts';
 import { startGcpSim, type GcpSim } from '../gcp-sim/server.ts';
 import { createDefaultSimServices } from '../gcp-sim/default-services.ts';
 import { seedLocalCloud } from './seed.ts';
-import { alertsDeps } from '../../runtime/adapters/alerts.ts';
-import { startExecutionFollower } from '../../flows/alerts/tracker.ts';
+import { alertsFlow, FLOW_LIST } from '../../flows/definitions.ts';
+import { startExecutionFollower } from '../../flows/alerts/follower.ts';
 import { watchDeadLetters } from './dead-letter-watcher.ts';
 import { ensureTopology } from './topology.ts';
 import { readRunningStack, removeStackFile, writeStackFile, type StackFile } from './stack-file.ts';
@@ -103,7 +104,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...options.env,
     });
     await seedLocalCloud(config, clock);
-    const container = await buildContainer({ config, clock, logger });
+    // What only a local run has is injected here: the SQLite store, the clock, the simulator auth.
+    const store = openSqliteStateStore(join(dataDir, 'state.sqlite'), { clock });
+    const container = await buildContainer({ config, clock, logger, store, simulatorAuth: localSimulatorAuth() });
     cleanups.push(() => container.close());
     useContainer(container);
     cleanups.push(async () => useContainer(undefined));
@@ -111,8 +114,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await import('../../../functions/index.ts');
     const { getTestServer } = await import('@google-cloud/functions-framework/testing');
     const functionUrls: Record<string, string> = {};
-    for (const fn of FUNCTIONS) {
-      const server: Server = getTestServer(fn.target);
+    for (const fn of FLOW_LIST) {
+      const server: Server = getTestServer(fn.functionName);
       await new Promise<void>((ok, fail) => {
         server.once('error', fail);
         server.listen(0, '127.0.0.1', () => ok());
@@ -134,10 +137,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     emulator.resumePush();
     const watcher = watchDeadLetters(pubsub, container.deps.store, logger);
     cleanups.push(() => watcher.close());
-    const follower = startExecutionFollower({
-      store: container.deps.store, workflows: alertsDeps(config, clock).workflows, clock, logger,
-      publisher: container.deps.publisher, intervalMs: options.followIntervalMs ?? 500,
-    });
+    const follower = startExecutionFollower(
+      { store: container.deps.store, workflows: (await alertsFlow.loadDeps(container.env)).workflows, clock, logger, publisher: container.deps.publisher },
+      { intervalMs: options.followIntervalMs ?? 500 },
+    );
     cleanups.push(() => follower.stop());
 
     const info: StackFile = {

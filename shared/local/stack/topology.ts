@@ -5,7 +5,8 @@
  * dead-letter topic, and one on cp-events for observers.
  */
 import type { PubSub } from '@google-cloud/pubsub';
-import { deadLetterTopic, FUNCTIONS, TOPICS, allTopics } from '../../events/topics.ts';
+import { deadLetterTopic, TOPICS, allTopics } from '../../events/topics.ts';
+import { FUNCTIONS } from '../../flows/definitions.ts';
 
 export const MAX_DELIVERY_ATTEMPTS = 5;
 

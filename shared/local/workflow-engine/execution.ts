@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
-import { systemClock } from '../../adapters/local/virtual-clock.ts';
+import { systemClock } from '../../runtime/system-clock.ts';
 import { createBuiltins } from './builtins/index.ts';
 import { CallbackHost } from './builtins/callback-host.ts';
 import type { BuiltinContext, ExecutionIdentity } from './builtins/types.ts';

@@ -3,7 +3,7 @@
  * background), get, list, cancel, and wait. Executions share one callback server, closed by close().
  */
 import { randomUUID } from 'node:crypto';
-import { systemClock } from '../../adapters/local/virtual-clock.ts';
+import { systemClock } from '../../runtime/system-clock.ts';
 import { CallbackHost } from './builtins/callback-host.ts';
 import { runWorkflow, type ExecutionError, type ExecutionResult, type RunOptions } from './execution.ts';
 import type { WorkflowProgram } from './model.ts';

@@ -5,14 +5,13 @@ import { GcpObjectStore } from '../../adapters/gcp/object-store.ts';
 import { GcpSqlAdmin } from '../../adapters/gcp/sql-admin.ts';
 import { GcpWorkflows } from '../../adapters/gcp/workflows.ts';
 import { DEFAULT_FOLLOW_POLL_MS, deliveryBudgetMs, type BackupsDeps, type BackupsSettings } from '../../flows/backups/deps.ts';
+import type { GcpEndpointConfig } from '../../adapters/gcp/common/endpoint.ts';
 import type { Config } from '../config.ts';
-import { endpointConfig } from '../endpoint.ts';
 
 /** Backup runs are read 25 per page: a month of daily runs spans pages, so paging is always exercised. */
 export const BACKUP_RUNS_PAGE_SIZE = 25;
 
-export function backupsDeps(config: Config, clock: Clock, settings: Partial<BackupsSettings> = {}): BackupsDeps {
-  const endpoint = endpointConfig(config);
+export function backupsDeps(endpoint: GcpEndpointConfig, clock: Clock, config: Config, settings: Partial<BackupsSettings> = {}): BackupsDeps {
   const budget = deliveryBudgetMs(config.ackDeadlineSeconds);
   return {
     // An operation that outlasts the delivery is waited for by the next one: every task resumes
@@ -20,7 +19,7 @@ export function backupsDeps(config: Config, clock: Clock, settings: Partial<Back
     sql: new GcpSqlAdmin(endpoint, clock, { timeoutMs: budget }, { pageSize: BACKUP_RUNS_PAGE_SIZE }),
     objects: new GcpObjectStore(endpoint, clock),
     metrics: new GcpMetrics(endpoint, clock),
-    workflows: new GcpWorkflows(endpoint, clock),
+    workflows: new GcpWorkflows(endpoint),
     settings: {
       followBudgetMs: budget,
       followPollMs: DEFAULT_FOLLOW_POLL_MS,

@@ -1,15 +1,13 @@
 /** The provisioning flow's adapters: Cloud SQL, Secret Manager, Storage, Artifact Registry. */
 import type { Clock } from '../../ports/clock.ts';
+import type { GcpEndpointConfig } from '../../adapters/gcp/common/endpoint.ts';
 import { GcpObjectStore } from '../../adapters/gcp/object-store.ts';
 import { GcpRegistry } from '../../adapters/gcp/registry.ts';
 import { GcpSecrets } from '../../adapters/gcp/secrets.ts';
 import { GcpSqlAdmin } from '../../adapters/gcp/sql-admin.ts';
 import type { ProvisioningDeps } from '../../flows/provisioning/deps.ts';
-import type { Config } from '../config.ts';
-import { endpointConfig } from '../endpoint.ts';
 
-export function provisioningDeps(config: Config, clock: Clock): ProvisioningDeps {
-  const endpoint = endpointConfig(config);
+export function provisioningDeps(endpoint: GcpEndpointConfig, clock: Clock): ProvisioningDeps {
   return {
     sql: new GcpSqlAdmin(endpoint, clock),
     secrets: new GcpSecrets(endpoint, clock),

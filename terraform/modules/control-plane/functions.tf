@@ -143,7 +143,7 @@ resource "google_cloudfunctions2_function" "this" {
     ingress_settings               = "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision = true
     service_account_email          = google_service_account.functions[each.key].email
-    environment_variables          = local.function_env
+    environment_variables          = merge(local.function_env, { STACKCTL_FUNCTION = each.value.entry_point })
   }
 
   depends_on = [

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   controlPlaneEventSchema, decodeBackupJob, decodeBudgetNotification, decodeCostReportJob,
-  decodeMonitoringNotification, decodeWorkspaceRequest,
+  decodeAlertsMessage, decodeWorkspaceRequest,
 } from '../../../shared/events/decode.ts';
 import type { PubsubMessage } from '../../../shared/events/envelope.ts';
 import { ValidationError } from '../../../shared/runtime/errors.ts';
@@ -87,7 +87,7 @@ describe('WorkspaceRequest', () => {
 
 describe('Monitoring notification 1.2', () => {
   it('decodes an incident; state is case-insensitive; key is incident id + state', () => {
-    const event = decodeMonitoringNotification(message(example('incident-redeploy.json')));
+    const event = decodeAlertsMessage(message(example('incident-redeploy.json')));
     expect(event.kind).toBe('MonitoringIncident');
     if (event.kind !== 'MonitoringIncident') return;
     expect(event.incident.state).toBe('open');
@@ -98,23 +98,23 @@ describe('Monitoring notification 1.2', () => {
 
   it('treats ended_at 0 as open-ended and keys closed incidents apart', () => {
     const doc = JSON.parse(example('incident-pitr.json'));
-    const open = decodeMonitoringNotification(message(doc));
+    const open = decodeAlertsMessage(message(doc));
     expect(open.kind === 'MonitoringIncident' && open.incident.ended_at).toBeNull();
-    const closed = decodeMonitoringNotification(message({ ...doc, incident: { ...doc.incident, state: 'Closed', ended_at: 1767229200 } }));
+    const closed = decodeAlertsMessage(message({ ...doc, incident: { ...doc.incident, state: 'Closed', ended_at: 1767229200 } }));
     expect(closed.key).toBe('alerts:0.pitr4c0rrupt:closed');
     expect(closed.kind === 'MonitoringIncident' && closed.incident.ended_at).toBe(1767229200);
   });
 
   it('recognises test notifications', () => {
-    expect(decodeMonitoringNotification(message(example('incident-test.json'))).kind).toBe('MonitoringTestNotification');
+    expect(decodeAlertsMessage(message(example('incident-test.json'))).kind).toBe('MonitoringTestNotification');
   });
 
   it('refuses unknown versions, bad states and missing ids', () => {
     const doc = JSON.parse(example('incident-redeploy.json'));
-    expect(() => decodeMonitoringNotification(message({ ...doc, version: '1.1' }))).toThrow(ValidationError);
-    expect(issuesOf(() => decodeMonitoringNotification(message({ ...doc, incident: { ...doc.incident, state: 'firing' } }))).map((i) => i.path))
+    expect(() => decodeAlertsMessage(message({ ...doc, version: '1.1' }))).toThrow(ValidationError);
+    expect(issuesOf(() => decodeAlertsMessage(message({ ...doc, incident: { ...doc.incident, state: 'firing' } }))).map((i) => i.path))
       .toContain('$.incident.state');
-    expect(issuesOf(() => decodeMonitoringNotification(message({ ...doc, incident: { ...doc.incident, started_at: -5 } }))).map((i) => i.path))
+    expect(issuesOf(() => decodeAlertsMessage(message({ ...doc, incident: { ...doc.incident, started_at: -5 } }))).map((i) => i.path))
       .toContain('$.incident.started_at');
   });
 });

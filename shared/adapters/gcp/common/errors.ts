@@ -4,7 +4,9 @@
  * codes; fetch reports network errors. 409 is transient only when it is Cloud SQL's
  * "operation in progress", not "already exists".
  */
-import { PermanentError, TransientError, ControlPlaneError } from '../../../runtime/errors.ts';
+import {
+  ControlPlaneError, isAlreadyExists as isAlreadyExistsError, isNotFound as isNotFoundError, PermanentError, TransientError,
+} from '../../../runtime/errors.ts';
 
 const GRPC = {
   CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6,
@@ -47,12 +49,12 @@ export function describeFailure(err: unknown): ApiFailure {
 }
 
 export function isNotFound(err: unknown): boolean {
-  if (err instanceof ControlPlaneError) return err.code === 404;
+  if (err instanceof ControlPlaneError) return isNotFoundError(err);
   return describeFailure(err).httpStatus === 404;
 }
 
 export function isAlreadyExists(err: unknown): boolean {
-  if (err instanceof ControlPlaneError) return err.code === 409 && !/in progress/i.test(err.message);
+  if (err instanceof ControlPlaneError) return isAlreadyExistsError(err);
   const f = describeFailure(err);
   return f.httpStatus === 409 && f.reason !== 'operationInProgress' && f.grpcCode !== GRPC.ABORTED;
 }

@@ -18,7 +18,8 @@ import type { BackupsDeps } from '../../../flows/backups/deps.ts';
 import type { Run, StateStore } from '../../../ports/state-store.ts';
 import { backupsDeps } from '../../../runtime/adapters/backups.ts';
 import { loadConfig } from '../../../runtime/config.ts';
-import { systemClock } from '../../../adapters/local/virtual-clock.ts';
+import { systemClock } from '../../../runtime/system-clock.ts';
+import { localEndpoint } from '../../stack/local-endpoint.ts';
 import type { StackFile } from '../../stack/stack-file.ts';
 import { openLocalStore, requireRunningStack } from '../local-state.ts';
 import { CliError, globalOptions, printResult } from '../output.ts';
@@ -36,7 +37,7 @@ export interface BackupsView {
 /** The adapters of the backups flow, pointed at the running stack's gcp-sim. */
 export function stackBackupsDeps(stack: StackFile, env: NodeJS.ProcessEnv = process.env): BackupsDeps {
   const config = loadConfig({ ...env, STACKCTL_MODE: 'local', GOOGLE_CLOUD_PROJECT: stack.projectId, STACKCTL_REGION: stack.region, STACKCTL_GCP_SIM_URL: stack.endpoints.gcpSim, LOG_LEVEL: 'silent' });
-  return backupsDeps(config, systemClock);
+  return backupsDeps(localEndpoint(config), systemClock, config);
 }
 
 const hoursSince = (at: Date | undefined, now: Date) => (at ? Math.round(((now.getTime() - at.getTime()) / 3_600_000) * 10) / 10 : null);

@@ -8,18 +8,13 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { PubSub } from '@google-cloud/pubsub';
 import { emulatorPubsubOptions } from '../../../adapters/local/pubsub-options.ts';
-import { FLOWS } from '../../../flows/definitions.ts';
+import { FLOW_LIST, FLOWS } from '../../../flows/definitions.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
 import { globalOptions, printResult, CliError } from '../output.ts';
 import { requireRunningStack } from '../local-state.ts';
 
-const KINDS: Record<string, FlowName> = {
-  provisioning: 'provisioning',
-  alert: 'alerts',
-  budget: 'budgets',
-  'backup-job': 'backups',
-  'cost-job': 'costReports',
-};
+/** `publish <kind>` names, from each flow's declaration. */
+export const KINDS: Readonly<Record<string, FlowName>> = Object.fromEntries(FLOW_LIST.map((f) => [f.cli.kind, f.flow]));
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { emulatorPubsubOptions } from '../../../adapters/local/pubsub-options.ts';
 import { REPLAY_ATTRIBUTE } from '../../../runtime/pipeline.ts';
 import { TOPICS, type FlowName } from '../../../events/topics.ts';
+import { FLOW_LIST } from '../../../flows/definitions.ts';
 import type { Run, RunStatus, AuditRecord, DeadLetter } from '../../../ports/state-store.ts';
 import { CliError, globalOptions, printResult } from '../output.ts';
 import { openLocalStore, requireRunningStack } from '../local-state.ts';
 
-const FLOW_NAMES = ['provisioning', 'alerts', 'budgets', 'backups', 'costReports'];
+const FLOW_NAMES: string[] = FLOW_LIST.map((f) => f.flow);
 
 function flowOption(value: string | undefined): FlowName | undefined {
   if (value === undefined) return undefined;

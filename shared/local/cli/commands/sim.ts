@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { systemClock } from '../../../adapters/local/virtual-clock.ts';
+import { systemClock } from '../../../runtime/system-clock.ts';
 import { createDefaultSimServices, defaultWorkflowEnv } from '../../gcp-sim/default-services.ts';
 import { startGcpSim, type GcpSim } from '../../gcp-sim/server.ts';
 import type { SimService } from '../../gcp-sim/service.ts';

@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Clock } from '../../../ports/clock.ts';
 import { LOCAL_TOKEN } from '../../../adapters/local/local-auth.ts';
-import { ScaledClock, systemClock, VirtualClock } from '../../../adapters/local/virtual-clock.ts';
+import { ScaledClock, VirtualClock } from '../../../adapters/local/virtual-clock.ts';
+import { systemClock } from '../../../runtime/system-clock.ts';
 import {
   loadWorkflow, runWorkflow, SIMULATED_SERVICES, WorkflowValidationError,
   type ExecutionResult, type LogEntry, type StepRecord, type UnsupportedCall, type ValidationIssue,

@@ -5,6 +5,7 @@
  */
 import { backupsDeps } from '../../../runtime/adapters/backups.ts';
 import type { Run } from '../../../ports/state-store.ts';
+import { localEndpoint } from '../../stack/local-endpoint.ts';
 import type { SqlAdminSim } from '../../gcp-sim/services/sqladmin.ts';
 import type { Chapter, DemoContext } from './tour.ts';
 
@@ -32,7 +33,7 @@ export const backupsChapter: Chapter = {
   async run(ctx) {
     const { config, container, sim } = ctx.stack;
     const clock = container.deps.clock;
-    const deps = backupsDeps(config, clock);
+    const deps = backupsDeps(localEndpoint(config), clock, config);
     // Some data in the metadata databases, so the export and the drill have something to carry.
     const sql = sim.service<SqlAdminSim>('sqladmin');
     for (let i = 0; i < 20; i++) sql?.recordWrite(config.projectId, config.sqlInstance, { database: i % 2 ? 'mlflow' : 'zenml', table: 'runs', id: i, name: `pipeline-run-${i}` }, new Date(clock.now().getTime() - (40 - i) * 60_000));

@@ -4,6 +4,7 @@ import { emulatorPubsubOptions } from '../../../adapters/local/pubsub-options.ts
 import type { Run } from '../../../ports/state-store.ts';
 import { createLogger } from '../../../runtime/logger.ts';
 import { provisioningDeps } from '../../../runtime/adapters/provisioning.ts';
+import { localEndpoint } from '../../stack/local-endpoint.ts';
 import { startStack, type RunningStack } from '../../stack/stack.ts';
 import { pitrChapter, redeployChapter } from './remediation.ts';
 import { backupsChapter } from './backups.ts';
@@ -34,7 +35,7 @@ export const provisioningChapter: Chapter = {
     const created = await ctx.waitForRun(`provisioning:${create.requestId}`);
     for (const step of created.steps) ctx.say(`  ${step.status.padEnd(10)} ${step.name}${step.detail ? `: ${step.detail}` : ''}`);
     if (created.status !== 'succeeded') throw new Error(`create ended ${created.status}: ${created.error?.message ?? ''}`);
-    const deps = provisioningDeps(ctx.stack.config, ctx.stack.container.deps.clock);
+    const deps = provisioningDeps(localEndpoint(ctx.stack.config), ctx.stack.container.deps.clock);
     const secret = JSON.parse((await deps.secrets.accessVersion('ws-team-alpha-db')).toString()) as Record<string, string>;
     ctx.say(`  the secret ws-team-alpha-db holds ${Object.keys(secret).join(', ')} (password never printed)`);
 

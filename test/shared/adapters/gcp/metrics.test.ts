@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildFilter, GcpMetrics } from '../../../../shared/adapters/gcp/metrics.ts';
 import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
@@ -13,7 +14,7 @@ const enums = fixture.$enums as Record<string, Record<string, number>>;
 interface Recorded { method: string; path: string; query: Record<string, string>; body?: unknown }
 const T0 = Date.parse('2026-01-01T12:00:00Z');
 const clock = new VirtualClock(T0);
-const config = { projectId: 'demo-project', region: 'us-central1', simulatorUrl: '' };
+const config = { projectId: 'demo-project', region: 'us-central1', simulatorUrl: '', simulatorAuth: localSimulatorAuth() };
 let sim: GcpSim;
 let metrics: GcpMetrics;
 let recorded: Recorded[] = [];

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { GcpObjectStore } from '../../../../shared/adapters/gcp/object-store.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { isPermanent, isTransient } from '../../../../shared/runtime/errors.ts';
@@ -12,7 +13,7 @@ describe('GcpObjectStore error classification under fault injection', () => {
 
   beforeAll(async () => {
     sim = await startGcpSim({ services: [new StorageSim()], clock });
-    store = new GcpObjectStore({ projectId: 'proj-f', region: 'europe-west1', simulatorUrl: sim.url }, clock, { resumableThresholdBytes: 64 });
+    store = new GcpObjectStore({ projectId: 'proj-f', region: 'europe-west1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock, { resumableThresholdBytes: 64 });
     await store.createBucket({ name: 'fault-bucket', location: 'EU', versioning: false, labels: {}, uniformBucketLevelAccess: true });
     await store.putObject('fault-bucket', 'a.txt', 'a');
   });

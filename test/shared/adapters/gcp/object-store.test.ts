@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { GcpObjectStore } from '../../../../shared/adapters/gcp/object-store.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { isPermanent } from '../../../../shared/runtime/errors.ts';
@@ -26,7 +27,7 @@ describe('GcpObjectStore against gcp-sim through @google-cloud/storage', () => {
 
   beforeAll(async () => {
     sim = await startGcpSim({ services: [new StorageSim()], clock });
-    store = new GcpObjectStore({ projectId: 'proj-a', region: 'europe-west1', simulatorUrl: sim.url }, clock, { resumableThresholdBytes: 1024 });
+    store = new GcpObjectStore({ projectId: 'proj-a', region: 'europe-west1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock, { resumableThresholdBytes: 1024 });
   });
   afterAll(async () => {
     await sim.close();
@@ -134,6 +135,6 @@ describe('GcpObjectStore against gcp-sim through @google-cloud/storage', () => {
 
 describe('GcpObjectStore configuration', () => {
   it('refuses a non-loopback simulator URL when constructed', () => {
-    expect(() => new GcpObjectStore({ projectId: 'p', region: 'r', simulatorUrl: 'http://example.com' }, new VirtualClock())).toThrow('simulatorUrl must be a loopback address');
+    expect(() => new GcpObjectStore({ projectId: 'p', region: 'r', simulatorUrl: 'http://example.com', simulatorAuth: localSimulatorAuth() }, new VirtualClock())).toThrow('simulatorUrl must be a loopback address');
   });
 });

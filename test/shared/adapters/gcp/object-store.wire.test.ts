@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { GcpObjectStore } from '../../../../shared/adapters/gcp/object-store.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
@@ -22,7 +23,7 @@ describe('GcpObjectStore wire format (fixture from the Cloud Storage JSON API v1
   });
 
   it('sends the documented requests: bucket CRUD, multipart and resumable uploads, listing, download, deletes', async () => {
-    const store = new GcpObjectStore({ projectId: 'wire-project', region: 'us-central1', simulatorUrl: proxy.url }, clock, { resumableThresholdBytes: 100 });
+    const store = new GcpObjectStore({ projectId: 'wire-project', region: 'us-central1', simulatorUrl: proxy.url, simulatorAuth: localSimulatorAuth() }, clock, { resumableThresholdBytes: 100 });
     await store.createBucket({
       name: 'wire-bucket', location: 'europe-west1', versioning: false, labels: { team: 'a' },
       uniformBucketLevelAccess: true, deleteAfterDays: 30, retentionPeriodSeconds: 60,

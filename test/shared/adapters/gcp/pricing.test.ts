@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GcpPricing, moneyToNumber } from '../../../../shared/adapters/gcp/pricing.ts';
 import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
@@ -41,7 +42,7 @@ function expectWire(expected: Recorded[]): void {
 
 beforeAll(async () => {
   sim = await startGcpSim({ services: [new CloudBillingSim({ defaultPageSize: 2 })] });
-  pricing = new GcpPricing({ projectId: 'demo-project', region: 'us-central1', simulatorUrl: sim.url }, new VirtualClock());
+  pricing = new GcpPricing({ projectId: 'demo-project', region: 'us-central1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, new VirtualClock());
   record();
 });
 afterEach(() => { recorded = []; sim.faults.clear(); });
@@ -101,7 +102,7 @@ describe('GcpPricing against gcp-sim through CloudCatalogClient', () => {
 
 describe('GcpPricing wire format (fixture from the Cloud Billing REST reference)', () => {
   it('services.list', async () => {
-    await new GcpPricing({ projectId: 'demo-project', region: 'us-central1', simulatorUrl: sim.url }, new VirtualClock()).listServices();
+    await new GcpPricing({ projectId: 'demo-project', region: 'us-central1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, new VirtualClock()).listServices();
     expectWire([fixture.listServices[0], ...Array(4).fill({ ...fixture.listServices[0], query: { pageToken: '<any>' } })]);
   });
 

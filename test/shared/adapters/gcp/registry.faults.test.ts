@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { GcpRegistry } from '../../../../shared/adapters/gcp/registry.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { isPermanent, isTransient } from '../../../../shared/runtime/errors.ts';
@@ -13,7 +14,7 @@ describe('GcpRegistry error classification under fault injection', () => {
 
   beforeAll(async () => {
     sim = await startGcpSim({ services: [new ArtifactRegistrySim()], clock, operationDurationMs: 1000 });
-    registry = new GcpRegistry({ projectId: 'proj-f', region: 'europe-west1', simulatorUrl: sim.url }, clock);
+    registry = new GcpRegistry({ projectId: 'proj-f', region: 'europe-west1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock);
   });
   afterAll(async () => {
     await sim.close();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { GcpRegistry } from '../../../../shared/adapters/gcp/registry.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { isPermanent, isTransient } from '../../../../shared/runtime/errors.ts';
@@ -21,7 +22,7 @@ describe('GcpRegistry against gcp-sim through @google-cloud/artifact-registry', 
 
   beforeAll(async () => {
     sim = await startGcpSim({ services: [new ArtifactRegistrySim()], clock, operationDurationMs: 5000 });
-    registry = new GcpRegistry({ projectId: 'proj-a', region: 'europe-west1', simulatorUrl: sim.url }, clock);
+    registry = new GcpRegistry({ projectId: 'proj-a', region: 'europe-west1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock);
   });
   afterAll(async () => {
     await sim.close();
@@ -84,7 +85,7 @@ describe('GcpRegistry against gcp-sim through @google-cloud/artifact-registry', 
   it('gives up waiting after the bounded timeout with a transient error', async () => {
     const slow = await startGcpSim({ services: [new ArtifactRegistrySim()], clock, operationDurationMs: 3_600_000 });
     try {
-      const impatient = new GcpRegistry({ projectId: 'proj-a', region: 'europe-west1', simulatorUrl: slow.url }, clock, { wait: { timeoutMs: 60_000 } });
+      const impatient = new GcpRegistry({ projectId: 'proj-a', region: 'europe-west1', simulatorUrl: slow.url, simulatorAuth: localSimulatorAuth() }, clock, { wait: { timeoutMs: 60_000 } });
       const err = await failure(impatient.createRepository({ id: 'team-a', location: 'europe-west1', format: 'DOCKER', labels: {} }));
       expect(isTransient(err)).toBe(true);
       expect(err.message).toContain('operation still not done after 60000 ms');
@@ -102,6 +103,6 @@ describe('GcpRegistry against gcp-sim through @google-cloud/artifact-registry', 
 
 describe('GcpRegistry configuration', () => {
   it('refuses a non-loopback simulator URL when constructed', () => {
-    expect(() => new GcpRegistry({ projectId: 'p', region: 'r', simulatorUrl: 'http://192.168.1.2:80' }, new VirtualClock())).toThrow('simulatorUrl must be a loopback address');
+    expect(() => new GcpRegistry({ projectId: 'p', region: 'r', simulatorUrl: 'http://192.168.1.2:80', simulatorAuth: localSimulatorAuth() }, new VirtualClock())).toThrow('simulatorUrl must be a loopback address');
   });
 });

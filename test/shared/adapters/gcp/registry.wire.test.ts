@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { GcpRegistry } from '../../../../shared/adapters/gcp/registry.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
@@ -21,7 +22,7 @@ describe('GcpRegistry wire format (fixture from the Artifact Registry v1 REST re
   });
 
   it('sends the documented requests, and polls operations.get until done', async () => {
-    const registry = new GcpRegistry({ projectId: 'wire-project', region: 'us-central1', simulatorUrl: proxy.url }, clock);
+    const registry = new GcpRegistry({ projectId: 'wire-project', region: 'us-central1', simulatorUrl: proxy.url, simulatorAuth: localSimulatorAuth() }, clock);
     await registry.createRepository({ id: 'team-a', location: 'us-central1', format: 'DOCKER', labels: { team: 'a' }, description: 'Team A images' });
     await registry.getRepository('us-central1', 'team-a');
     await registry.listRepositories('us-central1');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { GcpSecrets } from '../../../../shared/adapters/gcp/secrets.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { isPermanent, isTransient } from '../../../../shared/runtime/errors.ts';
@@ -13,7 +14,7 @@ describe('GcpSecrets error classification under fault injection', () => {
 
   beforeAll(async () => {
     sim = await startGcpSim({ services: [new SecretManagerSim()], clock });
-    secrets = new GcpSecrets({ projectId: 'proj-f', region: 'europe-west1', simulatorUrl: sim.url }, clock);
+    secrets = new GcpSecrets({ projectId: 'proj-f', region: 'europe-west1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock);
     await secrets.createSecret('pw');
     await secrets.addVersion('pw', 'v1');
   });

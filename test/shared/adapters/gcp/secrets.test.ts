@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { GcpSecrets } from '../../../../shared/adapters/gcp/secrets.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { isPermanent, isTransient } from '../../../../shared/runtime/errors.ts';
@@ -22,7 +23,7 @@ describe('GcpSecrets against gcp-sim through @google-cloud/secret-manager', () =
 
   beforeAll(async () => {
     sim = await startGcpSim({ services: [new SecretManagerSim()], clock });
-    secrets = new GcpSecrets({ projectId: 'proj-a', region: 'europe-west1', simulatorUrl: sim.url }, clock);
+    secrets = new GcpSecrets({ projectId: 'proj-a', region: 'europe-west1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock);
   });
   afterAll(async () => {
     await sim.close();
@@ -127,7 +128,7 @@ describe('GcpSecrets against gcp-sim through @google-cloud/secret-manager', () =
   });
 
   it('creates the client once, on first use', async () => {
-    const fresh = new GcpSecrets({ projectId: 'proj-a', region: 'europe-west1', simulatorUrl: sim.url }, clock);
+    const fresh = new GcpSecrets({ projectId: 'proj-a', region: 'europe-west1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock);
     const client = (fresh as unknown as { client: () => Promise<unknown> }).client;
     expect(client()).toBe(client());
     await fresh.listSecrets();
@@ -137,6 +138,6 @@ describe('GcpSecrets against gcp-sim through @google-cloud/secret-manager', () =
 
 describe('GcpSecrets configuration', () => {
   it('refuses a non-loopback simulator URL when constructed', () => {
-    expect(() => new GcpSecrets({ projectId: 'p', region: 'r', simulatorUrl: 'http://10.0.0.1:8080' }, new VirtualClock())).toThrow('simulatorUrl must be a loopback address');
+    expect(() => new GcpSecrets({ projectId: 'p', region: 'r', simulatorUrl: 'http://10.0.0.1:8080', simulatorAuth: localSimulatorAuth() }, new VirtualClock())).toThrow('simulatorUrl must be a loopback address');
   });
 });

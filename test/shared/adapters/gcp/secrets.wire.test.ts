@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { GcpSecrets } from '../../../../shared/adapters/gcp/secrets.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
@@ -21,7 +22,7 @@ describe('GcpSecrets wire format (fixture from the Secret Manager v1 REST refere
   });
 
   it('sends exactly the documented method, path, query and body for every call', async () => {
-    const secrets = new GcpSecrets({ projectId: 'wire-project', region: 'us-central1', simulatorUrl: proxy.url }, clock);
+    const secrets = new GcpSecrets({ projectId: 'wire-project', region: 'us-central1', simulatorUrl: proxy.url, simulatorAuth: localSimulatorAuth() }, clock);
     await secrets.createSecret('db-password', { team: 'a' });
     await secrets.getSecret('db-password');
     await secrets.addVersion('db-password', 'hunter2');

@@ -5,6 +5,7 @@
  * Every adapter method is exercised for every class, the fault hitting the method's own call.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
 import { SqlAdminSim } from '../../../../shared/local/gcp-sim/services/sqladmin.ts';
 import { GcpSqlAdmin } from '../../../../shared/adapters/gcp/sql-admin.ts';
@@ -49,7 +50,7 @@ describe('GcpSqlAdmin error classification under fault injection', () => {
 
   beforeAll(async () => {
     sim = await startGcpSim({ services: [new SqlAdminSim({ seedInstances: [{ project: PROJECT, name: 'db' }] })], clock, operationDurationMs: 10_000 });
-    admin = new GcpSqlAdmin({ projectId: PROJECT, region: 'us-central1', simulatorUrl: sim.url }, clock, { initialDelayMs: 1_000, timeoutMs: 120_000 });
+    admin = new GcpSqlAdmin({ projectId: PROJECT, region: 'us-central1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock, { initialDelayMs: 1_000, timeoutMs: 120_000 });
   });
   afterAll(async () => { await sim.close(); });
   beforeEach(() => { sim.faults.clear(); });
@@ -103,7 +104,7 @@ describe('GcpSqlAdmin error classification under fault injection', () => {
   });
   it('classifies a client timeout on a slow answer as transient', async () => {
     // Last in the file: a delayed request is still served after the client gave up on it.
-    const impatient = new GcpSqlAdmin({ projectId: PROJECT, region: 'us-central1', simulatorUrl: sim.url }, clock, {}, { callTimeoutMs: 300 });
+    const impatient = new GcpSqlAdmin({ projectId: PROJECT, region: 'us-central1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock, {}, { callTimeoutMs: 300 });
     await impatient.getInstance('db');
     for (const m of [METHODS[0]!, METHODS[3]!]) {
       sim.faults.add({ method: m.route, times: 1, delayMs: 2_000 });

@@ -5,6 +5,7 @@
  * operation runs on the source gets 409 operationInProgress (transient).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
 import { SqlAdminSim } from '../../../../shared/local/gcp-sim/services/sqladmin.ts';
 import { GcpSqlAdmin } from '../../../../shared/adapters/gcp/sql-admin.ts';
@@ -23,7 +24,7 @@ describe('PITR clone through the adapter', () => {
   beforeAll(async () => {
     sqlSim = new SqlAdminSim({ seedInstances: [{ project: PROJECT, name: 'meta', databaseVersion: 'MYSQL_8_0', transactionLogRetentionDays: 3, ageMs: 10 * DAY }] });
     sim = await startGcpSim({ services: [sqlSim], clock, operationDurationMs: 45_000 });
-    admin = new GcpSqlAdmin({ projectId: PROJECT, region: 'us-central1', simulatorUrl: sim.url }, clock, { initialDelayMs: 5_000 });
+    admin = new GcpSqlAdmin({ projectId: PROJECT, region: 'us-central1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock, { initialDelayMs: 5_000 });
     const now = clock.now().getTime();
     for (let minute = 10; minute >= 1; minute--) sqlSim.recordWrite(PROJECT, 'meta', { seq: 11 - minute }, new Date(now - minute * 60_000));
   });

@@ -6,6 +6,7 @@
  */
 import type { Accepts } from '../../../../shared/local/gcp-sim/accepts.ts';
 import { readFileSync } from 'node:fs';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
 import type { Router, SimHandler } from '../../../../shared/local/gcp-sim/router.ts';
@@ -123,7 +124,7 @@ describe('GcpSqlAdmin requests match the Cloud SQL Admin v1 reference', () => {
     ] });
     recorder = new Recording(sqlSim);
     sim = await startGcpSim({ services: [recorder], clock, operationDurationMs: 20_000 });
-    admin = new GcpSqlAdmin({ projectId: PROJECT, region: 'us-central1', simulatorUrl: sim.url }, clock, { initialDelayMs: 2_000 }, { pageSize: 1 });
+    admin = new GcpSqlAdmin({ projectId: PROJECT, region: 'us-central1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock, { initialDelayMs: 2_000 }, { pageSize: 1 });
   });
   afterAll(async () => { await sim.close(); });
   beforeEach(() => { recorder.log.length = 0; });

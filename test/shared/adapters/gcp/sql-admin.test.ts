@@ -3,6 +3,7 @@
  * virtual time: operations take 30 s of clock time and the adapter's polling sleeps move it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
 import { SqlAdminSim } from '../../../../shared/local/gcp-sim/services/sqladmin.ts';
 import { GcpSqlAdmin } from '../../../../shared/adapters/gcp/sql-admin.ts';
@@ -27,7 +28,7 @@ describe('GcpSqlAdmin against gcp-sim', () => {
       ],
     });
     sim = await startGcpSim({ services: [sqlSim], clock, operationDurationMs: 30_000 });
-    admin = new GcpSqlAdmin({ projectId: PROJECT, region: 'europe-west1', simulatorUrl: sim.url }, clock, { initialDelayMs: 1_000, maxDelayMs: 5_000, timeoutMs: 600_000 }, { pageSize: 1 });
+    admin = new GcpSqlAdmin({ projectId: PROJECT, region: 'europe-west1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }, clock, { initialDelayMs: 1_000, maxDelayMs: 5_000, timeoutMs: 600_000 }, { pageSize: 1 });
   });
   afterAll(async () => { await sim.close(); });
 

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,6 @@ import { GcpWorkflows } from '../../../../shared/adapters/gcp/workflows.ts';
 import { startGcpSim, type GcpSim } from '../../../../shared/local/gcp-sim/server.ts';
 import { WorkflowExecutionsSim } from '../../../../shared/local/gcp-sim/services/workflowexecutions.ts';
 import { EngineExecutionBackend } from '../../../../shared/local/gcp-sim/services/workflowexecutions/engine-backend.ts';
-import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { PermanentError, TransientError } from '../../../../shared/runtime/errors.ts';
 import type { Execution } from '../../../../shared/ports/workflows.ts';
 
@@ -68,7 +68,7 @@ async function finished(name: string): Promise<Execution> {
 
 beforeAll(async () => {
   sim = await startGcpSim({ services: [new WorkflowExecutionsSim(backend)] });
-  workflows = new GcpWorkflows({ projectId: 'demo-project', region: 'us-central1', simulatorUrl: sim.url }, new VirtualClock());
+  workflows = new GcpWorkflows({ projectId: 'demo-project', region: 'us-central1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() });
   record();
 });
 afterEach(() => { recorded = []; sim.faults.clear(); });

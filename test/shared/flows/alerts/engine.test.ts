@@ -5,12 +5,13 @@
  * follows its execution to the end through the execution follower.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { openSqliteStateStore } from '../../../../shared/adapters/local/sqlite-state-store.ts';
 import { GcpWorkflows } from '../../../../shared/adapters/gcp/workflows.ts';
 import { parseRules } from '../../../../shared/domain/remediation/rules.ts';
 import { alertsFlow } from '../../../../shared/flows/alerts/flow.ts';
 import type { AlertsDeps } from '../../../../shared/flows/alerts/deps.ts';
-import { followExecutionsOnce } from '../../../../shared/flows/alerts/tracker.ts';
+import { followExecutionsOnce } from '../../../../shared/flows/alerts/follower.ts';
 import type { Run, StateStore } from '../../../../shared/ports/state-store.ts';
 import { TERMINAL_RUN_STATUSES } from '../../../../shared/ports/state-store.ts';
 import { createLogger } from '../../../../shared/runtime/logger.ts';
@@ -33,7 +34,7 @@ beforeEach(async () => {
   store = openSqliteStateStore(':memory:', { clock: stack.clock });
   deps = { config: testConfig({ STACKCTL_GCP_SIM_URL: stack.sim.url }), store, publisher: new RecordingPublisher(), clock: stack.clock, logger };
   const rules = parseRules(DEFAULT_RULES_TEXT, 'default-rules.yaml');
-  flowDeps = { workflows: new GcpWorkflows({ projectId: PROJECT, region: 'us-central1', simulatorUrl: stack.sim.url }, stack.clock), rules: () => rules };
+  flowDeps = { workflows: new GcpWorkflows({ projectId: PROJECT, region: 'us-central1', simulatorUrl: stack.sim.url, simulatorAuth: localSimulatorAuth() }), rules: () => rules };
 });
 afterEach(async () => {
   await store.close();

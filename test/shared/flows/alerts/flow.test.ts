@@ -277,7 +277,7 @@ describe('approval and closed incidents', () => {
 
   it('a close that overtakes its open notification still being processed is retried, not decided early', async () => {
     h = startHarness();
-    await h.store.claim('alerts:0.opqiw61fsv7p:open', { id: 'open-run', flow: 'alerts', status: 'received' });
+    await h.store.claim('alerts:0.opqiw61fsv7p:open', { id: 'open-run', flow: 'alerts', status: 'running' });
     await h.store.updateRun('open-run', { status: 'running', leaseExpiresAt: new Date(h.clock.now().getTime() + MINUTE).toISOString() });
     expect(await h.deliver(incidentMessage({ state: 'closed' }))).toMatchObject({ ack: false, outcome: 'retry', reason: expect.stringContaining('is still being processed') });
   });

@@ -7,7 +7,7 @@ import { parseRules } from '../../../../shared/domain/remediation/rules.ts';
 import type { PubsubMessage } from '../../../../shared/events/envelope.ts';
 import { alertsFlow } from '../../../../shared/flows/alerts/flow.ts';
 import type { AlertsDeps } from '../../../../shared/flows/alerts/deps.ts';
-import { followExecutionsOnce } from '../../../../shared/flows/alerts/tracker.ts';
+import { followExecutionsOnce } from '../../../../shared/flows/alerts/follower.ts';
 import type { StateStore } from '../../../../shared/ports/state-store.ts';
 import type { Execution, ExecutionState, Workflows } from '../../../../shared/ports/workflows.ts';
 import { PermanentError } from '../../../../shared/runtime/errors.ts';

@@ -8,6 +8,7 @@ import type { PubsubMessage } from '../../../../shared/events/envelope.ts';
 import { backupsFlow } from '../../../../shared/flows/backups/flow.ts';
 import type { BackupsDeps } from '../../../../shared/flows/backups/deps.ts';
 import { backupsDeps } from '../../../../shared/runtime/adapters/backups.ts';
+import { localEndpoint } from '../../../../shared/local/stack/local-endpoint.ts';
 import { processMessage, type DeliveryOutcome } from '../../../../shared/runtime/pipeline.ts';
 import { startTestCloud, type TestCloud } from '../../../support/cloud.ts';
 
@@ -23,7 +24,7 @@ let seq = 0;
 
 export async function startBackupsHarness(): Promise<BackupsHarness> {
   const cloud = await startTestCloud();
-  const backups = backupsDeps(cloud.config, cloud.clock, { followPollMs: 1_000 });
+  const backups = backupsDeps(localEndpoint(cloud.config), cloud.clock, cloud.config, { followPollMs: 1_000 });
   const deliver = async (job: Record<string, unknown>, maxAttempts = 5) => {
     const message: PubsubMessage = {
       data: Buffer.from(JSON.stringify({ apiVersion: 'stackctl/v1', kind: 'BackupJob', instance: 'zenml-metadata', slotMinutes: 60, ...job })),

@@ -1,7 +1,8 @@
 /**
- * `npm run build`: the archive holds the bundle and a package.json with exactly the runtime
- * dependencies the bundle imports; loading the bundle the way the Cloud Functions runtime
- * does registers every entry point.
+ * `npm run build`: the archive holds the bundle, a package.json with exactly the runtime
+ * dependencies the bundle imports at the versions the repository installed, and a lockfile for
+ * `npm ci`; no local-only code; loading the bundle the way the Cloud Functions runtime does
+ * registers every entry point, or only the one the instance serves.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../../../shared/events/topics.ts';
+import { FUNCTIONS } from '../../../../shared/flows/definitions.ts';
 import { buildFunctionsArchive, type BuildResult } from '../../../../shared/local/build/functions-archive.ts';
 import { readZip } from './zip-reader.ts';
 
@@ -19,6 +20,10 @@ const rootPkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as 
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
+const rootLock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> };
+const EXACT = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+// Names only the local stack and tests have: none may reach the deployed code.
+const LOCAL_ONLY = ['LocalAuthClient', 'ScaledClock', 'VirtualClock', 'local-stack-not-a-real-token', 'gcp-sim', 'better-sqlite3', 'openSqliteStateStore', 'tsx'];
 const DEV_ONLY = /^(typescript|vitest|eslint|esbuild|tsx|typescript-eslint)$|^@types\/|^@cdktf\//;
 
 let work: string;
@@ -60,9 +65,10 @@ describe('stackctl build (functions archive)', () => {
     const names = [...files.keys()];
     expect(names).toContain('index.js');
     expect(names).toContain('package.json');
+    expect(names).toContain('package-lock.json');
     // Everything else is a lazily loaded chunk of the same bundle or a file the code opens.
     const assets = new Set(assetReferences());
-    for (const name of names.filter((n) => n !== 'index.js' && n !== 'package.json')) {
+    for (const name of names.filter((n) => !['index.js', 'package.json', 'package-lock.json'].includes(n))) {
       expect(/^chunks\/[\w-]+\.js$/.test(name) || assets.has(name), `${name} is neither a chunk nor an asset the code opens`).toBe(true);
     }
   });
@@ -76,11 +82,54 @@ describe('stackctl build (functions archive)', () => {
     const bundle = allCode();
     for (const [name, version] of Object.entries(pkg.dependencies as Record<string, string>)) {
       expect(DEV_ONLY.test(name), `${name} is a dev dependency`).toBe(false);
-      expect(rootPkg.dependencies[name], `${name} is not a runtime dependency of the repo`).toBe(version);
+      expect(rootPkg.dependencies[name], `${name} is not a runtime dependency of the repo`).toBeDefined();
+      // Pinned to what the repository installed and tested, not a range.
+      expect(version, `${name}@${version} is not an exact version`).toMatch(EXACT);
+      expect(version).toBe(rootLock.packages[`node_modules/${name}`]!.version);
       // Listed only when imported (statically or dynamically) by the bundle.
       expect(bundle.includes(`"${name}"`) || bundle.includes(`"${name}/`), `${name} is listed but not imported`).toBe(true);
     }
-    expect(pkg.dependencies['@google-cloud/functions-framework']).toBe(rootPkg.dependencies['@google-cloud/functions-framework']);
+    expect(pkg.dependencies['@google-cloud/functions-framework']).toBe(rootLock.packages['node_modules/@google-cloud/functions-framework']!.version);
+    // The local stack's native SQLite binding and the TypeScript loader are not deployed.
+    expect(pkg.dependencies).not.toHaveProperty('better-sqlite3');
+    expect(pkg.dependencies).not.toHaveProperty('tsx');
+  });
+
+  it('package-lock.json pins every package the dependencies reach, exactly as the repository lockfile does', () => {
+    const pkg = JSON.parse(files.get('package.json')!.toString('utf8')) as { dependencies: Record<string, string> };
+    const lock = JSON.parse(files.get('package-lock.json')!.toString('utf8')) as { lockfileVersion: number; packages: Record<string, Record<string, unknown>> };
+    expect(lock.lockfileVersion).toBe(3);
+    // npm ci refuses a lockfile whose root entry disagrees with package.json.
+    expect(lock.packages['']!.dependencies).toEqual(pkg.dependencies);
+    const entries = Object.entries(lock.packages).filter(([path]) => path !== '');
+    expect(entries.length).toBeGreaterThan(Object.keys(pkg.dependencies).length);
+    for (const [path, entry] of entries) {
+      expect(entry.version, `${path}`).toMatch(EXACT);
+      expect(entry.integrity, `${path} has no integrity hash`).toMatch(/^sha\d+-/);
+      expect(entry.version).toBe(rootLock.packages[path]!.version);
+      expect(entry.integrity).toBe(rootLock.packages[path]!.integrity);
+      expect(entry.dev, `${path} is marked dev`).toBeUndefined();
+      expect(path, `${path} is local-only`).not.toMatch(/(^|\/)node_modules\/(better-sqlite3|tsx)$/);
+    }
+    for (const dep of Object.keys(pkg.dependencies)) expect(lock.packages[`node_modules/${dep}`], dep).toBeDefined();
+  });
+
+  it('the lockfile is complete: npm reads the whole tree from it with nothing missing or invalid', () => {
+    const dir = join(work, 'lock-check');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), files.get('package.json')!);
+    writeFileSync(join(dir, 'package-lock.json'), files.get('package-lock.json')!);
+    // --package-lock-only: the tree comes from the lockfile alone, offline; a missing or invalid edge exits non-zero.
+    const out = execFileSync('npm', ['ls', '--all', '--package-lock-only', '--json', '--offline'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const tree = JSON.parse(out) as { problems?: string[]; dependencies?: Record<string, unknown> };
+    expect(tree.problems ?? []).toEqual([]);
+    expect(Object.keys(tree.dependencies ?? {}).sort()).toEqual(Object.keys(JSON.parse(files.get('package.json')!.toString('utf8')).dependencies).sort());
+  });
+
+  it('holds no local-only code', () => {
+    const code = allCode();
+    for (const name of LOCAL_ONLY) expect(code.includes(name), `the deployed code contains "${name}"`).toBe(false);
+    expect(result.dependencies).not.toHaveProperty('better-sqlite3');
   });
 
   it('the bundle imports no dev dependency, and every relative import resolves inside the archive', () => {
@@ -105,16 +154,18 @@ describe('stackctl build (functions archive)', () => {
     const out = join(work, 'assets');
     const built = await buildFunctionsArchive({ repoRoot: repo, entry: 'test/shared/local/build/fixtures/assets/entry.ts', outDir: out });
     const archived = readZip(readFileSync(built.archivePath));
-    expect([...archived.keys()].sort()).toEqual(['greeting.txt', 'index.js', 'package.json', 'rules.yaml']);
+    expect([...archived.keys()].sort()).toEqual(['greeting.txt', 'index.js', 'package-lock.json', 'package.json', 'rules.yaml']);
     const probe = "const m = await import('./index.js'); console.log(JSON.stringify([m.greeting, m.rulesText()]));";
     const printed = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: out, encoding: 'utf8', timeout: 30_000 });
     expect(JSON.parse(printed)).toEqual(['hello from an asset', 'rules: []\n']);
   });
 
-  it('state-store and publisher adapters are lazy chunks, not loaded at cold start', () => {
+  it('the entry loads only the function the instance serves: every function, store and client is a lazy chunk', () => {
     const entry = files.get('index.js')!.toString('utf8');
-    expect(entry).not.toMatch(/from "better-sqlite3"/);
     expect(entry).not.toMatch(/from "@google-cloud\/firestore"/);
+    // No static import at all: the entry picks one function module and imports it.
+    expect(entry).not.toMatch(/^import\s[^(]*from\s*"\.\/chunks\//m);
+    expect(entry.match(/import\("\.\/chunks\//g)?.length).toBe(FUNCTIONS.length);
   });
 
   it('registers every entry point target when loaded like the Cloud Functions runtime loads it', () => {
@@ -141,6 +192,14 @@ describe('stackctl build (functions archive)', () => {
     });
     const registered = JSON.parse(out.trim().split('\n').pop()!) as Record<string, string>;
     expect(registered).toEqual(Object.fromEntries(FUNCTIONS.map((f) => [f.target, 'function'])));
+    // A deployed instance (Terraform sets STACKCTL_FUNCTION) registers its own function only.
+    for (const fn of FUNCTIONS) {
+      const one = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
+        cwd: app, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent', STACKCTL_FUNCTION: fn.target }, timeout: 30_000,
+      });
+      const only = JSON.parse(one.trim().split('\n').pop()!) as Record<string, string>;
+      expect(Object.entries(only).filter(([, t]) => t === 'function').map(([k]) => k), fn.target).toEqual([fn.target]);
+    }
   });
 
   it('rebuilding unchanged sources gives the same archive hash (no spurious redeploy)', async () => {

@@ -80,7 +80,7 @@ describe('resolveExecution and recordApproval', () => {
     const clock = new VirtualClock('2026-01-01T00:00:00Z');
     const store = openSqliteStateStore(':memory:', { clock });
     try {
-      const { run } = await store.claim('alerts:0.pitr:open', { id: 'run-1', flow: 'alerts', status: 'received' });
+      const { run } = await store.claim('alerts:0.pitr:open', { id: 'run-1', flow: 'alerts', status: 'running' });
       await store.updateRun(run.id, { status: 'running' });
       await store.updateRun(run.id, { status: 'awaiting-approval', refs: { execution: EXECUTION, target: 'instance:zenml-metadata' } });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { localSimulatorAuth } from '../../../../../shared/adapters/local/local-auth.ts';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { crc32c } from '../../../../../shared/adapters/gcp/secrets/crc32c.ts';
 import { gaxClientOptions } from '../../../../../shared/adapters/gcp/common/endpoint.ts';
@@ -137,7 +138,7 @@ describe('gcp-sim Secret Manager v1 (REST)', () => {
 
   it('pages through the real client with pageSize', async () => {
     for (let i = 0; i < 7; i++) await create(`page-${i}`);
-    const client = new SecretManagerServiceClient(gaxClientOptions({ projectId: 'p1', region: 'r', simulatorUrl: sim.url }) as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
+    const client = new SecretManagerServiceClient(gaxClientOptions({ projectId: 'p1', region: 'r', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }) as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
     const names: string[] = [];
     for await (const s of client.listSecretsAsync({ parent: 'projects/p1', pageSize: 3 })) names.push(s.name!);
     expect(names).toHaveLength(7);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock, VirtualClock } from '../../../../../shared/adapters/local/virtual-clock.ts';
+import { VirtualClock } from '../../../../../shared/adapters/local/virtual-clock.ts';
+import { systemClock } from '../../../../../shared/runtime/system-clock.ts';
 import { RecordingClock, failure, json, result, serve, type TestServer } from '../helpers.ts';
 
 let notifier: TestServer;

@@ -5,29 +5,20 @@
  * CANCELLED → cancelled), releasing the target's lock. While an execution is ACTIVE it renews the
  * lock, so one in-flight remediation per target holds for as long as the execution runs.
  *
- * The local stack runs `startExecutionFollower`; `followExecutionsOnce` is one pass (tests, or a
- * scheduled job in production).
+ * The local stack runs `startExecutionFollower`; `followExecutionsOnce` is one pass (the alerts
+ * function's scheduled RemediationFollowJob in production, and tests).
  */
 import { executionOutcome } from '../../domain/remediation/execution-outcome.ts';
-import type { Clock } from '../../ports/clock.ts';
-import type { Publisher } from '../../ports/publisher.ts';
-import type { Run, StateStore } from '../../ports/state-store.ts';
-import type { Workflows } from '../../ports/workflows.ts';
+import type { Run } from '../../ports/state-store.ts';
 import { TOPICS } from '../../events/topics.ts';
 import { isPermanent } from '../../runtime/errors.ts';
-import type { Logger } from '../../runtime/logger.ts';
+import type { RemediationContext } from './context.ts';
 import { finishRemediation } from './finish.ts';
 import { lockKey } from './guard-state.ts';
 
 export interface FollowerOptions {
-  store: StateStore;
-  workflows: Workflows;
-  clock: Clock;
-  logger: Logger;
   /** Lock TTL set on each renewal when the run does not carry its rule's; longer than the polling interval. */
   leaseTtlMs?: number;
-  /** When given, each run that ends is reported on cp-events as RemediationFinished. */
-  publisher?: Publisher;
   /** Most runs looked at per pass. */
   batchSize?: number;
 }
@@ -40,8 +31,8 @@ export interface FollowResult {
 
 const DEFAULT_LEASE_TTL_MS = 3 * 60 * 60 * 1000;
 
-export async function followExecutionsOnce(options: FollowerOptions): Promise<FollowResult> {
-  const { store, workflows, clock, logger } = options;
+export async function followExecutionsOnce(rc: RemediationContext, options: FollowerOptions = {}): Promise<FollowResult> {
+  const { store, logger } = rc;
   const batch = options.batchSize ?? 200;
   const runs = [
     ...await store.listRuns({ flow: 'alerts', status: 'executing', limit: batch }),
@@ -50,10 +41,10 @@ export async function followExecutionsOnce(options: FollowerOptions): Promise<Fo
   const result: FollowResult = { checked: runs.length, finished: [], errors: [] };
   for (const run of runs) {
     try {
-      const ended = await followRun(run, options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS, store, workflows, clock);
+      const ended = await followRun(rc, run, options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS);
       if (ended) {
         result.finished.push({ runId: run.id, execution: run.refs!.execution!, status: ended.status });
-        if (options.publisher) await publishFinished(options.publisher, ended, clock);
+        if (rc.publisher) await publishFinished(rc, ended);
       }
     } catch (err) {
       result.errors.push({ runId: run.id, error: (err as Error).message });
@@ -63,7 +54,8 @@ export async function followExecutionsOnce(options: FollowerOptions): Promise<Fo
   return result;
 }
 
-async function followRun(run: Run, leaseTtlMs: number, store: StateStore, workflows: Workflows, clock: Clock): Promise<Run | undefined> {
+async function followRun(rc: RemediationContext, run: Run, leaseTtlMs: number): Promise<Run | undefined> {
+  const { store, workflows } = rc;
   const name = run.refs!.execution!;
   let execution;
   try {
@@ -71,7 +63,7 @@ async function followRun(run: Run, leaseTtlMs: number, store: StateStore, workfl
   } catch (err) {
     if (!isPermanent(err)) throw err;
     // The execution is gone (e.g. the local engine restarted): the run cannot end any other way.
-    const ended = await finishRemediation(store, clock, run, {
+    const ended = await finishRemediation(rc, run, {
       outcome: { status: 'failed', reason: `execution ${name} can no longer be read: ${(err as Error).message}`, countsAsFailure: false },
       executionState: 'UNAVAILABLE', actor: 'execution-follower',
     });
@@ -84,7 +76,7 @@ async function followRun(run: Run, leaseTtlMs: number, store: StateStore, workfl
     if (run.refs?.executionState !== execution.state) await store.updateRun(run.id, { refs: { ...run.refs, executionState: execution.state } });
     return undefined;
   }
-  const ended = await finishRemediation(store, clock, run, {
+  const ended = await finishRemediation(rc, run, {
     outcome, executionState: execution.state, result: execution.result, actor: 'execution-follower',
   });
   return ended ?? undefined;
@@ -95,8 +87,9 @@ function planLeaseMs(run: Run): number | undefined {
   return typeof ms === 'number' && ms > 0 ? ms : undefined;
 }
 
-async function publishFinished(publisher: Publisher, run: Run, clock: Clock): Promise<void> {
-  await publisher.publish(TOPICS.events, {
+async function publishFinished(rc: RemediationContext, run: Run): Promise<void> {
+  const { publisher, clock } = rc;
+  await publisher!.publish(TOPICS.events, {
     apiVersion: 'stackctl/v1', kind: 'RemediationFinished', flow: 'alerts', runId: run.id, key: run.key, target: run.target,
     status: run.status, at: clock.now().toISOString(), execution: run.refs?.execution, executionState: run.refs?.executionState,
     remediationTarget: run.refs?.target, ...(run.error ? { error: run.error.message } : {}),
@@ -104,14 +97,14 @@ async function publishFinished(publisher: Publisher, run: Run, clock: Clock): Pr
 }
 
 /** Polls every `intervalMs` (real time) until stopped; a pass never overlaps the next. */
-export function startExecutionFollower(options: FollowerOptions & { intervalMs: number }): { stop(): Promise<void> } {
+export function startExecutionFollower(rc: RemediationContext, options: FollowerOptions & { intervalMs: number }): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
   const tick = () => {
     if (stopped) return;
-    current = followExecutionsOnce(options)
-      .catch((err: unknown) => options.logger.error({ err: (err as Error).message }, 'execution follower pass failed'))
+    current = followExecutionsOnce(rc, options)
+      .catch((err: unknown) => rc.logger.error({ err: (err as Error).message }, 'execution follower pass failed'))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, options.intervalMs);
       });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startExecutionFollower } from '../../../../shared/flows/alerts/tracker.ts';
+import { startExecutionFollower } from '../../../../shared/flows/alerts/follower.ts';
 import { createLogger } from '../../../../shared/runtime/logger.ts';
 import { incidentMessage, startHarness, type Harness } from './harness.ts';
 
@@ -11,7 +11,7 @@ describe('startExecutionFollower', () => {
     h = startHarness();
     const { runId } = await h.deliver(incidentMessage());
     const execution = (await h.store.getRun(runId!))!.refs!.execution!;
-    const follower = startExecutionFollower({ store: h.store, workflows: h.workflows, clock: h.clock, logger: createLogger({ level: 'silent' }), intervalMs: 5 });
+    const follower = startExecutionFollower({ store: h.store, workflows: h.workflows, clock: h.clock, logger: createLogger({ level: 'silent' }) }, { intervalMs: 5 });
     try {
       // The in-flight lease (180 min) outlives its first term only because the follower renews it.
       h.clock.advance(170 * 60_000);
