@@ -5,10 +5,11 @@
  * report reconciles against; the dev stack's scale-down waits for `stackctl budget approve`,
  * scales the apps to 0 through Argo CD and stops Cloud SQL, and `stackctl budget restore` undoes it.
  */
+import { localSimulatorAuth } from '../../shared/adapters/local/local-auth.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PubSub, type Message, type Subscription } from '@google-cloud/pubsub';
 import { emulatorPubsubOptions } from '../../shared/adapters/local/pubsub-options.ts';
-import { systemClock } from '../../shared/adapters/local/virtual-clock.ts';
+import { systemClock } from '../../shared/runtime/system-clock.ts';
 import { GcpObjectStore } from '../../shared/adapters/gcp/object-store.ts';
 import { GcpSqlAdmin } from '../../shared/adapters/gcp/sql-admin.ts';
 import { eventually, stackctlJson, startTestStack } from '../support/stack.ts';
@@ -18,7 +19,7 @@ describe('local stack: cost reports and budgets', () => {
   let client: PubSub;
   let events: Subscription;
   const received: any[] = [];
-  const endpoint = () => ({ projectId: stack.info.projectId, region: 'us-central1', simulatorUrl: stack.info.endpoints.gcpSim });
+  const endpoint = () => ({ projectId: stack.info.projectId, region: 'us-central1', simulatorUrl: stack.info.endpoints.gcpSim, simulatorAuth: localSimulatorAuth() });
 
   beforeAll(async () => {
     stack = await startTestStack({});

@@ -1,20 +1,22 @@
 /**
- * Budgets: Cloud Billing's budget notifications on cp-billing-budgets. Until the flow's own
- * issue lands, `act` records the validated, deduplicated run as `accepted` and takes no action
- * (the README's status table says so).
+ * Budgets: Cloud Billing's budget notifications on cp-billing-budgets. Each threshold crossing
+ * (budget, cost interval, actual|forecast, threshold) is acted on once with the actions of the
+ * budget rules; routine updates refresh the latest-spend record (see act.ts).
  */
-import { budgetAttributesSchema, budgetDataSchema, decodeBudgetNotification, type EventOfKind } from '../../events/index.ts';
-import type { FlowDeclaration, NoDeps } from '../../runtime/flow.ts';
+import { budgetAttributesSchema, budgetDataSchema, decodeBudgetNotification } from '../../events/index.ts';
+import type { FlowDeclaration } from '../../runtime/flow.ts';
+import { actBudget, type BudgetEvent } from './act.ts';
+import type { BudgetsDeps } from './deps.ts';
 
-export const budgetsFlow: FlowDeclaration<EventOfKind<'BudgetNotification'>, NoDeps, 'budgets'> = {
+export const budgetsFlow: FlowDeclaration<BudgetEvent, BudgetsDeps, 'budgets'> = {
   flow: 'budgets',
   functionName: 'budgets',
-  // Key: budgets:<budgetId>:<interval start>:<threshold>; the target is the budget.
+  // Key: budgets:<budgetId>:<interval>:<basis>:<threshold> (routine: …:update:<cost>); the target is the budget.
   decode: decodeBudgetNotification,
   actor: (e) => `budget:${e.attributes.budgetId}`,
-  describe: (e) => ({ budget: e.data.budgetDisplayName, cost: e.data.costAmount, budgetAmount: e.data.budgetAmount, threshold: e.data.alertThresholdExceeded }),
-  loadDeps: async () => ({}),
-  act: async () => ({ status: 'accepted', reason: 'validated and recorded; this flow takes no action yet' }),
+  describe: (e) => ({ budget: e.data.budgetDisplayName, cost: e.data.costAmount, budgetAmount: e.data.budgetAmount, threshold: e.data.alertThresholdExceeded, forecastThreshold: e.data.forecastThresholdExceeded }),
+  loadDeps: async (env) => (await import('../../runtime/adapters/budgets.ts')).budgetsDeps(env.config, env.clock, env.endpoint),
+  act: actBudget,
   messages: [
     { kind: 'BudgetNotification', schema: budgetDataSchema },
     { kind: 'BudgetNotification', schema: budgetAttributesSchema, attributes: true },

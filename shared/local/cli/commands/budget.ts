@@ -8,15 +8,15 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { HttpArgoCd } from '../../../adapters/gcp/argocd.ts';
 import { GcpSqlAdmin } from '../../../adapters/gcp/sql-admin.ts';
-import { LOCAL_TOKEN } from '../../../adapters/local/local-auth.ts';
-import { systemClock } from '../../../adapters/local/virtual-clock.ts';
+import { LOCAL_TOKEN, localSimulatorAuth } from '../../../adapters/local/local-auth.ts';
+import { systemClock } from '../../../runtime/system-clock.ts';
 import { applyScaleDown, closeProposal, getScaleDown, restoreScaleDown, type ScaleDeps } from '../../../flows/budgets/scale-down.ts';
 import type { StateStore } from '../../../ports/state-store.ts';
 import { openLocalStore, requireRunningStack } from '../local-state.ts';
 import { CliError, globalOptions, printResult } from '../output.ts';
 
 function scaleDeps(stack: { projectId: string; region: string; endpoints: { gcpSim: string } }): ScaleDeps {
-  const endpoint = { projectId: stack.projectId, region: stack.region, simulatorUrl: stack.endpoints.gcpSim };
+  const endpoint = { projectId: stack.projectId, region: stack.region, simulatorUrl: stack.endpoints.gcpSim, simulatorAuth: localSimulatorAuth() };
   return { apps: new HttpArgoCd(stack.endpoints.gcpSim, async () => LOCAL_TOKEN, systemClock), sql: new GcpSqlAdmin(endpoint, systemClock) };
 }
 

@@ -4,6 +4,7 @@
  * gcp-sim's Monitoring, prices from its Catalog, through the real clients. Writes
  * cost-report.json, .md and .html to DIR; `--json` prints the report itself.
  */
+import { localSimulatorAuth } from '../../../adapters/local/local-auth.ts';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import type { Command } from 'commander';
 import { GcpMetrics } from '../../../adapters/gcp/metrics.ts';
 import { GcpObjectStore } from '../../../adapters/gcp/object-store.ts';
 import { GcpPricing } from '../../../adapters/gcp/pricing.ts';
-import { systemClock } from '../../../adapters/local/virtual-clock.ts';
+import { systemClock } from '../../../runtime/system-clock.ts';
 import { REPORT_FILES, type ReportFormat } from '../../../domain/cost/render/index.ts';
 import { buildReport } from '../../../flows/cost-reports/build.ts';
 import { costSettings } from '../../../flows/cost-reports/settings.ts';
@@ -22,7 +23,7 @@ import { money, percent } from '../../../domain/cost/render/format.ts';
 
 /** The stack's deps for cost commands: the production adapters pointed at the running gcp-sim. */
 export function localCostDeps(stack: { projectId: string; region: string; endpoints: { gcpSim: string } }): CostReportDeps {
-  const endpoint = { projectId: stack.projectId, region: stack.region, simulatorUrl: stack.endpoints.gcpSim };
+  const endpoint = { projectId: stack.projectId, region: stack.region, simulatorUrl: stack.endpoints.gcpSim, simulatorAuth: localSimulatorAuth() };
   const objects = new GcpObjectStore(endpoint, systemClock);
   return {
     pricing: new GcpPricing(endpoint, systemClock),

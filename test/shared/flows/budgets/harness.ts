@@ -5,7 +5,7 @@ import { openSqliteStateStore } from '../../../../shared/adapters/local/sqlite-s
 import { DEFAULT_BUDGET_RULES_URL } from '../../../../shared/domain/budgets/default-rules.ts';
 import { parseBudgetRules, type Environment } from '../../../../shared/domain/budgets/rules.ts';
 import type { PubsubMessage } from '../../../../shared/events/envelope.ts';
-import { budgetsFlow } from '../../../../shared/flows/budgets/definition.ts';
+import { budgetsFlow } from '../../../../shared/flows/budgets/flow.ts';
 import type { BudgetsDeps } from '../../../../shared/flows/budgets/deps.ts';
 import type { MetricPoint, Metrics, TimeSeries } from '../../../../shared/ports/metrics.ts';
 import type { ActivationPolicy, AppParameters, SqlActivation } from '../../../../shared/ports/scale.ts';

@@ -4,6 +4,7 @@
  * price is its SKU's price in the Catalog (the tier the line is in), usage × price is the line's
  * cost, and each breakdown adds up to the total.
  */
+import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { CloudCatalogClient } from '@google-cloud/billing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GcpMetrics } from '../../../../shared/adapters/gcp/metrics.ts';
@@ -43,7 +44,7 @@ beforeAll(async () => {
       new CloudBillingSim({ defaultPageSize: 2 }),
     ],
   });
-  const endpoint = { projectId: project, region: 'us-central1', simulatorUrl: sim.url };
+  const endpoint = { projectId: project, region: 'us-central1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() };
   const objects = new GcpObjectStore(endpoint, clock);
   for (const ws of ['team-alpha', 'team-beta']) {
     await objects.createBucket({ name: `${project}-ws-${ws}-artifacts`, location: 'US', versioning: false, uniformBucketLevelAccess: true, labels: { workspace: ws } });

@@ -3,6 +3,7 @@
  * scales the apps' requests, a stopped Cloud SQL instance reports only its disk, and a workspace
  * bucket created after the start appears from then on.
  */
+import { localSimulatorAuth } from '../../../../../../shared/adapters/local/local-auth.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpArgoCd } from '../../../../../../shared/adapters/gcp/argocd.ts';
 import { GcpMetrics } from '../../../../../../shared/adapters/gcp/metrics.ts';
@@ -20,7 +21,7 @@ const clock = new VirtualClock('2026-11-10T10:30:00Z');
 const HOUR = 3_600_000;
 let sim: GcpSim;
 let metrics: GcpMetrics;
-const endpoint = () => ({ projectId: project, region: 'us-central1', simulatorUrl: sim.url });
+const endpoint = () => ({ projectId: project, region: 'us-central1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() });
 
 beforeAll(async () => {
   sim = await startGcpSim({
