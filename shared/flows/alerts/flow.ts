@@ -44,5 +44,5 @@ export const alertsFlow: FlowDeclaration<AlertEvent, AlertsDeps, 'alerts'> = {
     { kind: 'MonitoringIncident', schema: incidentSchema, path: 'incident' },
     { kind: 'RemediationFollowJob', schema: remediationFollowJobSchema },
   ],
-  cli: { kind: 'alert', examples: [{ file: 'incident-redeploy.json' }, { file: 'incident-pitr.json' }, { file: 'incident-test.json' }] },
+  cli: { kind: 'alert', examples: [{ file: 'incident-redeploy.json' }, { file: 'incident-pitr.json' }, { file: 'incident-test.json' }, { file: 'incident-rpo-breach.json' }] },
 };

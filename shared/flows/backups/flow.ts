@@ -54,5 +54,5 @@ export const backupsFlow: FlowDeclaration<BackupJobEvent, BackupsDeps, 'backups'
   loadDeps: async (env) => (await import('../../runtime/adapters/backups.ts')).backupsDeps(env.endpoint, env.clock, env.config),
   act: actBackupJob,
   messages: [{ kind: 'BackupJob', schema: backupJobSchema }],
-  cli: { kind: 'backup-job', examples: [{ file: 'backup-job.json' }] },
+  cli: { kind: 'backup-job', examples: [{ file: 'backup-job.json' }, { file: 'bucket-restore-job.json' }] },
 };

@@ -147,7 +147,7 @@ describe('gcp-sim Secret Manager v1 (REST)', () => {
 
   it('patches labels and annotations named by update_mask through the real client; other paths answer 501 or 400', async () => {
     await create('patched', { replication: { automatic: {} }, labels: { a: '1' } });
-    const client = new SecretManagerServiceClient(gaxClientOptions({ projectId: 'p1', region: 'r', simulatorUrl: sim.url }) as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
+    const client = new SecretManagerServiceClient(gaxClientOptions({ projectId: 'p1', region: 'r', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }) as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
     try {
       const name = 'projects/p1/secrets/patched';
       const [updated] = await client.updateSecret({ secret: { name, labels: { b: '2' }, annotations: { note: 'x' } }, updateMask: { paths: ['labels', 'annotations'] } });

@@ -7,6 +7,7 @@ import { WorkflowExecutionsSim } from '../../../../../shared/local/gcp-sim/servi
 import { EngineExecutionBackend } from '../../../../../shared/local/gcp-sim/services/workflowexecutions/engine-backend.ts';
 import { ExecutionsClient } from '@google-cloud/workflows';
 import { gaxClientOptions } from '../../../../../shared/adapters/gcp/common/endpoint.ts';
+import { localSimulatorAuth } from '../../../../../shared/adapters/local/local-auth.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wfx-sim-'));
 writeFileSync(join(dir, 'add.yaml'), 'main:\n  params: [args]\n  steps:\n    - done:\n        return: ${args.x + 1}\n');
@@ -150,7 +151,7 @@ describe('WorkflowExecutionsSim on the local workflow engine', () => {
   });
 
   it('runs an execution created without argument by the real client (its body is the JSON string "")', async () => {
-    const client = new ExecutionsClient(gaxClientOptions({ projectId: 'p1', region: 'us-central1', simulatorUrl: sim.url }) as ConstructorParameters<typeof ExecutionsClient>[0]);
+    const client = new ExecutionsClient(gaxClientOptions({ projectId: 'p1', region: 'us-central1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }) as ConstructorParameters<typeof ExecutionsClient>[0]);
     try {
       const [created] = await client.createExecution({ parent: 'projects/p1/locations/us-central1/workflows/noarg' });
       expect(created.state).toBe('ACTIVE');
