@@ -1,9 +1,10 @@
 /**
  * A small router for Google-style REST paths. Patterns use `{name}` for one path segment
- * (custom verbs such as `/secrets/{secret}:addVersion` work because a segment variable stops at
- * ':' only when the pattern has a literal ':' after it) and `{name=**}` for the rest of the path.
+ * (without ':', so custom verbs such as `/secrets/{secret}:addVersion` are their own routes)
+ * and `{name=**}` for the rest of the path.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Accepts } from './accepts.ts';
 
 export interface SimRequest {
   method: string;
@@ -33,6 +34,8 @@ export interface Route {
   /** A stable method id used by fault injection, e.g. `sqladmin.instances.clone`. */
   id: string;
   handler: SimHandler;
+  /** What the route models; the server refuses anything else with 501 (see accepts.ts). */
+  accepts: Accepts;
   regex: RegExp;
   names: string[];
 }
@@ -40,7 +43,7 @@ export interface Route {
 export class Router {
   readonly routes: Route[] = [];
 
-  add(method: string, pattern: string, id: string, handler: SimHandler): void {
+  add(method: string, pattern: string, id: string, handler: SimHandler, accepts: Accepts): void {
     const names: string[] = [];
     let source = '';
     for (let i = 0; i < pattern.length; ) {
@@ -51,11 +54,12 @@ export class Router {
       const spec = pattern.slice(open + 1, close);
       const [name, glob] = spec.split('=');
       names.push(name!);
-      const next = pattern[close + 1];
-      source += glob === '**' ? '(.+?)' : next === ':' ? '([^/:]+)' : '([^/]+)';
+      // A one-segment variable never holds ':': in Google's REST paths a ':' starts a custom
+      // verb, so `secrets/s:getIamPolicy` must not be read as the secret "s:getIamPolicy".
+      source += glob === '**' ? '(.+?)' : '([^/:]+)';
       i = close + 1;
     }
-    this.routes.push({ method: method.toUpperCase(), pattern, id, handler, regex: new RegExp(`^${source}$`), names });
+    this.routes.push({ method: method.toUpperCase(), pattern, id, handler, accepts, regex: new RegExp(`^${source}$`), names });
   }
 
   match(method: string, path: string): { route: Route; params: Record<string, string> } | { allowed: string[] } | null {

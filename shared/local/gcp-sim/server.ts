@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../ports/clock.ts';
 import { systemClock } from '../../runtime/system-clock.ts';
+import { checkAccepted, unimplemented } from './accepts.ts';
 import { SimError } from './errors.ts';
 import { FaultConfigSchema, FaultInjector, FaultRuleSchema } from './faults.ts';
 import { Router, type SimRequest, type SimResponse } from './router.ts';
@@ -95,8 +96,9 @@ export async function startGcpSim(options: GcpSimOptions): Promise<GcpSim> {
     if (url.pathname.startsWith('/__sim/')) return admin(method, url.pathname, body, res);
 
     const matched = router.match(method, url.pathname);
-    if (!matched) return send(res, 404, new SimError(404, `gcp-sim does not implement ${method} ${url.pathname}.`, 'NOT_FOUND', 'notFound').toJSON());
-    if ('allowed' in matched) return send(res, 405, new SimError(405, `Method ${method} not allowed on ${url.pathname} (allowed: ${matched.allowed.join(', ')}).`, 'INVALID_ARGUMENT').toJSON());
+    // An unmodelled method is 501 naming it, never a 404 about an existing resource or a 405.
+    if (!matched) return send(res, 501, unimplemented(`${method} ${url.pathname}${customVerb(url.pathname)}.`).toJSON());
+    if ('allowed' in matched) return send(res, 501, unimplemented(`${method} on ${url.pathname} (modelled: ${[...new Set(matched.allowed)].join(', ')}).`).toJSON());
 
     // `/__apps/` serves the stack's own in-cluster apps (ZenML's health endpoint), which are
     // not Google APIs and take no Google bearer token.
@@ -119,6 +121,7 @@ export async function startGcpSim(options: GcpSimOptions): Promise<GcpSim> {
     const simReq: SimRequest = { method, path: url.pathname, params: matched.params, query: url.searchParams, headers: req.headers, body, json };
     let out: SimResponse;
     try {
+      checkAccepted(matched.route.id, matched.route.accepts, url.searchParams, req.headers, json);
       out = await matched.route.handler(simReq);
     } catch (err) {
       if (err instanceof SimError) return send(res, err.code, err.toJSON());
@@ -180,6 +183,12 @@ export async function startGcpSim(options: GcpSimOptions): Promise<GcpSim> {
       for (const service of options.services) await service.close?.();
     },
   };
+}
+
+/** Names the custom verb of a path (`…/secrets/s:getIamPolicy`), the part a reader looks for. */
+function customVerb(path: string): string {
+  const verb = /:([A-Za-z]+)$/.exec(path.slice(path.lastIndexOf('/') + 1));
+  return verb ? ` (method "${verb[1]}")` : '';
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -12,6 +12,7 @@
  * and/or {headRevision} decides how the next sync ends / what HEAD resolves to, so tests can
  * drive a rollback. Real Argo CD has no such route.
  */
+import { unimplemented } from '../accepts.ts';
 import type { Router, SimRequest, SimResponse } from '../router.ts';
 import type { SimContext, SimService } from '../service.ts';
 import { applicationJson, seedApplications, type SimApplication, type SimSyncOutcome } from './argocd/model.ts';
@@ -25,6 +26,13 @@ function argoError(status: number, code: number, message: string): SimResponse {
   return { status, body: { error: message, code, message } };
 }
 
+/** The ApplicationSpec fields UpdateSpec reads; anything else (syncPolicy, sources, ignoreDifferences…) answers 501. */
+const APP_SPEC = {
+  project: true,
+  source: { repoURL: true, path: true, targetRevision: true, helm: { parameters: { name: true, value: true, forceString: true } } },
+  destination: { server: true, namespace: true },
+} as const;
+
 export class ArgoCdSim implements SimService {
   readonly name = 'argocd';
   private apps = new Map<string, SimApplication>();
@@ -33,10 +41,10 @@ export class ArgoCdSim implements SimService {
   register(router: Router, ctx: SimContext): void {
     this.ctx = ctx;
     if (this.apps.size === 0) for (const app of seedApplications(ctx.clock.now())) this.apps.set(app.name, app);
-    router.add('GET', '/api/v1/applications/{name}', 'argocd.applications.get', (req) => this.get(req));
-    router.add('POST', '/api/v1/applications/{name}/sync', 'argocd.applications.sync', (req) => this.sync(req));
-    router.add('POST', '/api/v1/applications/{name}/__sim', 'argocd.applications.simControl', (req) => this.control(req));
-    router.add('PUT', '/api/v1/applications/{name}/spec', 'argocd.applications.updateSpec', (req) => this.updateSpec(req));
+    router.add('GET', '/api/v1/applications/{name}', 'argocd.applications.get', (req) => this.get(req), { query: ['refresh', 'project'] });
+    router.add('POST', '/api/v1/applications/{name}/sync', 'argocd.applications.sync', (req) => this.sync(req), { body: { name: true, revision: true, prune: true, dryRun: true } });
+    router.add('POST', '/api/v1/applications/{name}/__sim', 'argocd.applications.simControl', (req) => this.control(req), { body: { nextSync: true, headRevision: true } });
+    router.add('PUT', '/api/v1/applications/{name}/spec', 'argocd.applications.updateSpec', (req) => this.updateSpec(req), { body: APP_SPEC });
   }
 
   /** Simulator-only: the health Argo CD reports for `name` right now (undefined if unknown). */
@@ -126,6 +134,14 @@ export class ArgoCdSim implements SimService {
     if (!Array.isArray(raw) || raw.some((p) => !p || typeof p !== 'object' || typeof (p as { name?: unknown }).name !== 'string' || typeof (p as { value?: unknown }).value !== 'string')) {
       return argoError(400, GRPC.INVALID_ARGUMENT, 'json: spec.source.helm.parameters must be a list of {name: string, value: string}');
     }
+    // Only the Helm parameters are modelled: a spec that moves the app elsewhere would be dropped.
+    const b = body as { project?: unknown; source: Record<string, unknown>; destination?: Record<string, unknown> };
+    const moved = [
+      ['project', b.project, app.project], ['source.repoURL', b.source.repoURL, app.source.repoURL], ['source.path', b.source.path, app.source.path],
+      ['source.targetRevision', b.source.targetRevision, app.source.targetRevision],
+      ['destination.server', b.destination?.server, app.destination.server], ['destination.namespace', b.destination?.namespace, app.destination.namespace],
+    ].find(([, sent, current]) => sent !== undefined && sent !== current);
+    if (moved) throw unimplemented(`changing ${String(moved[0])} through argocd.applications.updateSpec; only source.helm.parameters are modelled.`);
     const parameters = (raw as Array<{ name: string; value: string }>).map((p) => ({ name: p.name, value: p.value }));
     app.source = { ...app.source, helm: { parameters } };
     return { body: { project: app.project, source: app.source, destination: app.destination } };

@@ -24,6 +24,9 @@ export interface ArtifactRegistrySnapshot {
   operations: StoredOperation[];
 }
 
+/** What repositories.create models; kmsKeyName, cleanupPolicies, dockerConfig, remote/virtual configs… answer 501 (accepts.ts). */
+const REPOSITORY_FIELDS = { name: true, format: true, mode: true, labels: true, description: true, createTime: true, updateTime: true } as const;
+
 export class ArtifactRegistrySim implements SimService {
   readonly name = 'artifactregistry';
   private repositories = new Map<string, StoredRepository>();
@@ -35,11 +38,11 @@ export class ArtifactRegistrySim implements SimService {
     this.ctx = ctx;
     const base = '/v1/projects/{project}/locations/{location}';
     const parent = (p: Record<string, string>) => `projects/${p.project}/locations/${p.location}`;
-    router.add('POST', `${base}/repositories`, 'artifactregistry.projects.locations.repositories.create', (r) => this.create(r, parent(r.params)));
-    router.add('GET', `${base}/repositories`, 'artifactregistry.projects.locations.repositories.list', (r) => this.list(r, parent(r.params)));
-    router.add('GET', `${base}/repositories/{repository}`, 'artifactregistry.projects.locations.repositories.get', (r) => this.get(r, `${parent(r.params)}/repositories/${r.params.repository}`));
-    router.add('DELETE', `${base}/repositories/{repository}`, 'artifactregistry.projects.locations.repositories.delete', (r) => this.remove(r, `${parent(r.params)}/repositories/${r.params.repository}`));
-    router.add('GET', `${base}/operations/{operation}`, 'artifactregistry.projects.locations.operations.get', (r) => this.getOperation(r, `${parent(r.params)}/operations/${r.params.operation}`));
+    router.add('POST', `${base}/repositories`, 'artifactregistry.projects.locations.repositories.create', (r) => this.create(r, parent(r.params)), { query: ['repositoryId'], body: REPOSITORY_FIELDS });
+    router.add('GET', `${base}/repositories`, 'artifactregistry.projects.locations.repositories.list', (r) => this.list(r, parent(r.params)), { query: ['pageSize', 'pageToken'] });
+    router.add('GET', `${base}/repositories/{repository}`, 'artifactregistry.projects.locations.repositories.get', (r) => this.get(r, `${parent(r.params)}/repositories/${r.params.repository}`), {});
+    router.add('DELETE', `${base}/repositories/{repository}`, 'artifactregistry.projects.locations.repositories.delete', (r) => this.remove(r, `${parent(r.params)}/repositories/${r.params.repository}`), {});
+    router.add('GET', `${base}/operations/{operation}`, 'artifactregistry.projects.locations.operations.get', (r) => this.getOperation(r, `${parent(r.params)}/operations/${r.params.operation}`), {});
   }
 
   private intEnums(req: SimRequest): boolean {

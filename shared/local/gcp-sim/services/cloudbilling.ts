@@ -48,8 +48,8 @@ export class CloudBillingSim implements SimService {
   }
 
   register(router: Router): void {
-    router.add('GET', '/v1/services', 'cloudbilling.services.list', (req) => this.listServices(req));
-    router.add('GET', '/v1/services/{service}/skus', 'cloudbilling.services.skus.list', (req) => this.listSkus(req));
+    router.add('GET', '/v1/services', 'cloudbilling.services.list', (req) => this.listServices(req), { query: ['pageSize', 'pageToken'] });
+    router.add('GET', '/v1/services/{service}/skus', 'cloudbilling.services.skus.list', (req) => this.listSkus(req), { query: ['pageSize', 'pageToken', 'currencyCode', 'startTime', 'endTime'] });
   }
 
   private listServices(req: SimRequest): SimResponse {

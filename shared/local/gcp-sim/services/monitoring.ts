@@ -5,7 +5,8 @@
  */
 import type { Router, SimRequest, SimResponse } from '../router.ts';
 import type { SimContext, SimService } from '../service.ts';
-import { invalid, SimError } from '../errors.ts';
+import type { Accepts } from '../accepts.ts';
+import { invalid } from '../errors.ts';
 import { wantsIntEnums } from './monitoring/enum-encoding.ts';
 import { matchesFilter, parseSeriesFilter } from './monitoring/filter.ts';
 import { parseCreateRequest, parseTimestamp } from './monitoring/write.ts';
@@ -13,7 +14,20 @@ import { LIST_VIEW, METRIC_KIND, VALUE_TYPE, seriesKey, type StoredPoint, type S
 import { pageSize, paginate } from './monitoring/page-token.ts';
 import { SystemMetrics, type SystemMetricsOptions } from './monitoring/system-metrics.ts';
 
-const UNSUPPORTED_LIST_PARAMS = ['aggregation.', 'secondaryAggregation.', 'orderBy'];
+/**
+ * What timeSeries.create/list model (accepts.ts answers 501 for the rest, e.g. aggregation.*,
+ * secondaryAggregation.*, orderBy, a TimeSeries' metadata or description).
+ */
+const CREATE_ACCEPTS: Accepts = {
+  body: {
+    name: true,
+    timeSeries: {
+      metric: { type: true, labels: true }, resource: { type: true, labels: true }, metricKind: true, valueType: true, unit: true,
+      points: { interval: { startTime: true, endTime: true }, value: true },
+    },
+  },
+};
+const LIST_ACCEPTS: Accepts = { query: ['filter', 'view', 'pageSize', 'pageToken', 'interval.startTime', 'interval.endTime'] };
 
 /** Bound on hours written by one catch-up (a stack stopped for long starts again from this far back). */
 const MAX_CATCH_UP_HOURS = 24 * 62;
@@ -55,8 +69,8 @@ export class MonitoringSim implements SimService {
 
   register(router: Router, ctx: SimContext): void {
     this.ctx = ctx;
-    router.add('POST', '/v3/projects/{project}/timeSeries', 'monitoring.projects.timeSeries.create', (req) => this.create(req));
-    router.add('GET', '/v3/projects/{project}/timeSeries', 'monitoring.projects.timeSeries.list', (req) => this.list(req));
+    router.add('POST', '/v3/projects/{project}/timeSeries', 'monitoring.projects.timeSeries.create', (req) => this.create(req), CREATE_ACCEPTS);
+    router.add('GET', '/v3/projects/{project}/timeSeries', 'monitoring.projects.timeSeries.list', (req) => this.list(req), LIST_ACCEPTS);
   }
 
   private create(req: SimRequest): SimResponse {
@@ -77,11 +91,6 @@ export class MonitoringSim implements SimService {
   private list(req: SimRequest): SimResponse {
     this.catchUp();
     const project = req.params.project!;
-    for (const key of req.query.keys()) {
-      if (UNSUPPORTED_LIST_PARAMS.some((p) => key.startsWith(p))) {
-        throw new SimError(501, `gcp-sim does not implement timeSeries.list parameter "${key}"; filter and interval only.`, 'UNIMPLEMENTED');
-      }
-    }
     const rawFilter = req.query.get('filter');
     if (!rawFilter) throw invalid('Field filter is required.');
     const filter = parseSeriesFilter(rawFilter);

@@ -210,35 +210,36 @@ export class PubsubSim implements SimService {
 
   register(router: Router): void {
     const topic = (p: Record<string, string>) => `projects/${p.project}/topics/${p.topic}`;
-    router.add('POST', '/v1/projects/{project}/topics/{topic}:publish', 'pubsub.projects.topics.publish', (r) => this.forward(() => this.publish(r, topic(r.params))));
-    router.add('GET', '/v1/projects/{project}/topics/{topic}', 'pubsub.projects.topics.get', (r) => this.forward(async () => ({ body: topicJson(await this.backend.getTopic(topic(r.params))) })));
-    router.add('PUT', '/v1/projects/{project}/topics/{topic}', 'pubsub.projects.topics.create', (r) => this.forward(() => this.create(r, topic(r.params))));
+    router.add('POST', '/v1/projects/{project}/topics/{topic}:publish', 'pubsub.projects.topics.publish', (r) => this.forward(() => this.publish(r, topic(r.params))), { body: { messages: { data: true, attributes: true, orderingKey: true } } });
+    router.add('GET', '/v1/projects/{project}/topics/{topic}', 'pubsub.projects.topics.get', (r) => this.forward(async () => ({ body: topicJson(await this.backend.getTopic(topic(r.params))) })), {});
+    router.add('PUT', '/v1/projects/{project}/topics/{topic}', 'pubsub.projects.topics.create', (r) => this.forward(() => this.create(r, topic(r.params))), { body: { name: true, labels: true, messageRetentionDuration: true } });
     router.add('DELETE', '/v1/projects/{project}/topics/{topic}', 'pubsub.projects.topics.delete', (r) => this.forward(async () => {
       await this.backend.deleteTopic(topic(r.params));
       return { body: {} };
-    }));
+    }), {});
     router.add('GET', '/v1/projects/{project}/topics', 'pubsub.projects.topics.list', (r) => this.forward(async () => {
       const topics = await this.backend.listTopics(r.params.project!);
       return { body: topics.length ? { topics: topics.map(topicJson) } : {} };
-    }));
+    }), {});
     this.registerSubscriptions(router);
   }
 
+  /** Subscription bodies are checked field by field in restSubscription (Pub/Sub's own "Unknown name" error) and stored by the emulator. */
   private registerSubscriptions(router: Router): void {
     const sub = (p: Record<string, string>) => `projects/${p.project}/subscriptions/${p.subscription}`;
     const base = '/v1/projects/{project}/subscriptions/{subscription}';
     router.add('PUT', base, 'pubsub.projects.subscriptions.create', (r) => this.forward(async () => ({
       body: subscriptionJson(await this.backend.createSubscription(restSubscription(r.json, sub(r.params)))),
-    })));
-    router.add('GET', base, 'pubsub.projects.subscriptions.get', (r) => this.forward(async () => ({ body: subscriptionJson(await this.backend.getSubscription(sub(r.params))) })));
+    })), { body: true });
+    router.add('GET', base, 'pubsub.projects.subscriptions.get', (r) => this.forward(async () => ({ body: subscriptionJson(await this.backend.getSubscription(sub(r.params))) })), {});
     router.add('DELETE', base, 'pubsub.projects.subscriptions.delete', (r) => this.forward(async () => {
       await this.backend.deleteSubscription(sub(r.params));
       return { body: {} };
-    }));
+    }), {});
     router.add('GET', '/v1/projects/{project}/subscriptions', 'pubsub.projects.subscriptions.list', (r) => this.forward(async () => {
       const subs = await this.backend.listSubscriptions(r.params.project!);
       return { body: subs.length ? { subscriptions: subs.map(subscriptionJson) } : {} };
-    }));
+    }), {});
     router.add('POST', `${base}:pull`, 'pubsub.projects.subscriptions.pull', (r) => this.forward(async () => {
       const b = requestObject(r.json, 'PullRequest');
       const max = b.maxMessages;
@@ -250,11 +251,11 @@ export class PubsubSim implements SimService {
       }
       const messages = await this.backend.pull(sub(r.params), max, b.returnImmediately === true);
       return { body: messages.length ? { receivedMessages: messages.map(receivedMessageJson) } : {} };
-    }));
+    }), { body: { maxMessages: true, returnImmediately: true } });
     router.add('POST', `${base}:acknowledge`, 'pubsub.projects.subscriptions.acknowledge', (r) => this.forward(async () => {
       await this.backend.acknowledge(sub(r.params), ackIdsOf(requestObject(r.json, 'AcknowledgeRequest')));
       return { body: {} };
-    }));
+    }), { body: { ackIds: true } });
     router.add('POST', `${base}:modifyAckDeadline`, 'pubsub.projects.subscriptions.modifyAckDeadline', (r) => this.forward(async () => {
       const b = requestObject(r.json, 'ModifyAckDeadlineRequest');
       const seconds = b.ackDeadlineSeconds;
@@ -263,7 +264,7 @@ export class PubsubSim implements SimService {
       }
       await this.backend.modifyAckDeadline(sub(r.params), ackIdsOf(b), seconds);
       return { body: {} };
-    }));
+    }), { body: { ackIds: true, ackDeadlineSeconds: true } });
   }
 
   private async publish(req: SimRequest, topic: string): Promise<SimResponse> {

@@ -11,6 +11,7 @@
  * - DESTROYED is terminal: the payload is gone and enable/disable are refused.
  */
 import { createHash } from 'node:crypto';
+import { unimplemented, type Accepts } from '../accepts.ts';
 import { SimError } from '../errors.ts';
 import type { Router, SimRequest } from '../router.ts';
 import type { SimContext, SimService } from '../service.ts';
@@ -21,6 +22,19 @@ import {
 } from './secretmanager/model.ts';
 
 const MAX_PAGE_SIZE = 25_000;
+
+// What each method models (see accepts.ts); ttl, rotation, topics, versionAliases, expireTime… answer 501.
+const SECRET_FIELDS = { name: true, createTime: true, etag: true, labels: true, annotations: true, replication: true } as const;
+const NO_BODY: Accepts = {};
+const CREATE: Accepts = { query: ['secretId'], body: SECRET_FIELDS };
+const LIST: Accepts = { query: ['pageSize', 'pageToken'] };
+const LIST_VERSIONS: Accepts = { query: ['pageSize', 'pageToken', 'filter'] };
+const DELETE: Accepts = { query: ['etag'] };
+const PATCH: Accepts = { query: ['updateMask'], body: SECRET_FIELDS };
+/** The update_mask paths secrets.patch models; replication is immutable in the API itself. */
+const PATCHABLE = new Set(['labels', 'annotations']);
+const TRANSITION: Accepts = { body: { name: true, etag: true } };
+const ADD_VERSION: Accepts = { body: { parent: true, payload: { data: true, dataCrc32c: true } } };
 
 export class SecretManagerSim implements SimService {
   readonly name = 'secretmanager';
@@ -37,17 +51,18 @@ export class SecretManagerSim implements SimService {
       const secretName = (p: Record<string, string>) => `${parent(p)}/secrets/${p.secret}`;
       const base = `${prefix}/secrets`;
       // Custom-verb routes first: a plain `{version}` segment would otherwise swallow ":access".
-      router.add('GET', `${base}/{secret}/versions/{version}:access`, `${id}.versions.access`, (r) => this.access(r, secretName(r.params)));
-      router.add('POST', `${base}/{secret}/versions/{version}:disable`, `${id}.versions.disable`, (r) => this.transition(r, secretName(r.params), 'DISABLED'));
-      router.add('POST', `${base}/{secret}/versions/{version}:enable`, `${id}.versions.enable`, (r) => this.transition(r, secretName(r.params), 'ENABLED'));
-      router.add('POST', `${base}/{secret}/versions/{version}:destroy`, `${id}.versions.destroy`, (r) => this.transition(r, secretName(r.params), 'DESTROYED'));
-      router.add('POST', `${base}/{secret}:addVersion`, `${id}.addVersion`, (r) => this.addVersion(r, secretName(r.params)));
-      router.add('GET', `${base}/{secret}/versions/{version}`, `${id}.versions.get`, (r) => this.getVersion(r, secretName(r.params)));
-      router.add('GET', `${base}/{secret}/versions`, `${id}.versions.list`, (r) => this.listVersions(r, secretName(r.params)));
-      router.add('POST', base, `${id}.create`, (r) => this.create(r, parent(r.params)));
-      router.add('GET', base, `${id}.list`, (r) => this.list(r, parent(r.params)));
-      router.add('GET', `${base}/{secret}`, `${id}.get`, (r) => ({ body: secretJson(this.secret(secretName(r.params))) }));
-      router.add('DELETE', `${base}/{secret}`, `${id}.delete`, (r) => this.remove(r, secretName(r.params)));
+      router.add('GET', `${base}/{secret}/versions/{version}:access`, `${id}.versions.access`, (r) => this.access(r, secretName(r.params)), NO_BODY);
+      router.add('POST', `${base}/{secret}/versions/{version}:disable`, `${id}.versions.disable`, (r) => this.transition(r, secretName(r.params), 'DISABLED'), TRANSITION);
+      router.add('POST', `${base}/{secret}/versions/{version}:enable`, `${id}.versions.enable`, (r) => this.transition(r, secretName(r.params), 'ENABLED'), TRANSITION);
+      router.add('POST', `${base}/{secret}/versions/{version}:destroy`, `${id}.versions.destroy`, (r) => this.transition(r, secretName(r.params), 'DESTROYED'), TRANSITION);
+      router.add('POST', `${base}/{secret}:addVersion`, `${id}.addVersion`, (r) => this.addVersion(r, secretName(r.params)), ADD_VERSION);
+      router.add('GET', `${base}/{secret}/versions/{version}`, `${id}.versions.get`, (r) => this.getVersion(r, secretName(r.params)), NO_BODY);
+      router.add('GET', `${base}/{secret}/versions`, `${id}.versions.list`, (r) => this.listVersions(r, secretName(r.params)), LIST_VERSIONS);
+      router.add('POST', base, `${id}.create`, (r) => this.create(r, parent(r.params)), CREATE);
+      router.add('GET', base, `${id}.list`, (r) => this.list(r, parent(r.params)), LIST);
+      router.add('GET', `${base}/{secret}`, `${id}.get`, (r) => ({ body: secretJson(this.secret(secretName(r.params))) }), NO_BODY);
+      router.add('DELETE', `${base}/{secret}`, `${id}.delete`, (r) => this.remove(r, secretName(r.params)), DELETE);
+      router.add('PATCH', `${base}/{secret}`, `${id}.patch`, (r) => this.patch(r, secretName(r.params)), PATCH);
     }
   }
 
@@ -98,7 +113,7 @@ export class SecretManagerSim implements SimService {
       name,
       createTime: this.now(),
       labels: checkLabels(body.labels, 'secret.labels'),
-      annotations: (body.annotations as Record<string, string> | undefined) ?? {},
+      annotations: checkAnnotations(body.annotations),
       replication: regional ? undefined : body.replication,
       etag: this.etag(),
       versions: [],
@@ -114,6 +129,24 @@ export class SecretManagerSim implements SimService {
     if (page.length) body.secrets = page.map(secretJson);
     if (nextPageToken) body.nextPageToken = nextPageToken;
     return { body };
+  }
+
+  /** secrets.patch: the fields named by update_mask are replaced (labels, annotations); the etag, when sent, must match. */
+  private patch(req: SimRequest, name: string) {
+    const secret = this.secret(name);
+    const mask = (req.query.get('updateMask') ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+    if (!mask.length) throw new SimError(400, 'update_mask is required: name the fields to update (labels, annotations).', 'INVALID_ARGUMENT');
+    const body = (req.json ?? {}) as Record<string, unknown>;
+    const unmodelled = mask.find((f) => !PATCHABLE.has(f));
+    if (unmodelled === 'replication') throw new SimError(400, 'Secret.replication cannot be updated.', 'INVALID_ARGUMENT');
+    if (unmodelled) throw unimplemented(`update_mask path "${unmodelled}" of secrets.patch; only labels and annotations are modelled.`);
+    this.checkEtag(req, secret.etag, `Secret [${name}]`);
+    const labels = mask.includes('labels') ? checkLabels(body.labels, 'secret.labels') : secret.labels;
+    const annotations = mask.includes('annotations') ? checkAnnotations(body.annotations) : secret.annotations;
+    secret.labels = labels;
+    secret.annotations = annotations;
+    secret.etag = this.etag();
+    return { body: secretJson(secret) };
   }
 
   private remove(req: SimRequest, name: string) {
@@ -223,4 +256,12 @@ export class SecretManagerSim implements SimService {
     for (const s of this.secrets.values()) versions += s.versions.length;
     return { secrets: this.secrets.size, versions };
   }
+}
+
+function checkAnnotations(raw: unknown): Record<string, string> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw) || Object.values(raw).some((v) => typeof v !== 'string')) {
+    throw new SimError(400, "Invalid value at 'secret.annotations': expected a map of string to string.", 'INVALID_ARGUMENT');
+  }
+  return { ...(raw as Record<string, string>) };
 }

@@ -1,6 +1,7 @@
 /**
  * Cloud Storage JSON API v1 (https://cloud.google.com/storage/docs/json_api/v1): buckets
- * insert/get/list/patch/delete and objects list/get/download/delete, plus the upload endpoint
+ * insert/get/list/patch/delete and objects list/get/download/patch/delete/rewrite/copy/compose/move
+ * (what each models: storage/accepts.ts; the rest answers 501), plus the upload endpoint
  * `/upload/storage/v1/b/{bucket}/o` with uploadType=media, multipart and resumable (what
  * @google-cloud/storage 7 sends for `file.save()` with and without `resumable: false`).
  *
@@ -23,6 +24,8 @@ import {
 import { parseMultipartRelated } from './storage/multipart.ts';
 import { checkObjectName, hashes, listPage, objectJson, type StoredObject } from './storage/objects.ts';
 import { ResumableSessions } from './storage/resumable.ts';
+import { OBJECT_FIELDS, STORAGE_ACCEPTS } from './storage/accepts.ts';
+import { unimplemented, unknownField } from '../accepts.ts';
 
 interface BucketState {
   bucket: StoredBucket;
@@ -47,22 +50,35 @@ export class StorageSim implements SimService {
     this.ctx = ctx;
     // With STORAGE_EMULATOR_HOST set, @google-cloud/storage uses that URL itself as the JSON API
     // base (no /storage/v1), so the JSON routes answer under both prefixes.
+    const A = STORAGE_ACCEPTS;
     for (const api of ['/storage/v1', '']) {
-      router.add('POST', `${api}/b`, 'storage.buckets.insert', (r) => this.insertBucket(r));
-      router.add('GET', `${api}/b`, 'storage.buckets.list', (r) => this.listBuckets(r));
-      router.add('GET', `${api}/b/{bucket}`, 'storage.buckets.get', (r) => ({ body: bucketJson(this.bucket(r.params.bucket!).bucket, ctx.baseUrl()) }));
-      router.add('PATCH', `${api}/b/{bucket}`, 'storage.buckets.patch', (r) => this.patchBucket(r));
-      router.add('DELETE', `${api}/b/{bucket}`, 'storage.buckets.delete', (r) => this.deleteBucket(r));
-      router.add('GET', `${api}/b/{bucket}/o`, 'storage.objects.list', (r) => this.listObjectsRoute(r));
-      router.add('GET', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.get', (r) => this.getObjectRoute(r));
-      router.add('DELETE', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.delete', (r) => this.deleteObjectRoute(r));
-      // objects.rewrite and objects.copy: the object path ends where the literal /rewriteTo/ or /copyTo/ begins.
-      router.add('POST', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.rewrite', (r) => this.copyRoute(r));
+      router.add('POST', `${api}/b`, 'storage.buckets.insert', (r) => this.insertBucket(r), A.bucketsInsert);
+      router.add('GET', `${api}/b`, 'storage.buckets.list', (r) => this.listBuckets(r), A.bucketsList);
+      router.add('GET', `${api}/b/{bucket}`, 'storage.buckets.get', (r) => ({ body: bucketJson(this.bucket(r.params.bucket!).bucket, ctx.baseUrl()) }), A.bucketsGet);
+      router.add('PATCH', `${api}/b/{bucket}`, 'storage.buckets.patch', (r) => this.patchBucket(r), A.bucketsPatch);
+      router.add('DELETE', `${api}/b/{bucket}`, 'storage.buckets.delete', (r) => this.deleteBucket(r), A.bucketsDelete);
+      router.add('GET', `${api}/b/{bucket}/o`, 'storage.objects.list', (r) => this.listObjectsRoute(r), A.objectsList);
+      // Object names are percent-encoded in the path, so a literal "/acl" or "/compose" after the
+      // name is a sub-resource; these routes come before the object routes, which would take it as part of the name.
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+        for (const acl of ['acl', 'acl/{entity}']) {
+          router.add(method, `${api}/b/{bucket}/o/{object=**}/${acl}`, 'storage.objectAccessControls', () => {
+            throw unimplemented(A.objectAcls.refuse);
+          }, A.objectAcls);
+        }
+      }
+      router.add('POST', `${api}/b/{bucket}/o/{object=**}/compose`, 'storage.objects.compose', (r) => this.composeRoute(r), A.objectsCompose);
+      router.add('POST', `${api}/b/{bucket}/o/{object=**}/moveTo/o/{destination=**}`, 'storage.objects.move', (r) => this.moveRoute(r), A.objectsMove);
+      router.add('POST', `${api}/b/{bucket}/o/{object=**}/rewriteTo/b/{destinationBucket}/o/{destination=**}`, 'storage.objects.rewrite', (r) => this.copyRoute(r, true), A.objectsRewrite);
+      router.add('POST', `${api}/b/{bucket}/o/{object=**}/copyTo/b/{destinationBucket}/o/{destination=**}`, 'storage.objects.rewrite', (r) => this.copyRoute(r, false), A.objectsRewrite);
+      router.add('GET', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.get', (r) => this.getObjectRoute(r), A.objectsGet);
+      router.add('PATCH', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.patch', (r) => this.patchObjectRoute(r), A.objectsPatch);
+      router.add('DELETE', `${api}/b/{bucket}/o/{object=**}`, 'storage.objects.delete', (r) => this.deleteObjectRoute(r), A.objectsDelete);
     }
-    router.add('GET', '/download/storage/v1/b/{bucket}/o/{object=**}', 'storage.objects.get', (r) => this.getObjectRoute(r, true));
-    router.add('POST', '/upload/storage/v1/b/{bucket}/o', 'storage.objects.insert', (r) => this.upload(r));
-    router.add('PUT', '/upload/storage/v1/b/{bucket}/o', 'storage.objects.insert', (r) => this.resumeUpload(r));
-    router.add('DELETE', '/upload/storage/v1/b/{bucket}/o', 'storage.objects.insert', (r) => this.cancelUpload(r));
+    router.add('GET', '/download/storage/v1/b/{bucket}/o/{object=**}', 'storage.objects.get', (r) => this.getObjectRoute(r, true), A.objectsGet);
+    router.add('POST', '/upload/storage/v1/b/{bucket}/o', 'storage.objects.insert', (r) => this.upload(r), A.upload);
+    router.add('PUT', '/upload/storage/v1/b/{bucket}/o', 'storage.objects.insert', (r) => this.resumeUpload(r), A.resumeUpload);
+    router.add('DELETE', '/upload/storage/v1/b/{bucket}/o', 'storage.objects.insert', (r) => this.cancelUpload(r), A.resumeUpload);
   }
 
   // ---- in-process API for other simulators -------------------------------------------------
@@ -340,23 +356,93 @@ export class StorageSim implements SimService {
   /**
    * objects.rewrite (`.../o/{src}/rewriteTo/b/{dst}/o/{dstObject}`, what @google-cloud/storage's
    * `file.copy()` sends) and objects.copy (`.../copyTo/...`), with `sourceGeneration` to copy a
-   * noncurrent version back. One call always completes (done: true, no rewriteToken).
+   * noncurrent version back. One call always completes (done: true, no rewriteToken). The body is
+   * the destination's metadata: contentType and metadata given there replace the source's.
    */
-  private copyRoute(req: SimRequest): SimResponse {
-    // Split the raw path: object names are percent-encoded there, so a literal /rewriteTo/ is unambiguous.
-    const m = /\/b\/([^/]+)\/o\/([^/]+)\/(rewriteTo|copyTo)\/b\/([^/]+)\/o\/([^/]+)$/.exec(req.path);
-    if (!m) throw storageError(404, `No such route: POST ${req.path}`, 'notFound');
-    const [, , sourceName, method, destBucket, destName] = m;
+  private copyRoute(req: SimRequest, rewrite: boolean): SimResponse {
     const source = this.bucket(req.params.bucket!);
-    const obj = this.findObject(source, decodeURIComponent(sourceName!), req.query.get('sourceGeneration'));
-    const dest = this.bucket(decodeURIComponent(destBucket!));
-    const body = (req.json ?? {}) as Record<string, unknown>;
+    const obj = this.findObject(source, req.params.object!, req.query.get('sourceGeneration'));
+    const dest = this.bucket(req.params.destinationBucket!);
+    const body = objectBody(req.json);
     const contentType = typeof body.contentType === 'string' ? body.contentType : obj.contentType;
+    const metadata = body.metadata === undefined ? obj.metadata ?? {} : customMetadata(body.metadata);
     const data = Buffer.from(obj.data, 'base64');
-    const stored = this.store(dest, checkObjectName(decodeURIComponent(destName!)), data, contentType, req.query.get('ifGenerationMatch'), obj.metadata ?? {});
+    const stored = this.store(dest, checkObjectName(req.params.destination), data, contentType, req.query.get('ifGenerationMatch'), metadata);
     const resource = objectJson(dest.bucket.name, stored, this.ctx.baseUrl(), this.retentionSeconds(dest));
-    if (method === 'copyTo') return { body: resource };
+    if (!rewrite) return { body: resource };
     return { body: { kind: 'storage#rewriteResponse', totalBytesRewritten: String(stored.size), objectSize: String(stored.size), done: true, resource } };
+  }
+
+  /** objects.compose: the sources' bytes, in order, as one new object in the same bucket (at most 32 sources). */
+  private composeRoute(req: SimRequest): SimResponse {
+    const state = this.bucket(req.params.bucket!);
+    const body = objectBody(req.json);
+    const sources = body.sourceObjects;
+    if (!Array.isArray(sources) || sources.length === 0) throw storageError(400, 'Required field: sourceObjects.', 'required');
+    if (sources.length > MAX_COMPOSE_SOURCES) {
+      throw storageError(400, `The number of source components provided (${sources.length}) exceeds the maximum (${MAX_COMPOSE_SOURCES}).`, 'invalid');
+    }
+    const parts = sources.map((raw: unknown, i: number) => {
+      const s = (raw ?? {}) as { name?: unknown; generation?: unknown; objectPreconditions?: { ifGenerationMatch?: unknown } };
+      if (typeof s.name !== 'string' || s.name === '') throw storageError(400, `Required field: sourceObjects[${i}].name.`, 'required');
+      const found = this.findObject(state, s.name, s.generation === undefined || s.generation === null ? null : String(s.generation));
+      const precondition = s.objectPreconditions?.ifGenerationMatch;
+      if (precondition !== undefined && String(precondition) !== found.generation) throw storageError(412, 'At least one of the pre-conditions you specified did not hold.', 'conditionNotMet');
+      return Buffer.from(found.data, 'base64');
+    });
+    const destination = objectBody(body.destination);
+    const contentType = typeof destination.contentType === 'string' ? destination.contentType : 'application/octet-stream';
+    const stored = this.store(state, checkObjectName(req.params.object), Buffer.concat(parts), contentType, req.query.get('ifGenerationMatch'), customMetadata(destination.metadata));
+    return { body: objectJson(state.bucket.name, stored, this.ctx.baseUrl(), this.retentionSeconds(state)) };
+  }
+
+  /** objects.move (`.../o/{src}/moveTo/o/{dst}`, `file.moveFileAtomic()`): the source is gone after, as if deleted. */
+  private moveRoute(req: SimRequest): SimResponse {
+    const state = this.bucket(req.params.bucket!);
+    const from = req.params.object!;
+    const obj = this.findObject(state, from, null);
+    const ifSource = req.query.get('ifSourceGenerationMatch');
+    if (ifSource !== null && ifSource !== obj.generation) throw storageError(412, 'At least one of the pre-conditions you specified did not hold.', 'conditionNotMet');
+    const to = checkObjectName(req.params.destination);
+    if (to === from) throw storageError(400, 'Source and destination object names must be different.', 'invalid');
+    this.checkRetention(state, obj);
+    const stored = this.store(state, to, Buffer.from(obj.data, 'base64'), obj.contentType, req.query.get('ifGenerationMatch'), obj.metadata ?? {});
+    state.live.delete(from);
+    if (state.bucket.versioning?.enabled) state.noncurrent.push({ ...obj, timeDeleted: this.now() });
+    return { body: objectJson(state.bucket.name, stored, this.ctx.baseUrl(), this.retentionSeconds(state)) };
+  }
+
+  /** objects.patch: contentType replaces, metadata merges (a null value removes its key); the bytes stay. */
+  private patchObjectRoute(req: SimRequest): SimResponse {
+    const state = this.bucket(req.params.bucket!);
+    const obj = this.findObject(state, req.params.object!, req.query.get('generation'));
+    const ifGeneration = req.query.get('ifGenerationMatch');
+    if (ifGeneration !== null && ifGeneration !== obj.generation) throw storageError(412, 'At least one of the pre-conditions you specified did not hold.', 'conditionNotMet');
+    const ifMeta = req.query.get('ifMetagenerationMatch');
+    if (ifMeta !== null && Number(ifMeta) !== obj.metageneration) throw storageError(412, 'At least one of the pre-conditions you specified did not hold.', 'conditionNotMet');
+    const body = objectBody(req.json);
+    if (body.name !== undefined && body.name !== obj.name) throw storageError(400, 'Invalid argument: an object cannot be renamed by patch; use objects.move.', 'invalid');
+    // Validate first, then change: a bad field leaves the object as it was.
+    let contentType = obj.contentType;
+    if (body.contentType !== undefined) {
+      if (body.contentType !== null && typeof body.contentType !== 'string') throw storageError(400, 'Invalid argument: contentType must be a string.', 'invalid');
+      contentType = body.contentType ?? 'application/octet-stream';
+    }
+    let metadata = obj.metadata;
+    if (body.metadata === null) metadata = undefined;
+    else if (body.metadata !== undefined) {
+      if (typeof body.metadata !== 'object' || Array.isArray(body.metadata)) throw storageError(400, 'Invalid argument: object metadata must be a map of strings.', 'invalid');
+      const merged: Record<string, string> = { ...(obj.metadata ?? {}) };
+      for (const [k, v] of Object.entries(body.metadata as Record<string, unknown>)) {
+        if (v === null) delete merged[k]; else merged[k] = String(v);
+      }
+      metadata = Object.keys(merged).length ? merged : undefined;
+    }
+    obj.contentType = contentType;
+    if (metadata) obj.metadata = metadata; else delete obj.metadata;
+    obj.metageneration += 1;
+    obj.updated = this.now();
+    return { body: objectJson(state.bucket.name, obj, this.ctx.baseUrl(), this.retentionSeconds(state)) };
   }
 
   // ---- uploads --------------------------------------------------------------------------------
@@ -372,6 +458,7 @@ export class StorageSim implements SimService {
     }
     if (uploadType === 'multipart') {
       const { metadata, media, mediaContentType } = parseMultipartRelated(contentType, req.body);
+      checkObjectMetadata(metadata);
       const name = checkObjectName(metadata.name ?? req.query.get('name'));
       verifyHashes(media, metadata.crc32c, metadata.md5Hash);
       const type = String(metadata.contentType ?? mediaContentType ?? 'application/octet-stream');
@@ -379,7 +466,8 @@ export class StorageSim implements SimService {
       return { body: objectJson(state.bucket.name, obj, this.ctx.baseUrl(), this.retentionSeconds(state)) };
     }
     if (uploadType === 'resumable') {
-      const metadata = (req.json ?? {}) as Record<string, unknown>;
+      const metadata = objectBody(req.json);
+      checkObjectMetadata(metadata);
       const name = checkObjectName(metadata.name ?? req.query.get('name'));
       const uploadId = randomUUID().replace(/-/g, '');
       this.sessions.open(uploadId, {
@@ -457,6 +545,20 @@ export class StorageSim implements SimService {
     for (const s of this.buckets.values()) for (const o of s.live.values()) { objects++; bytes += o.size; }
     return { buckets: this.buckets.size, objects, bytes, uploadSessions: this.sessions.size };
   }
+}
+
+const MAX_COMPOSE_SOURCES = 32;
+
+function objectBody(raw: unknown): Record<string, any> {
+  if (raw === undefined || raw === null || raw === '') return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw storageError(400, 'Invalid argument: the request body must be a JSON object.', 'invalid');
+  return raw as Record<string, any>;
+}
+
+/** Upload metadata arrives inside the media request, so the route's body check cannot see it. */
+function checkObjectMetadata(metadata: Record<string, unknown>): void {
+  const field = unknownField(metadata, OBJECT_FIELDS, '');
+  if (field) throw unimplemented(`object field "${field}" of storage.objects.insert; it would be dropped.`);
 }
 
 function positiveInt(raw: string | null, fallback: number, field: string): number {

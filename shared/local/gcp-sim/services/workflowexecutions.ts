@@ -33,12 +33,12 @@ export class WorkflowExecutionsSim implements SimService {
 
   register(router: Router, ctx: SimContext): void {
     this.backend?.attach?.({ clock: ctx.clock, baseUrl: () => ctx.baseUrl() });
-    router.add('POST', PARENT, 'workflowexecutions.projects.locations.workflows.executions.create', (req) => this.guard(req, () => this.create(req)));
-    router.add('GET', PARENT, 'workflowexecutions.projects.locations.workflows.executions.list', (req) => this.guard(req, () => this.list(req)));
-    router.add('GET', `${PARENT}/{execution}`, 'workflowexecutions.projects.locations.workflows.executions.get', (req) => this.guard(req, () => this.get(req)));
-    router.add('POST', `${PARENT}/{execution}:cancel`, 'workflowexecutions.projects.locations.workflows.executions.cancel', (req) => this.guard(req, () => this.cancel(req)));
-    router.add('GET', `${PARENT}/{execution}/callbacks`, 'workflowexecutions.projects.locations.workflows.executions.callbacks.list', (req) => this.guard(req, () => this.listCallbacks(req)));
-    router.add('POST', `${PARENT}/{execution}/callbacks/{callback}`, 'workflowexecutions.projects.locations.workflows.executions.callbacks.send', (req) => this.guard(req, () => this.sendCallback(req)));
+    router.add('POST', PARENT, 'workflowexecutions.projects.locations.workflows.executions.create', (req) => this.guard(req, () => this.create(req)), { body: { argument: true, labels: true, callLogLevel: true, name: true } });
+    router.add('GET', PARENT, 'workflowexecutions.projects.locations.workflows.executions.list', (req) => this.guard(req, () => this.list(req)), { query: ['view', 'pageSize', 'pageToken'] });
+    router.add('GET', `${PARENT}/{execution}`, 'workflowexecutions.projects.locations.workflows.executions.get', (req) => this.guard(req, () => this.get(req)), { query: ['view'] });
+    router.add('POST', `${PARENT}/{execution}:cancel`, 'workflowexecutions.projects.locations.workflows.executions.cancel', (req) => this.guard(req, () => this.cancel(req)), { body: { name: true } });
+    router.add('GET', `${PARENT}/{execution}/callbacks`, 'workflowexecutions.projects.locations.workflows.executions.callbacks.list', (req) => this.guard(req, () => this.listCallbacks(req)), { query: ['pageSize', 'pageToken'] });
+    router.add('POST', `${PARENT}/{execution}/callbacks/{callback}`, 'workflowexecutions.projects.locations.workflows.executions.callbacks.send', (req) => this.guard(req, () => this.sendCallback(req)), { rawBody: true });
   }
 
   private async guard(req: SimRequest, handle: () => Promise<SimResponse>): Promise<SimResponse> {
@@ -62,7 +62,9 @@ export class WorkflowExecutionsSim implements SimService {
 
   private async create(req: SimRequest): Promise<SimResponse> {
     const ref = this.ref(req);
-    const body = (req.json ?? {}) as Record<string, unknown>;
+    // createExecution({parent}) without an execution: google-gax's REST transport sends the empty
+    // message as the JSON string "", which Workflow Executions takes as an execution without argument.
+    const body = (req.json === undefined || req.json === null || req.json === '' ? {} : req.json) as Record<string, unknown>;
     if (typeof body !== 'object' || Array.isArray(body)) throw invalid('The request body must be an Execution object.');
     let argument: unknown = null;
     let argumentJson: string | undefined;
@@ -92,9 +94,6 @@ export class WorkflowExecutionsSim implements SimService {
 
   private async list(req: SimRequest): Promise<SimResponse> {
     const ref = this.ref(req);
-    for (const p of ['filter', 'orderBy']) {
-      if (req.query.get(p)) throw new SimError(501, `gcp-sim does not implement executions.list ${p}; it lists every execution, newest first.`, 'UNIMPLEMENTED');
-    }
     const view = this.view(req, 'BASIC');
     const all = (await this.backend!.list(ref)).sort((a, b) => b.startTime.getTime() - a.startTime.getTime() || b.id.localeCompare(a.id));
     const size = pageSize(req.query.get('pageSize'), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE[view]);

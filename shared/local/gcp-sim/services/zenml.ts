@@ -21,7 +21,7 @@ export class ZenmlServerSim implements SimService {
       return health === 'Healthy'
         ? { status: 200, body: { status: 'ok', argocdHealth: health } }
         : { status: 503, body: { status: 'unavailable', argocdHealth: health } };
-    });
+    }, {});
   }
 
   snapshot(): unknown {

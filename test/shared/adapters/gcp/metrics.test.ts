@@ -84,7 +84,7 @@ describe('GcpMetrics against gcp-sim through MetricServiceClient', () => {
 
   it('sends several points of one series in successive requests, oldest first', async () => {
     const m = 'custom.googleapis.com/t2/series';
-    await metrics.write([3, 1, 2].map((i) => point({ metricType: m, value: i, endTime: new Date(T0 - 10_000 + i * 1000) })));
+    await metrics.write([3, 1, 2].map((i) => point({ metricType: m, value: i, endTime: new Date(T0 - 100_000 + i * 10_000) })));
     expect(recorded.filter((r) => r.method === 'POST')).toHaveLength(3);
     const [series] = await metrics.list({ metricType: m, start: new Date(T0 - 3600_000), end: new Date(T0) });
     expect(series!.points.map((p) => p.value)).toEqual([3, 2, 1]);
@@ -111,7 +111,7 @@ describe('GcpMetrics against gcp-sim through MetricServiceClient', () => {
 
   it('joins a series that the API split over several pages', async () => {
     const m = 'custom.googleapis.com/t5/paged';
-    await metrics.write([1, 2, 3, 4, 5].map((i) => point({ metricType: m, value: i, endTime: new Date(T0 - 10_000 + i * 1000) })));
+    await metrics.write([1, 2, 3, 4, 5].map((i) => point({ metricType: m, value: i, endTime: new Date(T0 - 100_000 + i * 10_000) })));
     await metrics.write([point({ metricType: m, metricLabels: { instance: 'other' }, value: 9 })]);
     recorded = [];
     const paged = new GcpMetrics(config, clock, { pageSize: 2 });

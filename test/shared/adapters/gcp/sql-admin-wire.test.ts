@@ -4,6 +4,7 @@
  * (test/fixtures/wire/sqladmin/*.json name their sources). A change in the adapter, the client
  * library or the paths the simulator serves makes this fail.
  */
+import type { Accepts } from '../../../../shared/local/gcp-sim/accepts.ts';
 import { readFileSync } from 'node:fs';
 import { localSimulatorAuth } from '../../../../shared/adapters/local/local-auth.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -29,10 +30,10 @@ class Recording implements SimService {
   get name() { return this.inner.name; }
   register(router: Router, ctx: SimContext): void {
     const recordingRouter = Object.create(router) as Router;
-    recordingRouter.add = (method: string, pattern: string, id: string, handler: SimHandler) => router.add(method, pattern, id, (req) => {
+    recordingRouter.add = (method: string, pattern: string, id: string, handler: SimHandler, accepts: Accepts) => router.add(method, pattern, id, (req) => {
       this.log.push({ method: req.method, path: req.path, query: Object.fromEntries(req.query), body: req.json });
       return handler(req);
-    });
+    }, accepts);
     this.inner.register(recordingRouter, ctx);
   }
   snapshot() { return this.inner.snapshot(); }

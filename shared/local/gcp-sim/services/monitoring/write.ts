@@ -13,6 +13,17 @@ import { METRIC_KIND, VALUE_TYPE, seriesKey, type MetricKind, type StoredPoint, 
 const MAX_SERIES_PER_REQUEST = 200;
 const MAX_PAST_MS = 25 * 3600_000;
 const MAX_FUTURE_MS = 5 * 60_000;
+/**
+ * Google refuses a point whose end time is 5 s or less after the series' youngest point (seen
+ * refusing exactly 5.000 s: "Youngest Existing: '2019/06/21-12:29:46.439', New: '…51.439'").
+ */
+const SAMPLING_PERIOD_MS = 5_000;
+/**
+ * Metric domains a project may write through the API: user-defined (custom., external.) and the
+ * ones agents and exporters write with the caller's credentials (workload., prometheus.).
+ * Google's own metrics (compute., run., cloudsql.googleapis.com/…) are written by Google only.
+ */
+const WRITABLE_METRIC_PREFIXES = ['custom.googleapis.com/', 'external.googleapis.com/', 'workload.googleapis.com/', 'prometheus.googleapis.com/'];
 
 export interface ParsedWrite {
   key: string;
@@ -81,6 +92,9 @@ export function parseCreateRequest(project: string, body: any, nowMs: number, ex
     const at = `timeSeries[${i}]`;
     const metricType = raw?.metric?.type;
     if (typeof metricType !== 'string' || metricType === '') throw invalid(`Field ${at}.metric.type is required.`);
+    if (!WRITABLE_METRIC_PREFIXES.some((p) => metricType.startsWith(p))) {
+      throw new SimError(403, `One or more TimeSeries could not be written: the caller does not have permission to write to metric ${metricType}: ${at}. Only user-defined metric types (${WRITABLE_METRIC_PREFIXES.join(', ')}) can be written; Google writes its own metrics.`, 'PERMISSION_DENIED');
+    }
     const resourceType = raw?.resource?.type;
     if (typeof resourceType !== 'string' || resourceType === '') throw invalid(`Field ${at}.resource.type is required.`);
     const points = raw?.points;
@@ -104,6 +118,7 @@ export function parseCreateRequest(project: string, body: any, nowMs: number, ex
     const endMs = parseTimestamp(point?.interval?.endTime, `${at}.points[0].interval.end_time`);
     const startMs = point?.interval?.startTime === undefined ? endMs : parseTimestamp(point.interval.startTime, `${at}.points[0].interval.start_time`);
     checkInterval(at, kind, startMs, endMs, nowMs, prior?.points.at(-1));
+    checkSamplingPeriod(at, metricType, endMs, prior?.points.at(-1));
     out.push({
       key,
       series: { ...identity, metricKind: kind, valueType: parsedValue.type, unit: typeof raw.unit === 'string' && raw.unit ? raw.unit : prior?.unit },
@@ -131,6 +146,17 @@ function checkInterval(at: string, kind: MetricKind, startMs: number, endMs: num
     const resets = startMs >= last.endMs + 1;
     if (!continues && !resets) throw outOfOrder(at);
   }
+}
+
+function checkSamplingPeriod(at: string, metricType: string, endMs: number, last: StoredPoint | undefined): void {
+  if (!last || endMs - last.endMs > SAMPLING_PERIOD_MS) return;
+  throw invalid(`One or more TimeSeries could not be written: One or more points were written more frequently than the maximum sampling period configured for the metric. {Metric: ${metricType}, Timestamps: {Youngest Existing: '${googleTime(last.endMs)}', New: '${googleTime(endMs)}'}}: ${at}`);
+}
+
+/** The timestamp format of Monitoring's write errors: 2019/06/21-12:29:46.439. */
+function googleTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10).replace(/-/g, '/')}-${iso.slice(11, 23)}`;
 }
 
 function outOfOrder(at: string): SimError {

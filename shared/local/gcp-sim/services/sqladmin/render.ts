@@ -121,6 +121,7 @@ export function renderDatabase(d: DatabaseRecord, b: LinkBase): Record<string, u
     instance: d.instance,
     selfLink: `${instanceLink(b, d.project, d.instance)}/databases/${d.name}`,
     project: d.project,
+    ...(d.sqlserverDatabaseDetails ? { sqlserverDatabaseDetails: d.sqlserverDatabaseDetails } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import { paginate } from './pagination.ts';
 import { iso, operationStatus, renderBackupRun, renderDatabase, renderOperation, renderUser } from './render.ts';
 import { body, links, optionalString, reply, requiredString, timestamp } from './request.ts';
 import { alreadyExists, notFound } from './sql-errors.ts';
-import type { BackupRunRecord } from './state.ts';
+import type { BackupRunRecord, DatabaseRecord } from './state.ts';
 import type { AddRoute } from './routes.ts';
 
 export function registerResourceRoutes(add: AddRoute, engine: SqlAdminEngine, origin: () => string): void {
@@ -99,6 +99,7 @@ export function registerResourceRoutes(add: AddRoute, engine: SqlAdminEngine, or
       project, instance, name,
       charset: optionalString(b.charset, 'charset') ?? (postgres ? 'UTF8' : 'utf8mb4'),
       collation: optionalString(b.collation, 'collation') ?? (postgres ? 'en_US.UTF8' : 'utf8mb4_0900_ai_ci'),
+      ...sqlserverDetails(b.sqlserverDatabaseDetails),
     };
     return op(req, engine.startOperation({ project, operationType: 'CREATE_DATABASE', targetId: instance, locks: [instance], effect: { kind: 'createDatabase', database } }));
   });
@@ -187,4 +188,13 @@ export function registerResourceRoutes(add: AddRoute, engine: SqlAdminEngine, or
     const i = engine.requireInstance(req.params.project!, req.params.instance!);
     return { status: 200, body: { writes: i.writes.map((w) => ({ at: iso(w.at), entry: w.entry })) } };
   });
+}
+
+function sqlserverDetails(raw: unknown): Pick<DatabaseRecord, 'sqlserverDatabaseDetails'> {
+  if (raw === undefined || raw === null) return {};
+  const d = raw as { compatibilityLevel?: unknown; recoveryModel?: unknown };
+  if (typeof raw !== 'object' || (d.compatibilityLevel !== undefined && !Number.isInteger(d.compatibilityLevel)) || (d.recoveryModel !== undefined && typeof d.recoveryModel !== 'string')) {
+    throw invalid(`Invalid value at 'sqlserverDatabaseDetails': expected {compatibilityLevel: integer, recoveryModel: string}.`);
+  }
+  return { sqlserverDatabaseDetails: { ...(d.compatibilityLevel !== undefined ? { compatibilityLevel: d.compatibilityLevel as number } : {}), ...(d.recoveryModel !== undefined ? { recoveryModel: d.recoveryModel as string } : {}) } };
 }

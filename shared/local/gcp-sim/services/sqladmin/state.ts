@@ -63,6 +63,8 @@ export interface DatabaseRecord {
   name: string;
   charset: string;
   collation: string;
+  /** SQL Server's per-database settings, stored and echoed (the sim runs no SQL Server). */
+  sqlserverDatabaseDetails?: { compatibilityLevel?: number; recoveryModel?: string };
 }
 
 /** Passwords are never stored: the simulator only records that one was set. */

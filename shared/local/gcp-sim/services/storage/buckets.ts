@@ -3,6 +3,7 @@
  * (https://cloud.google.com/storage/docs/json_api/v1/buckets): validation of what a caller may
  * set on insert/patch, and the `storage#bucket` representation.
  */
+import { unimplemented } from '../../accepts.ts';
 import { SimError } from '../../errors.ts';
 
 export interface LifecycleRule {
@@ -91,8 +92,9 @@ export function checkLifecycle(value: unknown): { rule: LifecycleRule[] } | unde
       if (condition.age !== undefined && (!Number.isInteger(Number(condition.age)) || Number(condition.age) < 0)) {
         throw storageError(400, `Invalid argument: lifecycle.rule[${i}].condition.age must be a non-negative integer number of days.`, 'invalid');
       }
+      // Only Delete is applied (storage.ts applyLifecycle); a stored rule that never runs would be state dropped.
+      if (type !== 'Delete') throw unimplemented(`lifecycle action "${type}" (lifecycle.rule[${i}].action.type); only Delete rules are applied.`);
       const action: LifecycleRule['action'] = { type };
-      if (type === 'SetStorageClass') action.storageClass = checkStorageClass(rule.action?.storageClass);
       return { action, condition };
     }),
   };

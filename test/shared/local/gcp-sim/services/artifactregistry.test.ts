@@ -84,7 +84,7 @@ describe('gcp-sim Artifact Registry v1 (REST)', () => {
     const p2 = await call('GET', `${PARENT}/repositories?pageSize=2&pageToken=${p1.json.nextPageToken}`);
     expect(p2.json.repositories.map((r: any) => r.name.split('/').pop())).toEqual(['r-c']);
     expect(p2.json.nextPageToken).toBeUndefined();
-    expect((await call('GET', `${PARENT}/repositories?filter=name%3Dx`)).status).toBe(400);
+    expect((await call('GET', `${PARENT}/repositories?filter=name%3Dx`)).status).toBe(501);
   });
 
   it('deletes as a long-running operation whose response is google.protobuf.Empty', async () => {

@@ -36,20 +36,20 @@ describe('MonitoringSim timeSeries.create', () => {
     const m = 'custom.googleapis.com/backup/age_seconds';
     for (let i = 0; i < 3; i++) {
       const r = await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [
-        series(m, { workspace: 'alpha' }, T0 - 3000 + i * 1000, { int64Value: String(100 + i) }),
-        series('custom.googleapis.com/cost/usd', { workspace: 'alpha' }, T0 - 3000 + i * 1000, { doubleValue: 1.5 + i }),
+        series(m, { workspace: 'alpha' }, T0 - 30_000 + i * 10_000, { int64Value: String(100 + i) }),
+        series('custom.googleapis.com/cost/usd', { workspace: 'alpha' }, T0 - 30_000 + i * 10_000, { doubleValue: 1.5 + i }),
       ] });
       expect(r).toEqual({ status: 200, json: {} });
     }
-    const r = await list({ filter: `metric.type = "${m}" AND metric.labels.workspace = "alpha"`, 'interval.startTime': iso(T0 - 10_000), 'interval.endTime': iso(T0) });
+    const r = await list({ filter: `metric.type = "${m}" AND metric.labels.workspace = "alpha"`, 'interval.startTime': iso(T0 - 60_000), 'interval.endTime': iso(T0) });
     expect(r.status).toBe(200);
     expect(r.json.timeSeries).toHaveLength(1);
     const ts = r.json.timeSeries[0];
     expect(ts.metricKind).toBe('GAUGE');
     expect(ts.valueType).toBe('INT64');
     expect(ts.points.map((p: any) => p.value.int64Value)).toEqual(['102', '101', '100']);
-    expect(ts.points[0].interval).toEqual({ startTime: iso(T0 - 1000), endTime: iso(T0 - 1000) });
-    const d = await list({ filter: 'metric.type = "custom.googleapis.com/cost/usd"', 'interval.startTime': iso(T0 - 10_000), 'interval.endTime': iso(T0) });
+    expect(ts.points[0].interval).toEqual({ startTime: iso(T0 - 10_000), endTime: iso(T0 - 10_000) });
+    const d = await list({ filter: 'metric.type = "custom.googleapis.com/cost/usd"', 'interval.startTime': iso(T0 - 60_000), 'interval.endTime': iso(T0) });
     expect(d.json.timeSeries[0].points.map((p: any) => p.value.doubleValue)).toEqual([3.5, 2.5, 1.5]);
   });
 
@@ -82,7 +82,29 @@ describe('MonitoringSim timeSeries.create', () => {
     const same = await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [series(m, {}, T0 - 1000, { int64Value: '2' })] });
     expect(same.status).toBe(400);
     expect(same.json.error.message).toContain('Points must be written in order');
-    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [series(m, {}, T0 - 999, { int64Value: '3' })] })).status).toBe(200);
+    // Later but within the 5 s sampling period: refused as Google does, naming both timestamps.
+    const soon = await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [series(m, {}, T0 + 4000, { int64Value: '3' })] });
+    expect(soon.status).toBe(400);
+    expect(soon.json.error.message).toBe("One or more TimeSeries could not be written: One or more points were written more frequently than the maximum sampling period configured for the metric. {Metric: custom.googleapis.com/ordered, Timestamps: {Youngest Existing: '2026/01/01-11:59:59.000', New: '2026/01/01-12:00:04.000'}}: timeSeries[0]");
+    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [series(m, {}, T0 + 4001, { int64Value: '3' })] })).status).toBe(200);
+  });
+
+  it('refuses writes to Google-owned metric types and writes nothing of that request', async () => {
+    for (const type of ['run.googleapis.com/request_count', 'cloudsql.googleapis.com/database/cpu/utilization', 'logging.googleapis.com/user/x']) {
+      const r = await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [
+        series('custom.googleapis.com/owned-probe', {}, T0 - 100, { int64Value: '1' }),
+        series(type, {}, T0 - 100, { int64Value: '1' }),
+      ] });
+      expect(r.status).toBe(403);
+      expect(r.json.error.status).toBe('PERMISSION_DENIED');
+      expect(r.json.error.message).toContain(`permission to write to metric ${type}`);
+      expect(r.json.error.message).toContain('timeSeries[1]');
+    }
+    const probe = await list({ filter: 'metric.type = "custom.googleapis.com/owned-probe"', 'interval.startTime': iso(T0 - 60_000), 'interval.endTime': iso(T0) });
+    expect(probe.json.timeSeries).toEqual([]);
+    for (const type of ['external.googleapis.com/prom/x', 'workload.googleapis.com/x', 'prometheus.googleapis.com/x/gauge']) {
+      expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [series(type, {}, T0 - 100, { int64Value: '1' })] })).status).toBe(200);
+    }
   });
 
   it('applies the interval rules of each metric kind', async () => {
@@ -99,13 +121,13 @@ describe('MonitoringSim timeSeries.create', () => {
     expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [delta(T0 - 2000, T0 - 1000)] })).status).toBe(200);
     const overlapping = await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [delta(T0 - 1500, T0 - 500)] });
     expect(overlapping.status).toBe(400);
-    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [delta(T0 - 999, T0 - 500)] })).status).toBe(200);
+    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [delta(T0 - 999, T0 + 5000)] })).status).toBe(200);
 
     const cumulative = (start: number, end: number) => ({ ...series('custom.googleapis.com/c', {}, end, { int64Value: '7' }, { metricKind: 'CUMULATIVE' }), points: [{ interval: { startTime: iso(start), endTime: iso(end) }, value: { int64Value: '7' } }] });
-    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [cumulative(T0 - 5000, T0 - 4000)] })).status).toBe(200);
-    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [cumulative(T0 - 5000, T0 - 3000)] })).status).toBe(200);
-    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [cumulative(T0 - 4500, T0 - 2000)] })).status).toBe(400);
-    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [cumulative(T0 - 2999, T0 - 2000)] })).status).toBe(200);
+    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [cumulative(T0 - 50_000, T0 - 40_000)] })).status).toBe(200);
+    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [cumulative(T0 - 50_000, T0 - 30_000)] })).status).toBe(200);
+    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [cumulative(T0 - 45_000, T0 - 20_000)] })).status).toBe(400);
+    expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [cumulative(T0 - 29_999, T0 - 20_000)] })).status).toBe(200);
     const kindChange = await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [{ ...series('custom.googleapis.com/c', {}, T0 - 100, { int64Value: '1' }), metricKind: 'GAUGE' }] });
     expect(kindChange.status).toBe(400);
     expect(kindChange.json.error.message).toContain('must match the existing metric kind "CUMULATIVE"');
@@ -188,7 +210,7 @@ describe('MonitoringSim timeSeries.list', () => {
   it('counts points per page in the FULL view, continuing a long series on the next page', async () => {
     const long = 'custom.googleapis.com/list/long';
     for (let i = 0; i < 5; i++) {
-      expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [series(long, {}, T0 - 10_000 + i * 1000, { int64Value: String(i) })] })).status).toBe(200);
+      expect((await call('POST', '/v3/projects/p1/timeSeries', { timeSeries: [series(long, {}, T0 - 100_000 + i * 10_000, { int64Value: String(i) })] })).status).toBe(200);
     }
     const seen: string[] = [];
     let token: string | undefined;
@@ -216,6 +238,27 @@ describe('MonitoringSim timeSeries.list', () => {
     expect(or.json.error.message).toContain('expected AND');
     const agg = await list({ filter: `metric.type = "${m}"`, ...window, 'aggregation.alignmentPeriod': '60s' });
     expect(agg.status).toBe(501);
+    expect(agg.json.error.message).toContain('"aggregation.alignmentPeriod"');
+    const prefixType = await list({ filter: 'metric.type = starts_with("custom.googleapis.com/")', ...window });
+    expect(prefixType.status).toBe(400);
+    expect(prefixType.json.error.message).toContain('exactly one');
+    const unknownFn = await list({ filter: `metric.type = "${m}" AND metric.labels.app = sounds_like("x")`, ...window });
+    expect(unknownFn.json.error.message).toContain('unsupported function "sounds_like"');
+  });
+
+  it('matches starts_with, ends_with, has_substring (and ":"), one_of and monitoring.regex.full_match', async () => {
+    const apps = async (filter: string) => {
+      const r = await list({ filter: `metric.type = "${m}" AND ${filter}`, ...window });
+      expect(r.status).toBe(200);
+      return r.json.timeSeries.map((t: any) => `${t.metric.labels.app}/${t.resource.labels.cluster_name}`).sort();
+    };
+    expect(await apps('metric.labels.app = starts_with("ml")')).toEqual(['mlflow/c1', 'mlflow/c2']);
+    expect(await apps('resource.labels.namespace_name = ends_with("ml")')).toEqual(['zenml/c1']);
+    expect(await apps('metric.labels.app = has_substring("nm")')).toEqual(['zenml/c1']);
+    expect(await apps('metric.labels.app : "flo"')).toEqual(['mlflow/c1', 'mlflow/c2']);
+    expect(await apps('resource.labels.cluster_name = one_of("c2", "c9")')).toEqual(['mlflow/c2']);
+    expect(await apps('resource.type = starts_with("k8s_") AND resource.labels.cluster_name = monitoring.regex.full_match("c[0-1]")')).toEqual(['mlflow/c1', 'zenml/c1']);
+    expect(await apps('metric.labels.missing = starts_with("")')).toEqual([]);
   });
 
   it('needs a bearer token', async () => {

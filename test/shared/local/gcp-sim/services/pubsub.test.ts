@@ -80,8 +80,12 @@ describe.each([['in-process', 0], ['over gRPC', 1]])('gcp-sim pubsub (%s)', (lab
 
   it('rejects bad publish bodies with 400 naming the field', async () => {
     const sim = sims[index]!;
-    const noMessages = await call(sim, 'POST', `${base}:publish`, { nope: true });
+    const noMessages = await call(sim, 'POST', `${base}:publish`, {});
     expect(noMessages.status).toBe(400);
+    // A field the sim does not model is named, not ignored.
+    const unknown = await call(sim, 'POST', `${base}:publish`, { nope: true });
+    expect(unknown.status).toBe(501);
+    expect(unknown.json.error.message).toContain('"nope"');
     const badData = await call(sim, 'POST', `${base}:publish`, { messages: [{ data: 'not base64!!' }] });
     expect(badData.status).toBe(400);
     expect(badData.json.error.message).toContain('messages[0].data');

@@ -145,6 +145,29 @@ describe('gcp-sim Secret Manager v1 (REST)', () => {
     await client.close();
   });
 
+  it('patches labels and annotations named by update_mask through the real client; other paths answer 501 or 400', async () => {
+    await create('patched', { replication: { automatic: {} }, labels: { a: '1' } });
+    const client = new SecretManagerServiceClient(gaxClientOptions({ projectId: 'p1', region: 'r', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }) as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
+    try {
+      const name = 'projects/p1/secrets/patched';
+      const [updated] = await client.updateSecret({ secret: { name, labels: { b: '2' }, annotations: { note: 'x' } }, updateMask: { paths: ['labels', 'annotations'] } });
+      expect(updated.labels).toEqual({ b: '2' });
+      expect(updated.annotations).toEqual({ note: 'x' });
+      const [labelsOnly] = await client.updateSecret({ secret: { name, labels: {}, annotations: { ignored: 'y' } }, updateMask: { paths: ['labels'] } });
+      expect(labelsOnly.labels ?? {}).toEqual({});
+      expect(labelsOnly.annotations).toEqual({ note: 'x' });
+      await expect(client.updateSecret({ secret: { name, versionAliases: { current: 1 } }, updateMask: { paths: ['version_aliases'] } }))
+        .rejects.toMatchObject({ message: expect.stringContaining('versionAliases') });
+      await expect(client.updateSecret({ secret: { name, rotation: {} }, updateMask: { paths: ['rotation'] } }))
+        .rejects.toMatchObject({ message: expect.stringContaining('"rotation"') });
+      await expect(client.updateSecret({ secret: { name }, updateMask: { paths: ['replication'] } }))
+        .rejects.toMatchObject({ message: expect.stringContaining('cannot be updated') });
+    } finally {
+      await client.close();
+    }
+    expect((await call('PATCH', '/v1/projects/p1/secrets/patched', { labels: { c: '3' } })).status).toBe(400);
+  });
+
   it('snapshots, restores and summarises its state', async () => {
     await create('pw');
     await addVersion('pw', 'x');

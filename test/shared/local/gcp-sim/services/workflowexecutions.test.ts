@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGcpSim, type GcpSim } from '../../../../../shared/local/gcp-sim/server.ts';
 import { WorkflowExecutionsSim } from '../../../../../shared/local/gcp-sim/services/workflowexecutions.ts';
 import { EngineExecutionBackend } from '../../../../../shared/local/gcp-sim/services/workflowexecutions/engine-backend.ts';
+import { ExecutionsClient } from '@google-cloud/workflows';
+import { gaxClientOptions } from '../../../../../shared/adapters/gcp/common/endpoint.ts';
+import { localSimulatorAuth } from '../../../../../shared/adapters/local/local-auth.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wfx-sim-'));
 writeFileSync(join(dir, 'add.yaml'), 'main:\n  params: [args]\n  steps:\n    - done:\n        return: ${args.x + 1}\n');
@@ -15,6 +18,7 @@ writeFileSync(join(dir, 'parent.yaml'), [
   '        args:', '          parent: projects/p1/locations/us-central1/workflows/add', '          body:', '            argument: \'{"x": 9}\'',
   '        result: child', '    - done:', '        return: ${child.name}', '',
 ].join('\n'));
+writeFileSync(join(dir, 'noarg.yaml'), 'main:\n  steps:\n    - done:\n        return: no argument\n');
 writeFileSync(join(dir, 'broken.yaml'), 'main:\n  steps:\n    - bad:\n        nonsense: true\n');
 
 const BASE = '/v1/projects/p1/locations/us-central1/workflows';
@@ -146,9 +150,22 @@ describe('WorkflowExecutionsSim on the local workflow engine', () => {
     expect(JSON.parse(child.result)).toBe(10);
   });
 
+  it('runs an execution created without argument by the real client (its body is the JSON string "")', async () => {
+    const client = new ExecutionsClient(gaxClientOptions({ projectId: 'p1', region: 'us-central1', simulatorUrl: sim.url, simulatorAuth: localSimulatorAuth() }) as ConstructorParameters<typeof ExecutionsClient>[0]);
+    try {
+      const [created] = await client.createExecution({ parent: 'projects/p1/locations/us-central1/workflows/noarg' });
+      expect(created.state).toBe('ACTIVE');
+      const done = await settled(created.name!);
+      expect(done.state).toBe('SUCCEEDED');
+      expect(JSON.parse(done.result)).toBe('no argument');
+    } finally {
+      await client.close();
+    }
+  });
+
   it('summarises deployed workflows and executions', () => {
     const s = sim.summary().workflowexecutions!;
-    expect(s.workflows).toBe(4);
+    expect(s.workflows).toBe(5);
     expect(s.executions).toBeGreaterThanOrEqual(4);
   });
 });
