@@ -3,11 +3,11 @@
  * Writes go out in batches of at most 200 series (the API's limit), each with one point;
  * reads follow pagination to the end.
  */
-import { MetricServiceClient, type protos } from '@google-cloud/monitoring';
+import type { MetricServiceClient, protos } from '@google-cloud/monitoring';
 import type { Clock } from '../../ports/clock.ts';
 import type { MetricPoint, Metrics, TimeSeries, TimeSeriesQuery } from '../../ports/metrics.ts';
 import { PermanentError, ValidationError } from '../../runtime/errors.ts';
-import { gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
+import { gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
 import { callApi } from './common/errors.ts';
 
 const MAX_SERIES_PER_CREATE = 200;
@@ -16,7 +16,11 @@ const MAX_PAGES = 1000;
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export class GcpMetrics implements Metrics {
-  private readonly client = lazy(() => new MetricServiceClient(gaxClientOptions(this.config) as ConstructorParameters<typeof MetricServiceClient>[0]));
+  // Imported on first use: a delivery that writes no metric does not pay for loading the client.
+  private readonly client = gaxClient('monitoring', async () => {
+    const { MetricServiceClient: Client } = await import('@google-cloud/monitoring');
+    return new Client(gaxClientOptions(this.config) as ConstructorParameters<typeof MetricServiceClient>[0]);
+  });
 
   /** `_clock` keeps the adapters' common constructor shape; these calls have no operation to wait for. */
   constructor(private readonly config: GcpEndpointConfig, _clock: Clock, private readonly options: { pageSize?: number } = {}) {}
@@ -34,7 +38,7 @@ export class GcpMetrics implements Metrics {
       seriesBatch.set(key, index);
     }
     for (const batch of batches) {
-      await callApi('monitoring.timeSeries.create', () => this.client().createTimeSeries({
+      await callApi('monitoring.timeSeries.create', async () => (await this.client()).createTimeSeries({
         name: `projects/${this.config.projectId}`,
         timeSeries: batch.map(toWire),
       }));
@@ -57,7 +61,7 @@ export class GcpMetrics implements Metrics {
     let pageToken = '';
     for (let pages = 0; ; pages++) {
       if (pages >= MAX_PAGES) throw new PermanentError(`monitoring.timeSeries.list: more than ${MAX_PAGES} pages for ${filter}; narrow the query`, { where: 'monitoring.timeSeries.list' });
-      const [page, , response] = await callApi('monitoring.timeSeries.list', () => this.client().listTimeSeries({ ...request, ...(pageToken ? { pageToken } : {}) }, { autoPaginate: false }));
+      const [page, , response] = await callApi('monitoring.timeSeries.list', async () => (await this.client()).listTimeSeries({ ...request, ...(pageToken ? { pageToken } : {}) }, { autoPaginate: false }));
       series.push(...page);
       pageToken = response?.nextPageToken ?? '';
       if (!pageToken) break;

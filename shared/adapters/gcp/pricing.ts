@@ -2,24 +2,28 @@
  * Pricing on the Cloud Billing Catalog v1 through `CloudCatalogClient` (@google-cloud/billing).
  * Prices come as Money {units, nanos}; a SKU's price is the first tier above the free tier.
  */
-import { CloudCatalogClient } from '@google-cloud/billing';
+import type { CloudCatalogClient } from '@google-cloud/billing';
 import type { Clock } from '../../ports/clock.ts';
 import type { PricedService, Pricing, Sku } from '../../ports/pricing.ts';
 import { PermanentError } from '../../runtime/errors.ts';
-import { gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
+import { gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
 import { callApi } from './common/errors.ts';
 
 type Money = { units?: unknown; nanos?: number | null; currencyCode?: string | null };
 type Tier = { startUsageAmount?: number | null; unitPrice?: Money | null };
 
 export class GcpPricing implements Pricing {
-  private readonly client = lazy(() => new CloudCatalogClient(gaxClientOptions(this.config) as ConstructorParameters<typeof CloudCatalogClient>[0]));
+  // Imported on first use, like every gax client of the adapters (common/endpoint.ts gaxClient).
+  private readonly client = gaxClient('cloudbilling', async () => {
+    const { CloudCatalogClient: Client } = await import('@google-cloud/billing');
+    return new Client(gaxClientOptions(this.config) as ConstructorParameters<typeof CloudCatalogClient>[0]);
+  });
 
   /** `_clock` keeps the adapters' common constructor shape; the catalog has no operations to wait for. */
   constructor(private readonly config: GcpEndpointConfig, _clock: Clock, private readonly currencyCode = 'USD') {}
 
   async listServices(): Promise<PricedService[]> {
-    const [services] = await callApi('cloudbilling.services.list', () => this.client().listServices({}, { autoPaginate: true }));
+    const [services] = await callApi('cloudbilling.services.list', async () => (await this.client()).listServices({}, { autoPaginate: true }));
     return services.map((s) => ({ serviceId: s.serviceId ?? '', displayName: s.displayName ?? '' }));
   }
 
@@ -27,7 +31,7 @@ export class GcpPricing implements Pricing {
     if (!/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(serviceId)) {
       throw new PermanentError(`cloudbilling.services.skus.list: serviceId must look like "6F81-5844-456A", got "${serviceId}"`, { where: 'serviceId', code: 400 });
     }
-    const [skus] = await callApi('cloudbilling.services.skus.list', () => this.client().listSkus({
+    const [skus] = await callApi('cloudbilling.services.skus.list', async () => (await this.client()).listSkus({
       parent: `services/${serviceId}`,
       currencyCode: this.currencyCode,
     }, { autoPaginate: true }));

@@ -5,7 +5,7 @@
  * DONE; a DONE operation carrying `error` is a PermanentError. Client failures are classified by
  * `callApi` (409 operationInProgress, 429, 5xx and timeouts are transient).
  */
-import sql, { protos } from '@google-cloud/sql';
+import type { protos } from '@google-cloud/sql';
 import type { CallOptions, ClientOptions } from 'google-gax';
 import type { Clock } from '../../ports/clock.ts';
 import type { ActivationPolicy, SqlActivation } from '../../ports/scale.ts';
@@ -13,11 +13,19 @@ import type {
   CloneRequest, ExportRequest, SqlAdmin, SqlBackupRun, SqlDatabase, SqlInstance, SqlInstanceState, SqlUser,
 } from '../../ports/sql-admin.ts';
 import { PermanentError } from '../../runtime/errors.ts';
-import { gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
+import { gaxClient, gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
 import { callApi, isNotFound } from './common/errors.ts';
 import { readOperation, waitUntil, type WaitPolicy } from './common/wait.ts';
 
 type V1 = typeof protos.google.cloud.sql.v1;
+
+/** The API's enums, set when the package loads; responses are only read after a client made a call. */
+let enums: V1 | undefined;
+
+function sqlEnums(): V1 {
+  if (!enums) throw new Error('@google-cloud/sql read before it was loaded');
+  return enums;
+}
 type IOperation = protos.google.cloud.sql.v1.IOperation;
 type IDatabaseInstance = protos.google.cloud.sql.v1.IDatabaseInstance;
 type IBackupRun = protos.google.cloud.sql.v1.IBackupRun;
@@ -40,11 +48,18 @@ const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 const MAX_PAGES = 1_000;
 
 export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
-  private readonly instancesClient = lazy(() => new sql.v1.SqlInstancesServiceClient(this.clientOptions()));
-  private readonly operationsClient = lazy(() => new sql.v1.SqlOperationsServiceClient(this.clientOptions()));
-  private readonly backupRunsClient = lazy(() => new sql.v1.SqlBackupRunsServiceClient(this.clientOptions()));
-  private readonly databasesClient = lazy(() => new sql.v1.SqlDatabasesServiceClient(this.clientOptions()));
-  private readonly usersClient = lazy(() => new sql.v1.SqlUsersServiceClient(this.clientOptions()));
+  // The package is imported on first use (once for the five clients), and each client is initialised
+  // before its first call (common/endpoint.ts gaxClient).
+  private readonly v1 = lazy(async () => {
+    const mod = await import('@google-cloud/sql');
+    enums = mod.protos.google.cloud.sql.v1;
+    return mod.default.v1;
+  });
+  private readonly instancesClient = gaxClient('sqladmin', async () => new (await this.v1()).SqlInstancesServiceClient(this.clientOptions()));
+  private readonly operationsClient = gaxClient('sqladmin', async () => new (await this.v1()).SqlOperationsServiceClient(this.clientOptions()));
+  private readonly backupRunsClient = gaxClient('sqladmin', async () => new (await this.v1()).SqlBackupRunsServiceClient(this.clientOptions()));
+  private readonly databasesClient = gaxClient('sqladmin', async () => new (await this.v1()).SqlDatabasesServiceClient(this.clientOptions()));
+  private readonly usersClient = gaxClient('sqladmin', async () => new (await this.v1()).SqlUsersServiceClient(this.clientOptions()));
 
   constructor(
     private readonly config: GcpEndpointConfig,
@@ -74,8 +89,8 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
 
   async getInstance(instance: string): Promise<SqlInstance | null> {
     try {
-      const [found] = await this.call(`sqladmin.instances.get ${instance}`, () =>
-        this.instancesClient().get({ project: this.project, instance }, this.callOptions));
+      const [found] = await this.call(`sqladmin.instances.get ${instance}`, async () =>
+        (await this.instancesClient()).get({ project: this.project, instance }, this.callOptions));
       return toInstance(found);
     } catch (err) {
       if (isNotFound(err)) return null;
@@ -86,7 +101,7 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
   async listInstances(): Promise<SqlInstance[]> {
     const out: SqlInstance[] = [];
     await this.eachPage('sqladmin.instances.list', async (pageToken) => {
-      const [page] = await this.instancesClient().list({ project: this.project, maxResults: this.options.pageSize, pageToken }, this.callOptions);
+      const [page] = await (await this.instancesClient()).list({ project: this.project, maxResults: this.options.pageSize, pageToken }, this.callOptions);
       out.push(...(page.items ?? []).map(toInstance));
       return page.nextPageToken;
     });
@@ -98,7 +113,7 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
     const removals = Object.entries(labels).filter(([, v]) => v === null).map(([k]) => k);
     if (removals.length === 0) {
       const userLabels = Object.fromEntries(Object.entries(labels)) as Record<string, string>;
-      const [op] = await this.call(where, () => this.instancesClient().patch(
+      const [op] = await this.call(where, async () => (await this.instancesClient()).patch(
         { project: this.project, instance, body: { settings: { userLabels } } }, this.callOptions));
       await this.waitForOperation(where, op);
       return;
@@ -106,14 +121,14 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
     // PATCH merges userLabels, so a key can only be dropped by instances.update (PUT), which
     // replaces the settings and requires the current settingsVersion (optimistic concurrency).
     const updateWhere = `sqladmin.instances.update ${instance}`;
-    const [current] = await this.call(`sqladmin.instances.get ${instance}`, () =>
-      this.instancesClient().get({ project: this.project, instance }, this.callOptions));
+    const [current] = await this.call(`sqladmin.instances.get ${instance}`, async () =>
+      (await this.instancesClient()).get({ project: this.project, instance }, this.callOptions));
     const merged: Record<string, string> = { ...(current.settings?.userLabels ?? {}) };
     for (const [k, v] of Object.entries(labels)) {
       if (v === null) delete merged[k]; else merged[k] = v;
     }
     const settings = { ...current.settings, userLabels: merged };
-    const [op] = await this.call(updateWhere, () => this.instancesClient().update(
+    const [op] = await this.call(updateWhere, async () => (await this.instancesClient()).update(
       { project: this.project, instance, body: { settings } }, this.callOptions));
     await this.waitForOperation(updateWhere, op);
   }
@@ -121,13 +136,13 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
   /** NEVER stops the instance (storage is still billed); ALWAYS starts it again. */
   async setActivationPolicy(instance: string, policy: ActivationPolicy): Promise<ActivationPolicy> {
     const where = `sqladmin.instances.patch ${instance} activationPolicy=${policy}`;
-    const [current] = await this.call(`sqladmin.instances.get ${instance}`, () =>
-      this.instancesClient().get({ project: this.project, instance }, this.callOptions));
+    const [current] = await this.call(`sqladmin.instances.get ${instance}`, async () =>
+      (await this.instancesClient()).get({ project: this.project, instance }, this.callOptions));
     const raw = current.settings?.activationPolicy;
     // An instance that never had the field set runs: ALWAYS is the API's default for it.
     const previous = (typeof raw === 'string' && raw !== 'SQL_ACTIVATION_POLICY_UNSPECIFIED' ? raw : 'ALWAYS') as ActivationPolicy;
     if (previous === policy) return previous;
-    const [op] = await this.call(where, () => this.instancesClient().patch(
+    const [op] = await this.call(where, async () => (await this.instancesClient()).patch(
       { project: this.project, instance, body: { settings: { activationPolicy: policy } } }, this.callOptions));
     await this.waitForOperation(where, op);
     return previous;
@@ -137,7 +152,7 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
     const where = `sqladmin.instances.clone ${source} -> ${request.destinationInstanceName}`;
     const cloneContext: protos.google.cloud.sql.v1.ICloneContext = { destinationInstanceName: request.destinationInstanceName };
     if (request.pointInTime) cloneContext.pointInTime = toTimestamp(request.pointInTime);
-    const [op] = await this.call(where, () => this.instancesClient().clone({ project: this.project, instance: source, body: { cloneContext } }, this.callOptions));
+    const [op] = await this.call(where, async () => (await this.instancesClient()).clone({ project: this.project, instance: source, body: { cloneContext } }, this.callOptions));
     await this.waitForOperation(where, op);
     const clone = await this.getInstance(request.destinationInstanceName);
     if (!clone) throw new PermanentError(`${where}: operation finished but instance ${request.destinationInstanceName} does not exist`, { where });
@@ -146,13 +161,13 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
 
   async deleteInstance(instance: string): Promise<void> {
     const where = `sqladmin.instances.delete ${instance}`;
-    const [op] = await this.call(where, () => this.instancesClient().delete({ project: this.project, instance }, this.callOptions));
+    const [op] = await this.call(where, async () => (await this.instancesClient()).delete({ project: this.project, instance }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
   async getLatestRecoveryTime(instance: string): Promise<Date> {
     const where = `sqladmin.instances.getLatestRecoveryTime ${instance}`;
-    const [res] = await this.call(where, () => this.instancesClient().getLatestRecoveryTime({ project: this.project, instance }, this.callOptions));
+    const [res] = await this.call(where, async () => (await this.instancesClient()).getLatestRecoveryTime({ project: this.project, instance }, this.callOptions));
     const at = fromTimestamp(res.latestRecoveryTime);
     if (!at) throw new PermanentError(`${where}: response has no latestRecoveryTime`, { where });
     return at;
@@ -161,7 +176,7 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
   async exportSql(instance: string, request: ExportRequest): Promise<void> {
     const where = `sqladmin.instances.export ${instance} -> ${request.uri}`;
     const exportContext: protos.google.cloud.sql.v1.IExportContext = { fileType: 'SQL', uri: request.uri, databases: request.databases };
-    const [op] = await this.call(where, () => this.instancesClient().export({ project: this.project, instance, body: { exportContext } }, this.callOptions));
+    const [op] = await this.call(where, async () => (await this.instancesClient()).export({ project: this.project, instance, body: { exportContext } }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
@@ -171,7 +186,7 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
     const restoreBackupContext: protos.google.cloud.sql.v1.IRestoreBackupContext = {
       backupRunId, instanceId: sourceInstance ?? targetInstance, project: this.project,
     };
-    const [op] = await this.call(where, () => this.instancesClient().restoreBackup(
+    const [op] = await this.call(where, async () => (await this.instancesClient()).restoreBackup(
       { project: this.project, instance: targetInstance, body: { restoreBackupContext } }, this.callOptions));
     await this.waitForOperation(where, op);
   }
@@ -179,7 +194,7 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
   async insertBackupRun(instance: string, description?: string): Promise<SqlBackupRun> {
     const where = `sqladmin.backupRuns.insert ${instance}`;
     const body: IBackupRun = description === undefined ? {} : { description };
-    const [op] = await this.call(where, () => this.backupRunsClient().insert({ project: this.project, instance, body }, this.callOptions));
+    const [op] = await this.call(where, async () => (await this.backupRunsClient()).insert({ project: this.project, instance, body }, this.callOptions));
     const done = await this.waitForOperation(where, op);
     const id = done.backupContext?.backupId;
     if (id === undefined || id === null) throw new PermanentError(`${where}: operation ${done.name} has no backupContext.backupId`, { where });
@@ -191,7 +206,7 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
   async listBackupRuns(instance: string): Promise<SqlBackupRun[]> {
     const out: SqlBackupRun[] = [];
     await this.eachPage(`sqladmin.backupRuns.list ${instance}`, async (pageToken) => {
-      const [page] = await this.backupRunsClient().list({ project: this.project, instance, maxResults: this.options.pageSize, pageToken }, this.callOptions);
+      const [page] = await (await this.backupRunsClient()).list({ project: this.project, instance, maxResults: this.options.pageSize, pageToken }, this.callOptions);
       out.push(...(page.items ?? []).map(toBackupRun));
       return page.nextPageToken;
     });
@@ -200,8 +215,8 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
 
   async getBackupRun(instance: string, id: string): Promise<SqlBackupRun | null> {
     try {
-      const [run] = await this.call(`sqladmin.backupRuns.get ${instance}#${id}`, () =>
-        this.backupRunsClient().get({ project: this.project, instance, id }, this.callOptions));
+      const [run] = await this.call(`sqladmin.backupRuns.get ${instance}#${id}`, async () =>
+        (await this.backupRunsClient()).get({ project: this.project, instance, id }, this.callOptions));
       return toBackupRun(run);
     } catch (err) {
       if (isNotFound(err)) return null;
@@ -211,13 +226,13 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
 
   async deleteBackupRun(instance: string, id: string): Promise<void> {
     const where = `sqladmin.backupRuns.delete ${instance}#${id}`;
-    const [op] = await this.call(where, () => this.backupRunsClient().delete({ project: this.project, instance, id }, this.callOptions));
+    const [op] = await this.call(where, async () => (await this.backupRunsClient()).delete({ project: this.project, instance, id }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
   async listDatabases(instance: string): Promise<SqlDatabase[]> {
-    const [res] = await this.call(`sqladmin.databases.list ${instance}`, () =>
-      this.databasesClient().list({ project: this.project, instance }, this.callOptions));
+    const [res] = await this.call(`sqladmin.databases.list ${instance}`, async () =>
+      (await this.databasesClient()).list({ project: this.project, instance }, this.callOptions));
     return (res.items ?? []).map((d) => ({
       name: d.name ?? '', instance: d.instance ?? instance, charset: d.charset ?? '', ...(d.collation ? { collation: d.collation } : {}),
     }));
@@ -227,20 +242,20 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
     const where = `sqladmin.databases.insert ${instance}/${database.name}`;
     const body: protos.google.cloud.sql.v1.IDatabase = { name: database.name, charset: database.charset, instance, project: this.project };
     if (database.collation) body.collation = database.collation;
-    const [op] = await this.call(where, () => this.databasesClient().insert({ project: this.project, instance, body }, this.callOptions));
+    const [op] = await this.call(where, async () => (await this.databasesClient()).insert({ project: this.project, instance, body }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
   async deleteDatabase(instance: string, name: string): Promise<void> {
     const where = `sqladmin.databases.delete ${instance}/${name}`;
-    const [op] = await this.call(where, () => this.databasesClient().delete({ project: this.project, instance, database: name }, this.callOptions));
+    const [op] = await this.call(where, async () => (await this.databasesClient()).delete({ project: this.project, instance, database: name }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
   async listUsers(instance: string): Promise<SqlUser[]> {
     const out: SqlUser[] = [];
     await this.eachPage(`sqladmin.users.list ${instance}`, async () => {
-      const [res] = await this.usersClient().list({ project: this.project, instance }, this.callOptions);
+      const [res] = await (await this.usersClient()).list({ project: this.project, instance }, this.callOptions);
       out.push(...(res.items ?? []).map((u) => ({ name: u.name ?? '', instance: u.instance ?? instance, ...(u.host ? { host: u.host } : {}) })));
       // users.list takes no pageToken in v1; nextPageToken is documented but unused.
       return undefined;
@@ -252,7 +267,7 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
     const where = `sqladmin.users.insert ${instance}/${user.name}`;
     const body: protos.google.cloud.sql.v1.IUser = { name: user.name, password: user.password, instance, project: this.project };
     if (user.host) body.host = user.host;
-    const [op] = await this.call(where, () => this.usersClient().insert({ project: this.project, instance, body }, this.callOptions));
+    const [op] = await this.call(where, async () => (await this.usersClient()).insert({ project: this.project, instance, body }, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
@@ -260,7 +275,7 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
     const where = `sqladmin.users.delete ${instance}/${name}`;
     const request: protos.google.cloud.sql.v1.ISqlUsersDeleteRequest = { project: this.project, instance, name };
     if (host !== undefined) request.host = host;
-    const [op] = await this.call(where, () => this.usersClient().delete(request, this.callOptions));
+    const [op] = await this.call(where, async () => (await this.usersClient()).delete(request, this.callOptions));
     await this.waitForOperation(where, op);
   }
 
@@ -271,8 +286,8 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
     let current = op;
     return waitUntil<IOperation>(`${where} (operation ${name})`, this.clock, async () => {
       if (!isDone(current)) {
-        const [polled] = await readOperation(() => this.call(`sqladmin.operations.get ${name}`, () =>
-          this.operationsClient().get({ project: this.project, operation: name }, this.callOptions)));
+        const [polled] = await readOperation(() => this.call(`sqladmin.operations.get ${name}`, async () =>
+          (await this.operationsClient()).get({ project: this.project, operation: name }, this.callOptions)));
         current = polled;
       }
       if (!isDone(current)) return { done: false };
@@ -324,7 +339,7 @@ function enumName(value: unknown, values: Record<string, number | string>): stri
 }
 
 function toInstance(i: IDatabaseInstance): SqlInstance {
-  const v1: V1 = protos.google.cloud.sql.v1;
+  const v1 = sqlEnums();
   const settings = i.settings ?? {};
   const backup = settings.backupConfiguration ?? {};
   const created = fromTimestamp(i.createTime);
@@ -348,7 +363,7 @@ function toInstance(i: IDatabaseInstance): SqlInstance {
 }
 
 function toBackupRun(r: IBackupRun): SqlBackupRun {
-  const v1: V1 = protos.google.cloud.sql.v1;
+  const v1 = sqlEnums();
   const run: SqlBackupRun = {
     id: String(r.id ?? ''),
     instance: r.instance ?? '',

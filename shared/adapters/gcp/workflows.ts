@@ -2,10 +2,10 @@
  * Workflows on Workflow Executions v1 through `ExecutionsClient` (@google-cloud/workflows).
  * Arguments and results are JSON text on the wire; this adapter encodes and decodes them.
  */
-import { ExecutionsClient } from '@google-cloud/workflows';
+import type { ExecutionsClient } from '@google-cloud/workflows';
 import type { Execution, ExecutionState, Workflows } from '../../ports/workflows.ts';
 import { PermanentError } from '../../runtime/errors.ts';
-import { gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
+import { gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
 import { callApi } from './common/errors.ts';
 
 const WORKFLOW_ID = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
@@ -20,7 +20,11 @@ type WireExecution = {
 };
 
 export class GcpWorkflows implements Workflows {
-  private readonly client = lazy(() => new ExecutionsClient(gaxClientOptions(this.config) as ConstructorParameters<typeof ExecutionsClient>[0]));
+  // Imported on first use, like every gax client of the adapters (common/endpoint.ts gaxClient).
+  private readonly client = gaxClient('workflowexecutions', async () => {
+    const { ExecutionsClient: Client } = await import('@google-cloud/workflows');
+    return new Client(gaxClientOptions(this.config) as ConstructorParameters<typeof ExecutionsClient>[0]);
+  });
 
   // No clock: callers poll executions themselves (the follower), this adapter never waits.
   constructor(private readonly config: GcpEndpointConfig) {}
@@ -31,7 +35,7 @@ export class GcpWorkflows implements Workflows {
     try { encoded = argument === undefined ? undefined : JSON.stringify(argument); } catch (err) {
       throw new PermanentError(`workflows.executions.create: the argument cannot be JSON-encoded: ${(err as Error).message}`, { where: 'argument', code: 400 });
     }
-    const [created] = await callApi('workflows.executions.create', () => this.client().createExecution({
+    const [created] = await callApi('workflows.executions.create', async () => (await this.client()).createExecution({
       parent,
       execution: encoded === undefined ? {} : { argument: encoded },
     }));
@@ -40,19 +44,19 @@ export class GcpWorkflows implements Workflows {
 
   async getExecution(name: string): Promise<Execution> {
     checkExecutionName(name);
-    const [found] = await callApi('workflows.executions.get', () => this.client().getExecution({ name, view: 'FULL' }));
+    const [found] = await callApi('workflows.executions.get', async () => (await this.client()).getExecution({ name, view: 'FULL' }));
     return toExecution(found);
   }
 
   async listExecutions(workflow: string): Promise<Execution[]> {
     const parent = this.workflowName(workflow);
-    const [list] = await callApi('workflows.executions.list', () => this.client().listExecutions({ parent, view: 'FULL' }, { autoPaginate: true }));
+    const [list] = await callApi('workflows.executions.list', async () => (await this.client()).listExecutions({ parent, view: 'FULL' }, { autoPaginate: true }));
     return list.map(toExecution);
   }
 
   async cancelExecution(name: string): Promise<Execution> {
     checkExecutionName(name);
-    const [cancelled] = await callApi('workflows.executions.cancel', () => this.client().cancelExecution({ name }));
+    const [cancelled] = await callApi('workflows.executions.cancel', async () => (await this.client()).cancelExecution({ name }));
     return toExecution(cancelled);
   }
 

@@ -5,6 +5,7 @@
  * bundle carries none). Adapters take this config and never branch on mode beyond building
  * client options, so local runs exercise the production code paths.
  */
+import { toControlPlaneError } from './errors.ts';
 
 /**
  * Credentials for a loopback simulator, injected by the composition root of a local run.
@@ -65,5 +66,41 @@ export function lazy<T>(factory: () => T): () => T {
       made = true;
     }
     return value as T;
+  };
+}
+
+/** What `gaxClient` needs of a google-gax generated client. */
+export interface GaxClientLike {
+  initialize(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * A google-gax client, made on first use and initialised before any call is made on it. A generated
+ * client's methods start with `this.initialize().catch((err) => { throw err; })`: when building its
+ * stub fails (no credentials found, say) every call leaves an unhandled rejection behind, on which
+ * functions-framework answers a bare 500 and exits the instance while the run still holds its lease,
+ * so the next delivery waits for that lease to run out. Awaiting `initialize()` first turns the
+ * failure into a classified error for the caller; a client that failed to start is closed and
+ * dropped, so the next call builds a new one.
+ */
+export function gaxClient<T extends GaxClientLike>(where: string, make: () => T | Promise<T>): () => Promise<T> {
+  let ready: Promise<T> | undefined;
+  return () => {
+    if (!ready) {
+      const starting = (async () => {
+        const client = await make();
+        try {
+          await client.initialize();
+        } catch (err) {
+          await client.close().catch(() => undefined);
+          throw toControlPlaneError(err, `${where}: the client did not start (credentials or endpoint)`);
+        }
+        return client;
+      })();
+      starting.catch(() => { if (ready === starting) ready = undefined; });
+      ready = starting;
+    }
+    return ready;
   };
 }
