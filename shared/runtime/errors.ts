@@ -44,6 +44,18 @@ export class TransientError extends ControlPlaneError {
  */
 export class OperationPendingError extends TransientError {}
 
+/**
+ * A client could not start in this instance: its credentials were not found, or its endpoint is
+ * unusable. Transient (a redelivery may land on an instance that can), but retrying in place on the
+ * same instance only delays the answer: `isRetryableInPlace` says no.
+ */
+export class ClientUnavailableError extends TransientError {}
+
+/** Transient and worth retrying within this delivery (a flow's in-place backoff). */
+export function isRetryableInPlace(err: unknown): boolean {
+  return isTransient(err) && !(err instanceof ClientUnavailableError);
+}
+
 /** A message failed validation at the edge; `path` is the JSON path of the offending field. */
 export class ValidationError extends PermanentError {
   readonly issues: ReadonlyArray<{ path: string; message: string }>;

@@ -1,5 +1,5 @@
 /** Error predicates of the backups flow, on the runtime's error classes (never on an adapter's). */
-import { ControlPlaneError, isTransient } from '../../runtime/errors.ts';
+import { ControlPlaneError, isRetryableInPlace } from '../../runtime/errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 
 export function isNotFoundError(err: unknown): boolean {
@@ -25,7 +25,8 @@ export async function retryTransient<T>(clock: Clock, work: () => Promise<T>, po
     try {
       return await work();
     } catch (err) {
-      if (!isTransient(err) || attempt >= policy.attempts) throw err;
+      // A client that could not start (no credentials) fails the same way again: the redelivery retries it.
+      if (!isRetryableInPlace(err) || attempt >= policy.attempts) throw err;
       onRetry?.(err, attempt);
       await clock.sleep(Math.round(delay * (0.5 + Math.random() * 0.5)));
       delay = Math.min(policy.maxMs, delay * 2);

@@ -1,9 +1,13 @@
 /**
- * Bundles the functions' entry file with esbuild: project code is inlined, every package
- * dependency stays external (Cloud Build installs them from the generated package.json),
- * and the metafile tells which of them the bundle really imports.
+ * Bundles the functions' entry file with esbuild: project code and the runtime dependencies'
+ * JavaScript are inlined, into lazy chunks per function, store and client. Only the packages that
+ * must stay installed (the functions-framework that runs the bundle, native bindings) are external:
+ * Cloud Build installs them from the generated package.json, and the metafile tells which of them
+ * the bundle really imports. Inlining is for the cold start: a Google client is hundreds of small
+ * CommonJS files, and resolving, reading and compiling them one by one costs a cold instance
+ * more than its first event does (docs/ARCHITECTURE.md, "Cold start").
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { builtinModules } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -39,7 +43,58 @@ export function packageOf(specifier: string): string | undefined {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-export async function bundleEntry(options: { entry: string; external: string[]; absWorkingDir: string; outDir: string }): Promise<BundleResult> {
+/**
+ * Packages that always stay installed: functions-framework runs the bundle and hands it the request
+ * (the function must register with that very instance), and a native binding cannot be inlined.
+ */
+export const ALWAYS_EXTERNAL = ['@google-cloud/functions-framework', 'better-sqlite3'];
+
+export interface BundleOptions {
+  entry: string;
+  /** The runtime dependencies (package.json `dependencies`): the only packages project code may import. */
+  dependencies: string[];
+  /** Of those, the packages inlined rather than installed (default: all but ALWAYS_EXTERNAL). */
+  inline?: string[];
+  absWorkingDir: string;
+  outDir: string;
+  /** Minify whitespace and syntax (identifiers keep their names, so stack traces stay readable). */
+  minify?: boolean;
+}
+
+/**
+ * Decides, per bare import, what is inlined: a runtime dependency imported by project code, and what
+ * it imports in turn, unless it must stay installed. A package project code imports that is not a
+ * runtime dependency (a devDependency) stays an import, so the build names it and fails.
+ */
+function dependencyPlugin(dependencies: Set<string>, inline: Set<string>, absent: Set<string>): Plugin {
+  const probing = Symbol('probing');
+  return {
+    name: 'stackctl-dependencies',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === probing) return undefined;
+        const pkg = packageOf(args.path);
+        if (!pkg) return { path: args.path, external: true };
+        if (ALWAYS_EXTERNAL.includes(pkg)) return { path: args.path, external: true };
+        const fromPackage = /[\\/]node_modules[\\/]/.test(args.importer);
+        if (!fromPackage) return dependencies.has(pkg) && inline.has(pkg) ? undefined : { path: args.path, external: true };
+        // An optional dependency of a package that is not installed (node-fetch's `encoding`): it stays
+        // a require() that fails at run time and that the package catches, as it would when installed.
+        const found = await b.resolve(args.path, { importer: args.importer, resolveDir: args.resolveDir, kind: args.kind, pluginData: probing });
+        if (found.errors.length > 0) {
+          absent.add(pkg);
+          return { path: args.path, external: true };
+        }
+        return undefined;
+      });
+    },
+  };
+}
+
+export async function bundleEntry(options: BundleOptions): Promise<BundleResult> {
+  const dependencies = new Set(options.dependencies);
+  const inline = new Set(options.inline ?? options.dependencies.filter((d) => !ALWAYS_EXTERNAL.includes(d)));
+  const absent = new Set<string>();
   const result = await build({
     entryPoints: [options.entry],
     absWorkingDir: options.absWorkingDir,
@@ -47,11 +102,12 @@ export async function bundleEntry(options: { entry: string; external: string[]; 
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    // Every package stays external, not only the runtime dependencies: a devDependency
-    // reached by the functions must surface as an import (and fail the build), not be
-    // silently inlined. A package's subpaths ('@google-cloud/storage/build/…') included.
-    packages: 'external',
-    external: options.external.flatMap((p) => [p, `${p}/*`]),
+    plugins: [dependencyPlugin(dependencies, inline, absent)],
+    // What the inlined packages look for: their CommonJS build, as Node would load them.
+    mainFields: ['main', 'module'],
+    conditions: ['node', 'require'],
+    minifyWhitespace: options.minify ?? true,
+    minifySyntax: options.minify ?? true,
     write: false,
     metafile: true,
     // Dynamic imports (the Firestore vs. SQLite state store, the publisher) become lazy
@@ -63,8 +119,19 @@ export async function bundleEntry(options: { entry: string; external: string[]; 
     sourcemap: false,
     legalComments: 'none',
     logLevel: 'silent',
-    // ESM output has no require(); externals that are CommonJS are imported, not required.
-    banner: { js: "import { createRequire as __stackctlCreateRequire } from 'node:module';\nconst require = __stackctlCreateRequire(import.meta.url);" },
+    // ESM output has no require(), __filename or __dirname, which inlined CommonJS code uses: the
+    // chunk's own. The packages' files read through __dirname at run time are checked by the build's
+    // tests (none is on a deployed function's path).
+    banner: {
+      js: [
+        "import { createRequire as __stackctlCreateRequire } from 'node:module';",
+        "import { fileURLToPath as __stackctlFileURLToPath } from 'node:url';",
+        "import { dirname as __stackctlDirname } from 'node:path';",
+        'const require = __stackctlCreateRequire(import.meta.url);',
+        'const __filename = __stackctlFileURLToPath(import.meta.url);',
+        'const __dirname = __stackctlDirname(__filename);',
+      ].join('\n'),
+    },
   });
   const files = (result.outputFiles ?? []).map((f) => ({ path: relative(options.outDir, f.path).split(sep).join('/'), data: Buffer.from(f.contents) }));
   if (!files.some((f) => f.path === 'index.js')) throw new Error(`esbuild produced no index.js for ${options.entry}`);
@@ -73,7 +140,7 @@ export async function bundleEntry(options: { entry: string; external: string[]; 
     for (const imp of out.imports) {
       if (!imp.external) continue;
       const pkg = packageOf(imp.path);
-      if (pkg) packages.add(pkg);
+      if (pkg && !absent.has(pkg)) packages.add(pkg);
     }
   }
   const assets = new Map<string, string>();

@@ -1,7 +1,8 @@
 /**
  * The functions' deployable archive (`npm run build`): one ESM bundle of functions/index.ts (each
- * function's module, flow and clients a lazy chunk of their own), a package.json listing exactly the
- * runtime dependencies that bundle imports at the versions the repository installed, and a
+ * function's module, flow and clients a lazy chunk of their own, the clients' JavaScript inlined), a
+ * package.json listing exactly the packages that bundle still imports (functions-framework) at the
+ * versions the repository installed, and a
  * package-lock.json derived from the repository's, zipped. Terraform uploads the zip under a name
  * that contains its SHA-256.
  */
@@ -66,7 +67,7 @@ export async function buildFunctionsArchive(options: BuildOptions = {}): Promise
   const rootPkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as RootPackage;
   const runtimeDeps = rootPkg.dependencies ?? {};
 
-  const bundle = await bundleEntry({ entry, external: Object.keys(runtimeDeps), absWorkingDir: repoRoot, outDir });
+  const bundle = await bundleEntry({ entry, dependencies: Object.keys(runtimeDeps), absWorkingDir: repoRoot, outDir });
   const unknown = bundle.packages.filter((p) => !(p in runtimeDeps));
   if (unknown.length > 0) {
     // A devDependency (or an undeclared package) reached from the functions would be missing at runtime.

@@ -5,7 +5,8 @@
  * bundle carries none). Adapters take this config and never branch on mode beyond building
  * client options, so local runs exercise the production code paths.
  */
-import { toControlPlaneError } from './errors.ts';
+import { ClientUnavailableError } from '../../../runtime/errors.ts';
+import { describeFailure } from './errors.ts';
 
 /**
  * Credentials for a loopback simulator, injected by the composition root of a local run.
@@ -81,8 +82,8 @@ export interface GaxClientLike {
  * stub fails (no credentials found, say) every call leaves an unhandled rejection behind, on which
  * functions-framework answers a bare 500 and exits the instance while the run still holds its lease,
  * so the next delivery waits for that lease to run out. Awaiting `initialize()` first turns the
- * failure into a classified error for the caller; a client that failed to start is closed and
- * dropped, so the next call builds a new one.
+ * failure into a ClientUnavailableError for the caller (transient, not retried in place); a client
+ * that failed to start is closed and dropped, so the next call builds a new one.
  */
 export function gaxClient<T extends GaxClientLike>(where: string, make: () => T | Promise<T>): () => Promise<T> {
   let ready: Promise<T> | undefined;
@@ -94,7 +95,8 @@ export function gaxClient<T extends GaxClientLike>(where: string, make: () => T 
           await client.initialize();
         } catch (err) {
           await client.close().catch(() => undefined);
-          throw toControlPlaneError(err, `${where}: the client did not start (credentials or endpoint)`);
+          const what = `${where}: the client did not start (credentials or endpoint)`;
+          throw new ClientUnavailableError(`${what}: ${describeFailure(err).message}`, { where: what, cause: err });
         }
         return client;
       })();
@@ -103,4 +105,13 @@ export function gaxClient<T extends GaxClientLike>(where: string, make: () => T 
     }
     return ready;
   };
+}
+
+/**
+ * A CommonJS package's exports, from `await import(pkg)`. Node puts module.exports on `default` and
+ * copies the names it detects; the deployed bundle (esbuild, the package inlined into a lazy chunk)
+ * has `default` only. Reading `default` works in both.
+ */
+export function commonJsExports<T extends object>(namespace: T): T {
+  return ((namespace as { default?: T }).default ?? namespace) as T;
 }
