@@ -5,7 +5,8 @@
  * registers every entry point, or only the one the instance serves.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,27 @@ function assetReferences(): string[] {
     }
   }
   return out;
+}
+
+/**
+ * The archive unpacked next to a node_modules holding only what its package.json declares (links to
+ * the repository's copies), as after `npm install` on Cloud Build: an inlined package that still
+ * needed to be installed would not resolve.
+ */
+function unpacked(): string {
+  const app = join(work, 'app');
+  if (existsSync(app)) return app;
+  mkdirSync(app, { recursive: true });
+  for (const [name, data] of files) {
+    mkdirSync(dirname(join(app, name)), { recursive: true });
+    writeFileSync(join(app, name), data);
+  }
+  const pkg = JSON.parse(files.get('package.json')!.toString('utf8')) as { dependencies: Record<string, string> };
+  for (const dep of Object.keys(pkg.dependencies)) {
+    mkdirSync(dirname(join(app, 'node_modules', dep)), { recursive: true });
+    symlinkSync(join(repo, 'node_modules', dep), join(app, 'node_modules', dep), 'dir');
+  }
+  return app;
 }
 
 function allCode(): string {
@@ -168,15 +190,24 @@ describe('stackctl build (functions archive)', () => {
     expect(entry.match(/import\("\.\/chunks\//g)?.length).toBe(FUNCTIONS.length);
   });
 
-  it('registers every entry point target when loaded like the Cloud Functions runtime loads it', () => {
-    // Unpack next to a node_modules link so the externals resolve as after `npm install`.
-    const app = join(work, 'app');
-    mkdirSync(app, { recursive: true });
-    for (const [name, data] of files) {
-      mkdirSync(dirname(join(app, name)), { recursive: true });
-      writeFileSync(join(app, name), data);
+  it('inlines the clients: the archive installs functions-framework only, and the bundle imports no other package', () => {
+    const pkg = JSON.parse(files.get('package.json')!.toString('utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies)).toEqual(['@google-cloud/functions-framework']);
+    expect(Object.keys(result.dependencies)).toEqual(['@google-cloud/functions-framework']);
+    // Every import statement and import() of a package name, in every file: only builtins and functions-framework.
+    const PACKAGE = /^(@[a-z0-9._-]+\/)?[a-z0-9][a-z0-9._-]*(\/[A-Za-z0-9._/-]*)?$/;
+    const builtins = new Set(builtinModules);
+    const bare = new Set<string>();
+    for (const m of allCode().matchAll(/(?:(?:^|[;}\n])\s*import\s*(?:[\w$*{},\s]+from\s*)?|\bimport\(\s*)"([^"]+)"/g)) {
+      const spec = m[1]!;
+      if (PACKAGE.test(spec) && !builtins.has(spec.split('/')[0]!)) bare.add(spec);
     }
-    symlinkSync(join(repo, 'node_modules'), join(app, 'node_modules'), 'dir');
+    expect([...bare].filter((spec) => !spec.startsWith('@google-cloud/functions-framework'))).toEqual([]);
+    expect([...bare]).toContain('@google-cloud/functions-framework');
+  });
+
+  it('registers every entry point target when loaded like the Cloud Functions runtime loads it', () => {
+    const app = unpacked();
     const probe = [
       "const pkg = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8'));",
       'await import(`./${pkg.main}`);',
@@ -200,6 +231,17 @@ describe('stackctl build (functions archive)', () => {
       const only = JSON.parse(one.trim().split('\n').pop()!) as Record<string, string>;
       expect(Object.entries(only).filter(([, t]) => t === 'function').map(([k]) => k), fn.target).toEqual([fn.target]);
     }
+  });
+
+  it('every chunk loads with only the declared dependencies installed: no inlined package reads a missing file as it loads', () => {
+    const app = unpacked();
+    const chunks = [...files.keys()].filter((n) => n.startsWith('chunks/') && n.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(10);
+    const probe = `for (const c of ${JSON.stringify(chunks)}) await import('./' + c);\nconsole.log(JSON.stringify({ loaded: ${chunks.length} }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
+      cwd: app, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent', NODE_PATH: '' }, timeout: 120_000,
+    });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ loaded: chunks.length });
   });
 
   it('rebuilding unchanged sources gives the same archive hash (no spurious redeploy)', async () => {
