@@ -64,11 +64,14 @@ async function openStateStore(config: Config, clock: Clock): Promise<StateStore>
   return new FirestoreStateStore({ projectId: config.projectId, databaseId: config.firestoreDatabase, clock });
 }
 
-/** Loads while the first delivery talks to the state store (deferred-publisher.ts). */
+/**
+ * Loads on the first publish, or once the first delivery is answered (http-function.ts), not while
+ * the container is built: a first delivery that publishes nothing (a duplicate) must not wait for
+ * @google-cloud/pubsub to load on the same thread, and one that publishes gains little from loading
+ * it early, the first delivery being CPU-bound (docs/ARCHITECTURE.md, "Cold start").
+ */
 function deferredPublisher(config: Config, simulatorAuth: SimulatorAuth | undefined): Publisher {
-  const publisher = new DeferredPublisher(() => openPublisher(config, simulatorAuth));
-  publisher.start();
-  return publisher;
+  return new DeferredPublisher(() => openPublisher(config, simulatorAuth));
 }
 
 async function openPublisher(config: Config, simulatorAuth: SimulatorAuth | undefined): Promise<Publisher> {

@@ -1,8 +1,8 @@
 /**
- * A Publisher whose client loads in the background. Importing @google-cloud/pubsub is a large
- * part of a cold start, and a delivery needs the publisher only after its state-store round
- * trips: the import starts with the container and overlaps them, instead of delaying the
- * container until both are loaded. A failed load is not kept: the next publish loads again.
+ * A Publisher whose client loads on first use, or earlier when `start()` is called. Importing
+ * @google-cloud/pubsub is a large part of a cold start, and many first deliveries publish nothing
+ * (a duplicate): the function starts it once its first delivery is answered, so the next one finds
+ * it loaded. A failed load is not kept: the next publish loads again.
  */
 import type { Publisher } from '../ports/publisher.ts';
 
@@ -11,7 +11,7 @@ export class DeferredPublisher implements Publisher {
 
   constructor(private readonly load: () => Promise<Publisher>) {}
 
-  /** Starts loading now (idempotent); the container calls it as it is built. */
+  /** Starts loading now (idempotent); a function calls it once its first delivery is answered. */
   start(): void {
     void this.ready().catch(() => undefined);
   }

@@ -40,6 +40,8 @@ export function pubsubHttpFunction<E extends ControlPlaneEvent, D>(flow: FlowDec
       const body = (req as { rawBody?: Buffer }).rawBody ?? req.body;
       const outcome = await processDelivery(flow, container.deps, await depsFor(container), req.headers, body);
       res.status(outcome.ack ? 200 : 503).json(outcome);
+      // The publisher loads after the answer, not before it (container.ts): the next delivery finds it ready.
+      (container.deps.publisher as Partial<{ start(): void }>).start?.();
     } catch (err) {
       // Anything unexpected (state store down, bug) must not ack: Pub/Sub redelivers, then dead-letters.
       res.status(500).json({ ack: false, outcome: 'retry', reason: (err as Error)?.message ?? String(err) });

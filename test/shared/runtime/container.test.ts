@@ -61,4 +61,19 @@ describe('pubsubHttpFunction', () => {
     expect((await store.listRuns({ flow: 'backups' })).map((r) => r.status)).toEqual(['accepted', 'accepted']);
     await store.close();
   });
+
+  it('starts loading the publisher once the first delivery is answered, not before it', async () => {
+    const events: string[] = [];
+    const flow = { ...backupsFlow, loadDeps: async () => ({}) as never, act: async () => ({ status: 'accepted' as const }) };
+    const store = openSqliteStateStore(':memory:');
+    const publisher = Object.assign(new RecordingPublisher(), { start: () => events.push('publisher.start') });
+    useContainer(await buildContainer({ config: loadConfig({ LOG_LEVEL: 'silent' }), store, publisher }));
+    const fn = pubsubHttpFunction(flow);
+    const res = { status: (code: number) => ({ json: () => events.push(`answered ${code}`) }) };
+    const body = { message: { data: Buffer.from(JSON.stringify({ apiVersion: 'stackctl/v1', kind: 'BackupJob', job: 'c-job', task: 'backup', instance: 'zenml-metadata' })).toString('base64'), messageId: 'c-job', publishTime: '2026-11-02T08:00:00Z', attributes: {} } };
+    await fn({ headers: {}, body } as never, res as never);
+    expect(events).toEqual(['answered 200', 'publisher.start']);
+    await store.close();
+  });
 });
+
