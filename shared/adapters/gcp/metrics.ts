@@ -7,7 +7,7 @@ import type { MetricServiceClient, protos } from '@google-cloud/monitoring';
 import type { Clock } from '../../ports/clock.ts';
 import type { MetricPoint, Metrics, TimeSeries, TimeSeriesQuery } from '../../ports/metrics.ts';
 import { PermanentError, ValidationError } from '../../runtime/errors.ts';
-import { commonJsExports, gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
+import { exportOf, gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
 import { callApi } from './common/errors.ts';
 
 const MAX_SERIES_PER_CREATE = 200;
@@ -18,7 +18,7 @@ const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export class GcpMetrics implements Metrics {
   // Imported on first use: a delivery that writes no metric does not pay for loading the client.
   private readonly client = gaxClient('monitoring', async () => {
-    const { MetricServiceClient: Client } = commonJsExports(await import('@google-cloud/monitoring'));
+    const Client = exportOf(await import('@google-cloud/monitoring'), 'MetricServiceClient');
     return new Client(gaxClientOptions(this.config) as ConstructorParameters<typeof MetricServiceClient>[0]);
   });
 

@@ -17,7 +17,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Bucket, BucketInventory, BucketSpec, ObjectStore, StoredObject } from '../../ports/object-store.ts';
 import { isPermanent, PermanentError } from '../../runtime/errors.ts';
 import { callApi, describeFailure, isNotFound } from './common/errors.ts';
-import { commonJsExports, lazy, simulatorOf, type GcpEndpointConfig } from './common/endpoint.ts';
+import { exportOf, lazy, simulatorOf, type GcpEndpointConfig } from './common/endpoint.ts';
 
 export interface GcpObjectStoreOptions {
   /** Objects at least this large go up as resumable uploads; smaller ones in one multipart request. */
@@ -35,7 +35,7 @@ export class GcpObjectStore implements ObjectStore, BucketInventory {
     // Built now so a bad endpoint configuration fails at construction, not as a retried call.
     const clientOptions = storageOptions(config);
     this.storage = lazy(async () => {
-      const { Storage: Client } = commonJsExports(await import('@google-cloud/storage'));
+      const Client = exportOf(await import('@google-cloud/storage'), 'Storage');
       return withLocalAuth(new Client(clientOptions), config);
     });
   }

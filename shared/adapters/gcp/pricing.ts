@@ -6,7 +6,7 @@ import type { CloudCatalogClient } from '@google-cloud/billing';
 import type { Clock } from '../../ports/clock.ts';
 import type { PricedService, Pricing, Sku } from '../../ports/pricing.ts';
 import { PermanentError } from '../../runtime/errors.ts';
-import { commonJsExports, gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
+import { exportOf, gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
 import { callApi } from './common/errors.ts';
 
 type Money = { units?: unknown; nanos?: number | null; currencyCode?: string | null };
@@ -15,7 +15,7 @@ type Tier = { startUsageAmount?: number | null; unitPrice?: Money | null };
 export class GcpPricing implements Pricing {
   // Imported on first use, like every gax client of the adapters (common/endpoint.ts gaxClient).
   private readonly client = gaxClient('cloudbilling', async () => {
-    const { CloudCatalogClient: Client } = commonJsExports(await import('@google-cloud/billing'));
+    const Client = exportOf(await import('@google-cloud/billing'), 'CloudCatalogClient');
     return new Client(gaxClientOptions(this.config) as ConstructorParameters<typeof CloudCatalogClient>[0]);
   });
 

@@ -11,7 +11,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Registry, Repository, RepositorySpec } from '../../ports/registry.ts';
 import { PermanentError } from '../../runtime/errors.ts';
 import { callApi, isNotFound, toControlPlaneError } from './common/errors.ts';
-import { commonJsExports, gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
+import { exportOf, gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
 import { readOperation, waitUntil, type WaitPolicy } from './common/wait.ts';
 import { timestampToDate } from './secrets/timestamp.ts';
 
@@ -37,7 +37,7 @@ export class GcpRegistry implements Registry {
     // Built now so a bad endpoint configuration fails at construction, not as a retried call.
     const clientOptions = gaxClientOptions(config);
     this.client = gaxClient('artifactregistry', async () => {
-      const { ArtifactRegistryClient: Client } = commonJsExports(await import('@google-cloud/artifact-registry'));
+      const Client = exportOf(await import('@google-cloud/artifact-registry'), 'ArtifactRegistryClient');
       return new Client(clientOptions as ConstructorParameters<typeof Client>[0]);
     });
   }

@@ -9,7 +9,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { SecretInfo, Secrets, SecretVersionInfo, SecretVersionState } from '../../ports/secrets.ts';
 import { PermanentError, TransientError } from '../../runtime/errors.ts';
 import { callApi, isNotFound } from './common/errors.ts';
-import { commonJsExports, gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
+import { exportOf, gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
 import { crc32c } from './secrets/crc32c.ts';
 import { timestampToDate } from './secrets/timestamp.ts';
 
@@ -28,7 +28,7 @@ export class GcpSecrets implements Secrets {
     // Built now so a bad endpoint configuration fails at construction, not as a retried call.
     const clientOptions = gaxClientOptions(config);
     this.client = gaxClient('secretmanager', async () => {
-      const { SecretManagerServiceClient: Client } = commonJsExports(await import('@google-cloud/secret-manager'));
+      const Client = exportOf(await import('@google-cloud/secret-manager'), 'SecretManagerServiceClient');
       return new Client(clientOptions as ConstructorParameters<typeof Client>[0]);
     });
   }

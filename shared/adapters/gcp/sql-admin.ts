@@ -13,7 +13,7 @@ import type {
   CloneRequest, ExportRequest, SqlAdmin, SqlBackupRun, SqlDatabase, SqlInstance, SqlInstanceState, SqlUser,
 } from '../../ports/sql-admin.ts';
 import { PermanentError } from '../../runtime/errors.ts';
-import { commonJsExports, gaxClient, gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
+import { exportOf, gaxClient, gaxClientOptions, lazy, type GcpEndpointConfig } from './common/endpoint.ts';
 import { callApi, isNotFound } from './common/errors.ts';
 import { readOperation, waitUntil, type WaitPolicy } from './common/wait.ts';
 
@@ -51,9 +51,9 @@ export class GcpSqlAdmin implements SqlAdmin, SqlActivation {
   // The package is imported on first use (once for the five clients), and each client is initialised
   // before its first call (common/endpoint.ts gaxClient).
   private readonly v1 = lazy(async () => {
-    const mod = commonJsExports(await import('@google-cloud/sql'));
-    enums = mod.protos.google.cloud.sql.v1;
-    return mod.v1;
+    const mod = await import('@google-cloud/sql');
+    enums = exportOf(mod, 'protos').google.cloud.sql.v1;
+    return exportOf(mod, 'v1');
   });
   private readonly instancesClient = gaxClient('sqladmin', async () => new (await this.v1()).SqlInstancesServiceClient(this.clientOptions()));
   private readonly operationsClient = gaxClient('sqladmin', async () => new (await this.v1()).SqlOperationsServiceClient(this.clientOptions()));

@@ -5,7 +5,7 @@
 import type { ExecutionsClient } from '@google-cloud/workflows';
 import type { Execution, ExecutionState, Workflows } from '../../ports/workflows.ts';
 import { PermanentError } from '../../runtime/errors.ts';
-import { commonJsExports, gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
+import { exportOf, gaxClient, gaxClientOptions, type GcpEndpointConfig } from './common/endpoint.ts';
 import { callApi } from './common/errors.ts';
 
 const WORKFLOW_ID = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
@@ -22,7 +22,7 @@ type WireExecution = {
 export class GcpWorkflows implements Workflows {
   // Imported on first use, like every gax client of the adapters (common/endpoint.ts gaxClient).
   private readonly client = gaxClient('workflowexecutions', async () => {
-    const { ExecutionsClient: Client } = commonJsExports(await import('@google-cloud/workflows'));
+    const Client = exportOf(await import('@google-cloud/workflows'), 'ExecutionsClient');
     return new Client(gaxClientOptions(this.config) as ConstructorParameters<typeof ExecutionsClient>[0]);
   });
 

@@ -12,7 +12,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -35,13 +35,18 @@ export interface FirstEventTiming {
   firstAnswerMs: number;
   /** firstAnswerMs / the hello-world's firstAnswerMs. */
   ratio: number;
+  /**
+   * Median CPU ms (user + system) the instance had used when it answered, where /proc tells it: on a
+   * machine other work keeps busy this moves far less than wall time, and a cold start is CPU-bound.
+   */
+  cpuMs?: number;
   /** HTTP status and pipeline outcome of the first answer (the same every sample, or listed). */
   answer: string;
 }
 
 export interface FirstEventResult {
   samples: number;
-  helloWorld: { portOpenMs: number; firstAnswerMs: number };
+  helloWorld: { portOpenMs: number; firstAnswerMs: number; cpuMs?: number };
   /** By label (`current`, and `baseline` when measured), then by function target. */
   builds: Record<string, Record<string, FirstEventTiming>>;
 }
@@ -117,7 +122,18 @@ async function seedFinishedRun(store: FirestoreStateStore, flow: FlowName, body:
   if (!claim.claimed) throw new Error(`first-event bench: ${event.key} was already recorded`);
 }
 
-async function timeFirstEvent(source: string, target: string, env: NodeJS.ProcessEnv, body: unknown): Promise<{ portOpenMs: number; firstAnswerMs: number; answer: string }> {
+/** CPU ms (user + system) a child process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th, in clock ticks (100 Hz).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks * 10 : undefined;
+}
+
+interface Sample { portOpenMs: number; firstAnswerMs: number; cpuMs?: number; answer: string }
+
+async function timeFirstEvent(source: string, target: string, env: NodeJS.ProcessEnv, body: unknown): Promise<Sample> {
   const port = await freePort();
   const main = join(dirname(require.resolve('@google-cloud/functions-framework')), 'main.js');
   const started = performance.now();
@@ -137,12 +153,13 @@ async function timeFirstEvent(source: string, target: string, env: NodeJS.Proces
     const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
     const text = await res.text();
     const firstAnswerMs = performance.now() - started;
+    const cpuMs = cpuMsOf(child.pid);
     let outcome = text.slice(0, 40);
     try {
       const answer = JSON.parse(text) as { outcome?: string; reason?: string };
       outcome = `${answer.outcome ?? outcome}${res.status >= 500 && answer.reason ? ` (${answer.reason.slice(0, 100)})` : ''}`;
     } catch { /* hello-world answers text */ }
-    return { portOpenMs, firstAnswerMs, answer: `${res.status} ${outcome}` };
+    return { portOpenMs, firstAnswerMs, ...(cpuMs === undefined ? {} : { cpuMs }), answer: `${res.status} ${outcome}` };
   } finally {
     await stop(child);
   }
@@ -213,8 +230,8 @@ export async function measureFirstEvent(options: { samples?: number; baselineRep
       FIRESTORE_EMULATOR_HOST: firestore.host, PUBSUB_EMULATOR_HOST: pubsubEmulator.host,
       METADATA_SERVER_DETECTION: 'none', LOG_LEVEL: 'silent', NODE_ENV: 'production',
     };
-    const helloTimes: Array<{ portOpenMs: number; firstAnswerMs: number }> = [];
-    const times: Record<string, Record<string, Array<{ portOpenMs: number; firstAnswerMs: number; answer: string }>>> = {};
+    const helloTimes: Sample[] = [];
+    const times: Record<string, Record<string, Sample[]>> = {};
     for (const label of Object.keys(builds)) times[label] = Object.fromEntries(FUNCTIONS.map((f) => [f.target, []]));
     // Interleaved, so background load falls on every side alike.
     for (let s = 0; s < samples; s++) {
@@ -231,14 +248,15 @@ export async function measureFirstEvent(options: { samples?: number; baselineRep
     }
     const helloAnswer = median(helloTimes.map((t) => t.firstAnswerMs));
     const round = (ms: number) => Math.round(ms);
+    const cpu = (ts: Sample[]) => (ts.every((t) => t.cpuMs !== undefined) ? { cpuMs: round(median(ts.map((t) => t.cpuMs!))) } : {});
     return {
       samples,
-      helloWorld: { portOpenMs: round(median(helloTimes.map((t) => t.portOpenMs))), firstAnswerMs: round(helloAnswer) },
+      helloWorld: { portOpenMs: round(median(helloTimes.map((t) => t.portOpenMs))), firstAnswerMs: round(helloAnswer), ...cpu(helloTimes) },
       builds: Object.fromEntries(Object.entries(times).map(([label, byFn]) => [label, Object.fromEntries(Object.entries(byFn).map(([target, ts]) => {
         const answered = median(ts.map((t) => t.firstAnswerMs));
         return [target, {
           portOpenMs: round(median(ts.map((t) => t.portOpenMs))), firstAnswerMs: round(answered),
-          ratio: Math.round((answered / helloAnswer) * 100) / 100, answer: [...new Set(ts.map((t) => t.answer))].join(' / '),
+          ratio: Math.round((answered / helloAnswer) * 100) / 100, ...cpu(ts), answer: [...new Set(ts.map((t) => t.answer))].join(' / '),
         }];
       }))])),
     };

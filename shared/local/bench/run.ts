@@ -87,10 +87,12 @@ export function formatBenchmarks(r: BenchmarkResults): string {
   for (const e of r.entries) lines.push(`  ${e.id.padEnd(21)} ${e.value} ${e.unit} vs ${e.anchor} ${e.anchorValue} ${e.unit}: ratio ${e.ratio}${typeof e.growth === 'number' ? `; ${String(e.keys)} keys: ${e.growth}× the time (ideal ${String(e.idealGrowth)}×)` : ''}${typeof e.note === 'string' ? ` (${e.note})` : ''}`);
   if (r.coldStart) lines.push(`  cold start            ${JSON.stringify(r.coldStart)}`);
   if (r.firstEvent) {
-    lines.push(`  first event answered  hello-world ${r.firstEvent.helloWorld.firstAnswerMs} ms (port open ${r.firstEvent.helloWorld.portOpenMs} ms), median of ${r.firstEvent.samples}`);
+    const helloCpu = r.firstEvent.helloWorld.cpuMs;
+    lines.push(`  first event answered  hello-world ${r.firstEvent.helloWorld.firstAnswerMs} ms (port open ${r.firstEvent.helloWorld.portOpenMs} ms${helloCpu === undefined ? '' : `, CPU ${helloCpu} ms`}), median of ${r.firstEvent.samples}`);
     for (const [label, fns] of Object.entries(r.firstEvent.builds)) {
       for (const [target, t] of Object.entries(fns)) {
-        lines.push(`    ${label.padEnd(9)} ${target.padEnd(13)} ${String(t.firstAnswerMs).padStart(5)} ms (${t.ratio}x; port open ${t.portOpenMs} ms) → ${t.answer}`);
+        const cpu = t.cpuMs === undefined ? '' : `; CPU ${t.cpuMs} ms${helloCpu ? ` = ${Math.round((t.cpuMs / helloCpu) * 100) / 100}x` : ''}`;
+        lines.push(`    ${label.padEnd(9)} ${target.padEnd(13)} ${String(t.firstAnswerMs).padStart(5)} ms (${t.ratio}x; port open ${t.portOpenMs} ms${cpu}) → ${t.answer}`);
       }
     }
   }

@@ -108,10 +108,13 @@ export function gaxClient<T extends GaxClientLike>(where: string, make: () => T 
 }
 
 /**
- * A CommonJS package's exports, from `await import(pkg)`. Node puts module.exports on `default` and
- * copies the names it detects; the deployed bundle (esbuild, the package inlined into a lazy chunk)
- * has `default` only. Reading `default` works in both.
+ * One export of a CommonJS package, from `await import(pkg)`. Node gives the names it detects and
+ * module.exports as `default`; the deployed bundle (esbuild, the package inlined into a lazy chunk)
+ * gives `default` only; a loader honouring `__esModule` (tsx) makes `default` the package's own
+ * `exports.default`. The name itself, else the name on `default`, is right in all three.
  */
-export function commonJsExports<T extends object>(namespace: T): T {
-  return ((namespace as { default?: T }).default ?? namespace) as T;
+export function exportOf<T extends object, K extends keyof T & string>(namespace: T, name: K): T[K] {
+  const found = (namespace as Record<string, unknown>)[name] ?? (namespace as { default?: Record<string, unknown> }).default?.[name];
+  if (found === undefined) throw new Error(`the imported package has no export "${name}"`);
+  return found as T[K];
 }

@@ -19,5 +19,18 @@ describe('coldStartEntries', () => {
       expect.objectContaining({ id: 'cold-start.provisioning', value: 500, anchorValue: 200, ratio: 2.5, answer: '200 duplicate' }),
     ]);
     expect(entries[1]).not.toHaveProperty('baselineMs');
+    expect(entries[0]).not.toHaveProperty('cpuRatio');
+  });
+
+  it('adds the instance CPU used until the answer, as a ratio of the hello-world\'s, when it was measured', () => {
+    const [entry] = coldStartEntries({
+      samples: 3,
+      helloWorld: { portOpenMs: 180, firstAnswerMs: 200, cpuMs: 200 },
+      builds: {
+        current: { alerts: { portOpenMs: 190, firstAnswerMs: 700, ratio: 3.5, cpuMs: 600, answer: '200 processed' } },
+        baseline: { alerts: { portOpenMs: 190, firstAnswerMs: 900, ratio: 4.5, cpuMs: 1000, answer: '200 processed' } },
+      },
+    });
+    expect(entry).toMatchObject({ id: 'cold-start.alerts', cpuMs: 600, anchorCpuMs: 200, cpuRatio: 3, baselineMs: 900, baselineCpuMs: 1000 });
   });
 });

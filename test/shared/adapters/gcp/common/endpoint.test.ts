@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { gaxClient, gaxClientOptions, simulatorOf } from '../../../../../shared/adapters/gcp/common/endpoint.ts';
+import { exportOf, gaxClient, gaxClientOptions, simulatorOf } from '../../../../../shared/adapters/gcp/common/endpoint.ts';
 import { localSimulatorAuth } from '../../../../../shared/adapters/local/local-auth.ts';
 import { GcpMetrics } from '../../../../../shared/adapters/gcp/metrics.ts';
 import { GcpSqlAdmin } from '../../../../../shared/adapters/gcp/sql-admin.ts';
@@ -72,5 +72,19 @@ describe('gaxClient', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+});
+
+describe('exportOf', () => {
+  class Client {}
+  it('finds a CommonJS export however the import() namespace was built, and names a missing one', () => {
+    const moduleExports = { Client, protos: {} };
+    // Node: the detected names and module.exports as default.
+    expect(exportOf({ ...moduleExports, default: moduleExports }, 'Client')).toBe(Client);
+    // The deployed bundle: default only.
+    expect(exportOf({ default: moduleExports } as { default: typeof moduleExports; Client?: typeof Client }, 'Client')).toBe(Client);
+    // A loader honouring __esModule: default is the package's own exports.default, which lacks some names.
+    expect(exportOf({ ...moduleExports, default: { Client } }, 'protos')).toBe(moduleExports.protos);
+    expect(() => exportOf({ default: {} } as { default: object; Client?: typeof Client }, 'Client')).toThrow(/the imported package has no export "Client"/);
   });
 });
