@@ -3,7 +3,7 @@
  * passes on terraform/ and fails on its deliberately broken fixture under fixtures/.
  */
 import { tmpdir } from 'node:os';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { backupJobSchema, costReportJobSchema, remediationFollowJobSchema } from '../../shared/events/schemas/scheduled-jobs.ts';
 import { formatIssues } from '../../shared/events/issues.ts';
 import { parseBackupTask } from '../../shared/events/schemas/backup-task-options.ts';
@@ -16,7 +16,7 @@ import { FLOW_LIST, FUNCTIONS } from '../../shared/flows/definitions.ts';
 import { publishedEventKinds } from './code-facts.ts';
 import * as checks from './checks.ts';
 import { checkLeastPrivilege, checkServiceAccountIds } from './checks-iam.ts';
-import { checkBackupAlerts, checkBudget, checkEventsRouting, checkSelfMonitoring } from './checks-operations.ts';
+import { checkBackupAlerts, checkBudget, checkEventsRouting, checkPrivateArgoCd, checkSelfMonitoring } from './checks-operations.ts';
 import { checkCloudSqlRecovery, checkDestroyable, checkNatSubnetworks, checkScheduledTasks } from './checks-recovery.ts';
 import { findRulesFile, registeredTargets, remediationExpectations, workflowFiles, type RemediationExpectation } from './code-facts.ts';
 import { loadTree, locals, parseFile, type TfTree } from './hcl.ts';
@@ -439,6 +439,22 @@ describe('terraform tree: operating it (issues 11, 12, 13)', () => {
       'main.tf: google_pubsub_subscription.dead_letter: no alert policy watches the undelivered messages of every dead-letter subscription',
       'no alert policy on failed workflow executions (workflows.googleapis.com/finished_execution_count, status FAILED)',
       'no alert policy on each function\'s error rate (run.googleapis.com/request_count 5xx)',
+    ]);
+  });
+
+  it('Workflows reach Argo CD inside the VPC through Service Directory, and every Argo CD call names the service', async () => {
+    const dir = join(repo, 'workflows');
+    const sources = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => [`workflows/${f}`, readFileSync(join(dir, f), 'utf8')]));
+    expect(Object.keys(sources).length).toBeGreaterThan(3);
+    expect(checkPrivateArgoCd(real, sources)).toEqual([]);
+    const direct = 'call: http.get\n  args:\n    url: ${sys.get_env("ARGOCD_URL") + "/api/v1/applications/zenml-server"}\n';
+    expect(checkPrivateArgoCd(await fixture('private-network'), { 'workflows/direct.yaml': direct })).toEqual([
+      'main.tf: google_service_directory_endpoint.argocd: address must be the Argo CD internal address (var.argocd_internal_ip), is "203.0.113.10"',
+      'main.tf: google_service_directory_endpoint.argocd: port must be 443 (Argo CD\'s API over TLS), is 80',
+      'main.tf: google_service_directory_endpoint.argocd: network must name the VPC (projects/NUMBER/locations/global/networks/NAME), or Workflows cannot connect privately',
+      'the Workflows service agent lacks roles/servicedirectory.pscAuthorizedService (it resolves the service and opens the private connection)',
+      'main.tf: google_workflows_workflow.redeploy: user_env_vars must set ARGOCD_PRIVATE_SERVICE to the Service Directory service of Argo CD',
+      'workflows/direct.yaml: calls Argo CD at ARGOCD_URL without passing ARGOCD_PRIVATE_SERVICE as private_service_name',
     ]);
   });
 
