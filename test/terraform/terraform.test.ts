@@ -19,7 +19,8 @@ import { checkLeastPrivilege, checkServiceAccountIds } from './checks-iam.ts';
 import { checkBackupAlerts, checkBudget, checkEventsRouting, checkPrivateArgoCd, checkSelfMonitoring } from './checks-operations.ts';
 import { checkCloudSqlRecovery, checkDestroyable, checkNatSubnetworks, checkScheduledTasks } from './checks-recovery.ts';
 import { findRulesFile, registeredTargets, remediationExpectations, workflowFiles, type RemediationExpectation } from './code-facts.ts';
-import { loadTree, locals, parseFile, type TfTree } from './hcl.ts';
+import { loadTree, locals, parseFile, resources, type TfTree } from './hcl.ts';
+import { FIRESTORE_INDEXES } from '../../shared/adapters/gcp/firestore-state-store.ts';
 import { crossValidations, rootValidations } from './validations.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -456,6 +457,17 @@ describe('terraform tree: operating it (issues 11, 12, 13)', () => {
       'main.tf: google_workflows_workflow.redeploy: user_env_vars must set ARGOCD_PRIVATE_SERVICE to the Service Directory service of Argo CD',
       'workflows/direct.yaml: calls Argo CD at ARGOCD_URL without passing ARGOCD_PRIVATE_SERVICE as private_service_name',
     ]);
+  });
+
+  it('every composite index the Firestore state store\'s queries need is created, on the state database', () => {
+    const key = (i: { collection: string; fields: ReadonlyArray<readonly [string, string]> }) => `${i.collection}(${i.fields.map(([f, o]) => `${f} ${o}`).join(', ')})`;
+    const mod = real.modules.find((m) => locals(m).firestore_indexes !== undefined);
+    expect(mod, 'a module with local.firestore_indexes').toBeDefined();
+    const declared = Object.values(locals(mod!).firestore_indexes as Record<string, { collection: string; fields: Array<[string, string]> }>).map(key).sort();
+    expect(declared).toEqual(FIRESTORE_INDEXES.map(key).sort());
+    const index = resources(mod!, 'google_firestore_index');
+    expect(index.map((r) => r.body.for_each)).toEqual(['${local.firestore_indexes}']);
+    expect(String(index[0]!.body.database)).toContain('google_firestore_database.state.name');
   });
 
   it('the budget publishes every update to cp-billing-budgets, with actual and forecast thresholds', async () => {
