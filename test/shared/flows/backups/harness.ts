@@ -24,7 +24,7 @@ let seq = 0;
 
 export async function startBackupsHarness(): Promise<BackupsHarness> {
   const cloud = await startTestCloud();
-  const backups = backupsDeps(localEndpoint(cloud.config), cloud.clock, cloud.config, { followPollMs: 1_000 });
+  const backups = backupsDeps(localEndpoint(cloud.config), cloud.clock, cloud.config);
   const deliver = async (job: Record<string, unknown>, maxAttempts = 5) => {
     const message: PubsubMessage = {
       data: Buffer.from(JSON.stringify({ apiVersion: 'stackctl/v1', kind: 'BackupJob', instance: 'zenml-metadata', slotMinutes: 60, ...job })),
