@@ -90,20 +90,24 @@ async function followRun(fc: BackupsFollowContext, run: Run): Promise<Run | 'rac
   const now = clock.now().getTime();
   const overdue = now >= Date.parse(handoff.deadline);
   const forced = failuresExhausted(run, now);
+  // Set once this follower has decided to end the run itself: a later pass (after a finish that
+  // failed half-way) ends it for the same reason, not for the CANCELLED state that decision caused.
+  const decided = run.refs?.endedBy;
   let execution: Execution;
   try {
     execution = await fc.backups.workflows.getExecution(handoff.execution);
   } catch (err) {
-    if (!isPermanent(err) && !overdue && !forced) throw err;
+    if (!isPermanent(err) && !overdue && !forced && !decided) throw err;
     const unreadable = `its execution ${handoff.execution} can no longer be read (${(err as Error).message})`;
     const cancelled = await cancel(fc, handoff);
-    const why = overdue ? `${timedOut(handoff, cancelled)}; ${unreadable}` : `ended by the follower: ${unreadable}`;
-    return end(fc, run, handoff, { execution: cancelled, why, bestEffort: forced });
+    const why = decided ?? (overdue ? `${timedOut(handoff, cancelled)}; ${unreadable}` : `ended by the follower: ${unreadable}`);
+    return end(fc, run, handoff, { execution: cancelled, why: await decide(fc, run, why), bestEffort: forced });
   }
-  if (TERMINAL.has(execution.state)) return end(fc, run, handoff, { execution, bestEffort: forced });
-  if (overdue) {
+  if (TERMINAL.has(execution.state)) return end(fc, run, handoff, { execution, why: decided, bestEffort: forced });
+  if (overdue || decided) {
     const cancelled = await cancel(fc, handoff);
-    return end(fc, run, handoff, { execution: cancelled.state === 'UNAVAILABLE' ? execution : cancelled, why: timedOut(handoff, cancelled), bestEffort: forced });
+    const why = decided ?? timedOut(handoff, cancelled);
+    return end(fc, run, handoff, { execution: cancelled.state === 'UNAVAILABLE' ? execution : cancelled, why: await decide(fc, run, why), bestEffort: forced });
   }
   await renewLock(fc, run, handoff);
   const refs = run.refs ?? {};
@@ -116,6 +120,12 @@ async function followRun(fc: BackupsFollowContext, run: Run): Promise<Run | 'rac
 
 async function end(fc: BackupsFollowContext, run: Run, handoff: Handoff, input: EndInput): Promise<Run | 'raced'> {
   return (await finishHandedOver(fc, run, handoff, input)) ?? 'raced';
+}
+
+/** Records why the follower ends the run, before it acts on that. */
+async function decide(fc: BackupsFollowContext, run: Run, why: string): Promise<string> {
+  if (run.refs?.endedBy !== why) await fc.runtime.store.updateRun(run.id, { refs: { ...(run.refs ?? {}), endedBy: why } });
+  return why;
 }
 
 function timedOut(handoff: Handoff, cancelled: Execution): string {
