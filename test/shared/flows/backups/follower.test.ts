@@ -11,6 +11,7 @@ import { backupsFlow } from '../../../../shared/flows/backups/flow.ts';
 import { followBackupsOnce, FOLLOW_FAILURE_WINDOW_MS, MAX_FOLLOW_FAILURES } from '../../../../shared/flows/backups/follower.ts';
 import { DRILL_RTO_METRIC, DRILL_SUCCESS_METRIC } from '../../../../shared/flows/backups/metrics.ts';
 import type { SqlAdminSim } from '../../../../shared/local/gcp-sim/services/sqladmin.ts';
+import { releaseAndHandOver } from '../../../../shared/runtime/lease.ts';
 import { processMessage } from '../../../../shared/runtime/pipeline.ts';
 import { startBackupsHarness, type BackupsHarness } from './harness.ts';
 
@@ -68,6 +69,7 @@ describe('backups follower', () => {
     // Longer than every delivery attempt's budget together: following inside deliveries would have dead-lettered it.
     expect(elapsed).toBeGreaterThan(h.config.maxDeliveryAttempts * h.backups.settings.followBudgetMs * 3);
     expect(passes.length).toBeGreaterThan(h.config.maxDeliveryAttempts);
+    console.info(`long drill: ${Math.round(elapsed / 1000)} s virtual (delivery budget ${h.backups.settings.followBudgetMs / 1000} s), 1 delivery, ${passes.length} follower passes`);
     expect(passes.flatMap((p) => p.errors)).toEqual([]);
     expect(await h.store.listDeadLetters({ flow: 'backups' })).toEqual([]);
     expect(eventsOf(drill.id)).toEqual(['RestoreDrillStarted', 'RestoreDrillCompleted']);
@@ -84,6 +86,23 @@ describe('backups follower', () => {
     expect(await h.store.nextParked(`instance:${INSTANCE}`)).toBeNull();
     const republished = h.publisher.messages.filter((m) => m.topic === TOPICS.backups);
     expect(republished.map((m) => JSON.parse((m.data as Buffer).toString()).job)).toEqual(['nightly-backup']);
+  });
+
+  it('a drill whose instance is busy starts nothing and waits parked (acked), then runs when the instance is released', async () => {
+    await harness();
+    const lock = `instance:${INSTANCE}`;
+    await h.store.acquireLease(lock, 'provisioning-run', 60_000);
+    const { outcome } = await h.deliver({ job: 'parked-drill', task: 'restore-drill' });
+    expect(outcome).toMatchObject({ ack: true, outcome: 'queued', target: lock });
+    expect(await h.backups.workflows.listExecutions('restore-drill')).toEqual([]);
+    await releaseAndHandOver(h.deps, lock, 'provisioning-run');
+    const [republished] = h.publisher.messages.filter((m) => m.topic === TOPICS.backups);
+    const again = await processMessage(backupsFlow, h.deps, h.backups, {
+      data: republished!.data as Buffer, attributes: republished!.attributes ?? {}, messageId: 'republished', publishTime: h.clock.now(), mode: 'push', deliveryAttempt: 1,
+    });
+    expect(again).toMatchObject({ ack: true, outcome: 'processed', status: 'executing' });
+    expect((await h.follow((again as { runId: string }).runId)).run.status).toBe('succeeded');
+    expect(await h.backups.workflows.listExecutions('restore-drill')).toHaveLength(1);
   });
 
   it('two follower passes racing on an ended execution end the run once', async () => {
