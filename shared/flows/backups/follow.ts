@@ -10,7 +10,7 @@
 import { rawOf } from '../../events/envelope.ts';
 import type { Execution } from '../../ports/workflows.ts';
 import type { ActOutcome } from '../../runtime/flow.ts';
-import { acquireWithin, ContentionError, releaseAndHandOver } from '../../runtime/lease.ts';
+import { acquireWithin, ContentionError, releaseAndHandOver, startHeartbeat } from '../../runtime/lease.ts';
 import type { TaskBase } from './context.ts';
 
 const STEP = 'start-execution';
@@ -65,12 +65,18 @@ export async function holdForExecution(ctx: TaskBase, lock: string, work: (owner
   const deps = ctx.act.deps;
   const owner = executionOwner(ctx.act.run.id);
   if (!(await acquireWithin(deps, lock, owner, Math.floor(deps.config.contentionWaitMs / 2)))) throw new ContentionError(lock);
+  // Until the execution exists the lock is the delivery's: renewed with its heartbeat (the sweep
+  // of stale clones before the start can wait on deletions for minutes), and gone within one
+  // lease TTL if this instance dies. Only a started execution holds it for EXECUTION_LEASE_MS.
+  const heartbeat = startHeartbeat(deps, [{ name: lock, renew: () => deps.store.renewLease(lock, owner, deps.config.leaseTtlMs) }]);
   let execution: string | undefined;
   try {
-    await deps.store.renewLease(lock, owner, EXECUTION_LEASE_MS);
     execution = await work(owner);
+    await heartbeat.stop();
+    await deps.store.renewLease(lock, owner, EXECUTION_LEASE_MS);
     return execution;
   } finally {
+    await heartbeat.stop();
     if (execution === undefined && recordedExecution(ctx) === undefined) await releaseAndHandOver(deps, lock, owner);
   }
 }

@@ -17,7 +17,7 @@ import { startTestCloud, type TestCloud } from '../../../support/cloud.ts';
 export interface BackupsHarness extends TestCloud {
   backups: BackupsDeps;
   /** Publishes (in memory) and delivers a BackupJob until acked or `maxAttempts` deliveries. */
-  deliver(job: Record<string, unknown>, maxAttempts?: number): Promise<{ outcome: DeliveryOutcome; attempts: number }>;
+  deliver(job: Record<string, unknown>, maxAttempts?: number, publishTime?: Date): Promise<{ outcome: DeliveryOutcome; attempts: number }>;
   instances(): Promise<string[]>;
   runOf(outcome: DeliveryOutcome): Promise<Record<string, any>>;
   /** What the follower acts through (the production BackupFollowJob's context). */
@@ -34,10 +34,10 @@ let seq = 0;
 export async function startBackupsHarness(options: { operationDurationMs?: number } = {}): Promise<BackupsHarness> {
   const cloud = await startTestCloud(options);
   const backups = backupsDeps(localEndpoint(cloud.config), cloud.clock, cloud.config);
-  const deliver = async (job: Record<string, unknown>, maxAttempts = 5) => {
+  const deliver = async (job: Record<string, unknown>, maxAttempts = 5, publishTime = cloud.clock.now()) => {
     const message: PubsubMessage = {
       data: Buffer.from(JSON.stringify({ apiVersion: 'stackctl/v1', kind: 'BackupJob', instance: 'zenml-metadata', slotMinutes: 60, ...job })),
-      attributes: {}, messageId: `m-${++seq}`, publishTime: cloud.clock.now(), mode: 'push',
+      attributes: {}, messageId: `m-${++seq}`, publishTime, mode: 'push',
     };
     let outcome: DeliveryOutcome | undefined;
     let attempts = 0;
