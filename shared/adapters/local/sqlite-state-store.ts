@@ -90,12 +90,13 @@ export class SqliteStateStore implements StateStore {
       const held = this.stmt.acquireLease.get({ target, owner, expiresMs: nowMs + ttlMs, nowMs }) as { owner: string; expires_ms: number } | undefined;
       if (!held) return { outcome: 'busy', run: current ? toRun(current) : null };
       const lease: Lease = { target, owner, expiresAt: new Date(held.expires_ms).toISOString() };
+      // The run is what was written: no read back.
       if (!current) {
         this.stmt.insertRun.run(row);
-        return { outcome: 'claimed', run: this.runOf(row.id as string)!, lease };
+        return { outcome: 'claimed', run: toRun({ ...(row as unknown as RunRow), created_at: row.createdAt as string, updated_at: row.updatedAt as string, lease_expires_at: row.leaseExpiresAt as string, result: null, error: null, refs: null, steps: '[]' }), lease };
       }
       this.stmt.resumeRun.run({ id: current.id, leaseExpiresAt: row.leaseExpiresAt, updatedAt: row.updatedAt });
-      return { outcome: 'resumed', run: this.runOf(current.id)!, lease };
+      return { outcome: 'resumed', run: { ...toRun(current), status: 'running', attempts: current.attempts + 1, leaseExpiresAt: row.leaseExpiresAt as string, updatedAt: row.updatedAt as string }, lease };
     });
 
     this.finishRunTx = db.transaction((request: FinishRunRequest, at: string, nowMs: number): FinishRunResult => {
@@ -107,7 +108,7 @@ export class SqliteStateStore implements StateStore {
         // An older entry of the run still waits: this one is drained after it, never claimed past it.
         const claim = request.claim && this.stmt.outboxOfRun.get(runId) === undefined ? request.claim : undefined;
         out.outbox = toOutbox(this.stmt.insertOutbox.get({
-          id: randomUUID(), runId, flow: out.run.flow, topic: event.topic, data: event.dataJson, attributes: JSON.stringify(event.attributes),
+          runId, flow: out.run.flow, topic: event.topic, data: event.dataJson, attributes: JSON.stringify(event.attributes),
           createdAt: at, claimedBy: claim?.owner ?? null, claimedUntilMs: claim ? nowMs + claim.claimMs : null,
         }) as OutboxRow);
       }
@@ -133,22 +134,22 @@ export class SqliteStateStore implements StateStore {
       const blocked = new Set<string>();
       const claimed: OutboxEntry[] = [];
       // Bounded scan, oldest first; a run whose oldest entry is not claimable blocks its later ones.
-      for (const row of this.stmt.outboxScan.all(Math.max(limit * 4, 200)) as Array<{ id: string; run_id: string; claimed_until_ms: number | null; next_attempt_ms: number | null }>) {
+      for (const row of this.stmt.outboxScan.all(Math.max(limit * 4, 200)) as Array<{ seq: number; run_id: string; claimed_until_ms: number | null; next_attempt_ms: number | null }>) {
         if (claimed.length >= limit) break;
         if (blocked.has(row.run_id)) continue;
         const free = (row.claimed_until_ms === null || row.claimed_until_ms <= nowMs) && (row.next_attempt_ms === null || row.next_attempt_ms <= nowMs);
         if (!free) { blocked.add(row.run_id); continue; }
-        claimed.push(toOutbox(this.stmt.claimOutbox.get({ id: row.id, owner, untilMs: nowMs + claimMs }) as OutboxRow));
+        claimed.push(toOutbox(this.stmt.claimOutbox.get({ seq: row.seq, owner, untilMs: nowMs + claimMs }) as OutboxRow));
       }
       return claimed;
     });
 
     this.settleOutboxTx = db.transaction((owner: string, settlement: OutboxSettlement, at: string): OutboxEntry[] => {
-      for (const id of settlement.published) this.stmt.deleteOutbox.run(id);
-      for (const id of settlement.released) this.stmt.releaseOutbox.run({ id, owner });
+      for (const id of settlement.published) this.stmt.deleteOutbox.run(outboxSeq(id));
+      for (const id of settlement.released) this.stmt.releaseOutbox.run({ seq: outboxSeq(id), owner });
       const failed: OutboxEntry[] = [];
       for (const f of settlement.failed) {
-        const row = this.stmt.failOutbox.get({ id: f.id, owner, error: f.error, at, retryMs: Date.parse(f.retryAt) }) as OutboxRow | undefined;
+        const row = this.stmt.failOutbox.get({ seq: outboxSeq(f.id), owner, error: f.error, at, retryMs: Date.parse(f.retryAt) }) as OutboxRow | undefined;
         if (row) failed.push(toOutbox(row));
       }
       return failed;
@@ -492,7 +493,7 @@ interface RunRow {
 }
 
 interface OutboxRow {
-  id: string; run_id: string; flow: FlowName; topic: string; data: string; attributes: string; created_at: string; attempts: number;
+  seq: number; run_id: string; flow: FlowName; topic: string; data: string; attributes: string; created_at: string; attempts: number;
   last_error: string | null; last_attempt_at: string | null; next_attempt_ms: number | null; claimed_by: string | null; claimed_until_ms: number | null;
 }
 
@@ -518,7 +519,7 @@ function toRun(row: RunRow): Run {
 
 function toOutbox(row: OutboxRow): OutboxEntry {
   return {
-    id: row.id, runId: row.run_id, flow: row.flow, topic: row.topic, data: JSON.parse(row.data) as unknown,
+    id: String(row.seq), runId: row.run_id, flow: row.flow, topic: row.topic, data: JSON.parse(row.data) as unknown,
     attributes: JSON.parse(row.attributes) as Record<string, string>, createdAt: row.created_at, attempts: row.attempts,
     ...(row.last_error !== null && { lastError: row.last_error }),
     ...(row.last_attempt_at !== null && { lastAttemptAt: row.last_attempt_at }),
@@ -526,6 +527,11 @@ function toOutbox(row: OutboxRow): OutboxEntry {
     ...(row.claimed_by !== null && { claimedBy: row.claimed_by }),
     ...(row.claimed_until_ms !== null && { claimedUntil: new Date(row.claimed_until_ms).toISOString() }),
   };
+}
+
+/** An outbox id is its row's seq; anything else names no entry. */
+function outboxSeq(id: string): number {
+  return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : -1;
 }
 
 function parseOrNull<T>(doc: unknown): T | null {

@@ -117,7 +117,6 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE outbox (
     seq              INTEGER PRIMARY KEY AUTOINCREMENT,
-    id               TEXT NOT NULL UNIQUE,
     run_id           TEXT NOT NULL,
     flow             TEXT NOT NULL,
     topic            TEXT NOT NULL,

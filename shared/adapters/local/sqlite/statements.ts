@@ -32,18 +32,19 @@ export function prepareStatements(db: Database.Database) {
     leaseOwner: db.prepare('SELECT owner FROM leases WHERE target = ?').pluck(),
     anyParked: db.prepare('SELECT 1 FROM parked WHERE target = ? LIMIT 1').pluck(),
     insertOutbox: db.prepare(
-      `INSERT INTO outbox (id, run_id, flow, topic, data, attributes, created_at, claimed_by, claimed_until_ms)
-       VALUES (@id, @runId, @flow, @topic, @data, @attributes, @createdAt, @claimedBy, @claimedUntilMs)
+      `INSERT INTO outbox (run_id, flow, topic, data, attributes, created_at, claimed_by, claimed_until_ms)
+       VALUES (@runId, @flow, @topic, @data, @attributes, @createdAt, @claimedBy, @claimedUntilMs)
        RETURNING *`),
     outboxOfRun: db.prepare('SELECT 1 FROM outbox WHERE run_id = ? LIMIT 1').pluck(),
-    outboxScan: db.prepare('SELECT id, run_id, claimed_until_ms, next_attempt_ms FROM outbox ORDER BY seq LIMIT ?'),
-    claimOutbox: db.prepare('UPDATE outbox SET claimed_by = @owner, claimed_until_ms = @untilMs WHERE id = @id RETURNING *'),
-    deleteOutbox: db.prepare('DELETE FROM outbox WHERE id = ?'),
+    // An entry's id is its seq (the primary key): one b-tree fewer to write per event than a separate id.
+    outboxScan: db.prepare('SELECT seq, run_id, claimed_until_ms, next_attempt_ms FROM outbox ORDER BY seq LIMIT ?'),
+    claimOutbox: db.prepare('UPDATE outbox SET claimed_by = @owner, claimed_until_ms = @untilMs WHERE seq = @seq RETURNING *'),
+    deleteOutbox: db.prepare('DELETE FROM outbox WHERE seq = ?'),
     failOutbox: db.prepare(
       `UPDATE outbox SET attempts = attempts + 1, last_error = @error, last_attempt_at = @at, next_attempt_ms = @retryMs,
          claimed_by = NULL, claimed_until_ms = NULL
-       WHERE id = @id AND claimed_by = @owner RETURNING *`),
-    releaseOutbox: db.prepare('UPDATE outbox SET claimed_by = NULL, claimed_until_ms = NULL WHERE id = @id AND claimed_by = @owner'),
+       WHERE seq = @seq AND claimed_by = @owner RETURNING *`),
+    releaseOutbox: db.prepare('UPDATE outbox SET claimed_by = NULL, claimed_until_ms = NULL WHERE seq = @seq AND claimed_by = @owner'),
     listOutbox: db.prepare('SELECT * FROM outbox ORDER BY seq LIMIT ?'),
     listOutboxOfRun: db.prepare('SELECT * FROM outbox WHERE run_id = ? ORDER BY seq LIMIT ?'),
     // Free, expired, or already ours: take it. Anyone else's live lease: no row comes back.
