@@ -284,7 +284,10 @@ export interface StateStore {
    * overtake each other.
    */
   claimOutbox(owner: string, options: { limit: number; claimMs: number }): Promise<OutboxEntry[]>;
-  /** Records the outcome of a drain pass; failures and releases count only while `owner` holds the claim. Returns the failed entries as updated. */
+  /**
+   * Records the outcome of a drain pass, for the entries `owner` still holds (a claim that ran out
+   * and was taken over is the new holder's to settle). Returns the failed entries as updated.
+   */
   settleOutbox(owner: string, settlement: OutboxSettlement): Promise<OutboxEntry[]>;
   /** Entries still waiting, in claim order. */
   listOutbox(query?: { runId?: string; limit?: number }): Promise<OutboxEntry[]>;

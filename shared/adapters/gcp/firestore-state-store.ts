@@ -453,10 +453,9 @@ export class FirestoreStateStore implements StateStore {
     for (const id of ids) requireDocId('settleOutbox', 'id', id);
     const ref = (id: string) => this.col('outbox').doc(id);
     return this.guard('settleOutbox', () => this.db().runTransaction(async (tx) => {
-      const changed = [...settlement.failed.map((f) => f.id), ...settlement.released];
-      const snaps = changed.length ? await tx.getAll(...changed.map(ref)) : [];
+      const snaps = await tx.getAll(...ids.map(ref));
       const held = new Map(snaps.filter((snap) => snap.exists && snap.get('claimedBy') === owner).map((snap) => [snap.id, snap.data()!]));
-      for (const id of settlement.published) tx.delete(ref(id));
+      for (const id of settlement.published) if (held.has(id)) tx.delete(ref(id));
       for (const id of settlement.released) if (held.has(id)) tx.update(ref(id), { claimedBy: FieldValue.delete(), claimedUntilMs: FieldValue.delete() });
       const at = this.now();
       const failed: OutboxEntry[] = [];

@@ -145,7 +145,7 @@ export class SqliteStateStore implements StateStore {
     });
 
     this.settleOutboxTx = db.transaction((owner: string, settlement: OutboxSettlement, at: string): OutboxEntry[] => {
-      for (const id of settlement.published) this.stmt.deleteOutbox.run(outboxSeq(id));
+      for (const id of settlement.published) this.stmt.deleteOutbox.run({ seq: outboxSeq(id), owner });
       for (const id of settlement.released) this.stmt.releaseOutbox.run({ seq: outboxSeq(id), owner });
       const failed: OutboxEntry[] = [];
       for (const f of settlement.failed) {

@@ -78,10 +78,14 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX parked_by_target ON parked (target, parked_at, id);
   `,
-  // 3: runs by field with appendable steps; the status-event outbox
+  // 3: runs by field with appendable steps; the status-event outbox. Every page a transaction
+  // dirties is written to the WAL (two write calls each), so the tables a delivery writes keep few
+  // b-trees: plain rowids (AUTOINCREMENT writes sqlite_sequence too; runs and audit are never
+  // deleted, so their rowids only grow anyway) and no unique index on audit ids (random UUIDs,
+  // never looked up).
   `
   CREATE TABLE runs_v3 (
-    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq              INTEGER PRIMARY KEY,
     id               TEXT NOT NULL UNIQUE,
     key              TEXT NOT NULL UNIQUE,
     flow             TEXT NOT NULL,
@@ -115,8 +119,27 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX runs_by_status ON runs (status, created_at DESC);
   CREATE INDEX runs_by_target ON runs (target, created_at DESC);
 
+  CREATE TABLE audit_v3 (
+    seq    INTEGER PRIMARY KEY,
+    id     TEXT NOT NULL,
+    at     TEXT NOT NULL,
+    flow   TEXT NOT NULL,
+    run_id TEXT,
+    target TEXT,
+    result TEXT NOT NULL,
+    doc    TEXT NOT NULL
+  );
+  INSERT INTO audit_v3 (seq, id, at, flow, run_id, target, result, doc) SELECT seq, id, at, flow, run_id, target, result, doc FROM audit;
+  DROP TABLE audit;
+  ALTER TABLE audit_v3 RENAME TO audit;
+  CREATE INDEX audit_by_at ON audit (at DESC, seq DESC);
+  CREATE INDEX audit_by_run ON audit (run_id, at DESC);
+  CREATE INDEX audit_by_target ON audit (target, at DESC);
+
+  -- A published entry's rowid may be used again; every settlement is guarded by its claimer, so a
+  -- late one never touches a newer entry.
   CREATE TABLE outbox (
-    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq              INTEGER PRIMARY KEY,
     run_id           TEXT NOT NULL,
     flow             TEXT NOT NULL,
     topic            TEXT NOT NULL,

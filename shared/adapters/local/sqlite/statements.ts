@@ -39,7 +39,7 @@ export function prepareStatements(db: Database.Database) {
     // An entry's id is its seq (the primary key): one b-tree fewer to write per event than a separate id.
     outboxScan: db.prepare('SELECT seq, run_id, claimed_until_ms, next_attempt_ms FROM outbox ORDER BY seq LIMIT ?'),
     claimOutbox: db.prepare('UPDATE outbox SET claimed_by = @owner, claimed_until_ms = @untilMs WHERE seq = @seq RETURNING *'),
-    deleteOutbox: db.prepare('DELETE FROM outbox WHERE seq = ?'),
+    deleteOutbox: db.prepare('DELETE FROM outbox WHERE seq = @seq AND claimed_by = @owner'),
     failOutbox: db.prepare(
       `UPDATE outbox SET attempts = attempts + 1, last_error = @error, last_attempt_at = @at, next_attempt_ms = @retryMs,
          claimed_by = NULL, claimed_until_ms = NULL

@@ -87,12 +87,17 @@ describe('SqliteStateStore file handling', () => {
     const bare = { id: 'run-2', flow: 'budgets', key: 'k-2', status: 'succeeded', attempts: 1, createdAt: '2026-05-01T00:02:00.000Z', updatedAt: '2026-05-01T00:02:00.000Z', steps: [] };
     const insert = old.prepare('INSERT INTO runs (id, key, flow, status, target, created_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     for (const r of [run, bare]) insert.run(r.id, r.key, r.flow, r.status, (r as { target?: string }).target ?? null, r.createdAt, r.updatedAt, JSON.stringify(r));
+    const audit = { id: 'a-1', at: '2026-05-01T00:03:00.000Z', flow: 'budgets', runId: 'run-2', actor: 'x', action: 'y', result: 'ok' };
+    old.prepare('INSERT INTO audit (id, at, flow, run_id, target, result, doc) VALUES (?, ?, ?, ?, NULL, ?, ?)').run(audit.id, audit.at, audit.flow, audit.runId, audit.result, JSON.stringify(audit));
     old.close();
 
     const store = openSqliteStateStore(file, { clock: new VirtualClock('2026-05-01T01:00:00Z') });
     expect(await store.getRun('run-1')).toEqual(run);
     expect(await store.getRunByKey('k-2')).toEqual(bare);
     expect((await store.listRuns()).map((r) => r.id)).toEqual(['run-2', 'run-1']);
+    expect(await store.queryAudit({ runId: 'run-2' })).toEqual([audit]);
+    await store.appendAudit({ flow: 'budgets', runId: 'run-2', actor: 'x', action: 'z', result: 'ok' });
+    expect((await store.queryAudit({ runId: 'run-2' })).map((a) => a.action)).toEqual(['z', 'y']);
     await store.appendRunStep('run-1', { name: 'c', status: 'succeeded', at: '2026-05-01T01:00:00.000Z' });
     expect((await store.getRun('run-1'))!.steps.map((s) => s.name)).toEqual(['a', 'b', 'c']);
     expect((await store.claim('k-3', { id: 'run-3', flow: 'budgets' })).claimed).toBe(true);
