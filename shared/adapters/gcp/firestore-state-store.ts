@@ -365,11 +365,17 @@ export class FirestoreStateStore implements StateStore {
     const runRef = this.col('runs').doc(request.runId);
     const leaseRef = request.release ? this.col('leases').doc(hashedDocId(request.release.target)) : undefined;
     return this.guard('finishRun', () => this.db().runTransaction(async (tx): Promise<FinishRunResult> => {
-      // Every read before any write, as Firestore transactions require.
-      const data = (await tx.get(runRef)).data();
-      const leaseData = leaseRef ? (await tx.get(leaseRef)).data() : undefined;
-      const parked = request.release ? !(await tx.get(this.col('parked').where('target', '==', request.release.target).limit(1))).empty : false;
-      const older = event && request.claim ? !(await tx.get(this.col('outbox').where('runId', '==', request.runId).limit(1))).empty : false;
+      // Every read before any write, as Firestore transactions require; the reads go out together.
+      const [runSnap, leaseSnap, parkedPage, olderPage] = await Promise.all([
+        tx.get(runRef),
+        leaseRef ? tx.get(leaseRef) : undefined,
+        request.release ? tx.get(this.col('parked').where('target', '==', request.release.target).limit(1)) : undefined,
+        event && request.claim ? tx.get(this.col('outbox').where('runId', '==', request.runId).limit(1)) : undefined,
+      ]);
+      const data = runSnap.data();
+      const leaseData = leaseSnap?.data();
+      const parked = parkedPage ? !parkedPage.empty : false;
+      const older = olderPage ? !olderPage.empty : false;
       if (!data) throw new Error(`finishRun: run ${request.runId} not found`);
       const at = this.now();
       const nowMs = this.clock.now().getTime();
