@@ -55,6 +55,10 @@ locals {
     "workflowexecutions.googleapis.com",
     "workflows.googleapis.com",
   ]
+
+  # Argo CD's API is only on its internal load balancer, named argocd_host inside the VPC; the
+  # workflows reach that name through the Service Directory service of its internal address.
+  argocd_url = var.argocd_url != "" ? var.argocd_url : "https://${var.argocd_host}"
 }
 
 resource "google_project_service" "apis" {
@@ -235,7 +239,7 @@ module "control_plane" {
   budget_amount                = var.budget_amount
   budget_currency              = var.budget_currency
   budget_thresholds            = var.budget_thresholds
-  argocd_url                   = var.argocd_url
+  argocd_url                   = local.argocd_url
   argocd_internal_ip           = module.gitops.argocd_internal_ip
   network_name                 = module.vpc.network_name
   function_subnetwork_name     = module.vpc.private_subnet_name

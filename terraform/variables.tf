@@ -554,7 +554,7 @@ variable "budget_thresholds" {
 
 variable "argocd_url" {
   type        = string
-  description = "Base URL of the Argo CD API used by the redeploy and restore steps (empty: not configured)."
+  description = "Base URL of the Argo CD API used by the redeploy and restore steps (empty: https://<argocd_host>, the internal load balancer the workflows reach through Service Directory)."
   default     = ""
 
   validation {

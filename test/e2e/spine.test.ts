@@ -83,6 +83,9 @@ describe('local stack: spine', () => {
     expect(status.endpoints.gcpSim).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(Object.keys(status.endpoints.functions).sort()).toEqual(['alerts', 'backups', 'budgets', 'costReports', 'provisioning']);
     expect(status.resources.gcpSim.sqladmin.instances).toBeGreaterThanOrEqual(1);
+    // The control plane's own state, from the stack's store: what ran and what waits.
+    expect(status.controlPlane).toMatchObject({ inFlight: expect.any(Array), deadLetters: { total: expect.any(Number) }, parked: expect.any(Array) });
+    expect(status.controlPlane.recent.runs).toBeGreaterThanOrEqual(1);
   });
 
   it('commands explain how to start a stack when none runs', async () => {

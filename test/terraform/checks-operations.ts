@@ -136,3 +136,45 @@ export function checkBudget(tree: TfTree, budgetsTopic: string): string[] {
   }
   return problems;
 }
+
+/**
+ * Cloud Workflows (outside the VPC) reaches Argo CD's internal load balancer: a Service Directory
+ * endpoint at the internal address on 443 in the VPC network, the Workflows service agent allowed
+ * to resolve it and connect, the service handed to the workflows as ARGOCD_PRIVATE_SERVICE, and
+ * every workflow that calls Argo CD passing it as private_service_name.
+ */
+export function checkPrivateArgoCd(tree: TfTree, workflowSources: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const all = tree.modules.flatMap((mod) => resources(mod).map((r) => ({ r, mod })));
+  const of = (type: string) => all.filter(({ r }) => r.type === type).map(({ r }) => r);
+  const at = (r: ResourceBlock) => `${rel(tree, r.file)}: ${r.type}.${r.name}`;
+  const endpoints = of('google_service_directory_endpoint');
+  if (endpoints.length === 0) problems.push('no google_service_directory_endpoint: nothing registers Argo CD\'s internal address for Workflows');
+  const services = new Set<string>();
+  for (const e of endpoints) {
+    if (!/argocd_internal_ip/.test(String(e.body.address))) problems.push(`${at(e)}: address must be the Argo CD internal address (var.argocd_internal_ip), is ${JSON.stringify(e.body.address)}`);
+    if (e.body.port !== 443) problems.push(`${at(e)}: port must be 443 (Argo CD's API over TLS), is ${JSON.stringify(e.body.port)}`);
+    if (!/networks\//.test(String(e.body.network ?? ''))) problems.push(`${at(e)}: network must name the VPC (projects/NUMBER/locations/global/networks/NAME), or Workflows cannot connect privately`);
+    const service = /google_service_directory_service\.([A-Za-z0-9_-]+)/.exec(String(e.body.service))?.[1];
+    if (service) services.add(service);
+  }
+  const agentRoles = new Set(of('google_project_iam_member')
+    .filter((m) => /gcp-sa-workflows\.iam\.gserviceaccount\.com/.test(String(m.body.member)))
+    .flatMap((m) => [String(m.body.role), ...(typeof m.body.for_each === 'string' ? [m.body.for_each] : [])]));
+  for (const role of ['roles/servicedirectory.viewer', 'roles/servicedirectory.pscAuthorizedService']) {
+    if (![...agentRoles].some((r) => r.includes(role))) problems.push(`the Workflows service agent lacks ${role} (it resolves the service and opens the private connection)`);
+  }
+  for (const w of of('google_workflows_workflow')) {
+    const env = String(w.body.user_env_vars ?? '');
+    const named = /ARGOCD_PRIVATE_SERVICE\s*=\s*google_service_directory_service\.([A-Za-z0-9_-]+)/.exec(env)?.[1];
+    if (!named) problems.push(`${at(w)}: user_env_vars must set ARGOCD_PRIVATE_SERVICE to the Service Directory service of Argo CD`);
+    else if (!services.has(named)) problems.push(`${at(w)}: ARGOCD_PRIVATE_SERVICE names google_service_directory_service.${named}, which has no endpoint`);
+  }
+  for (const [file, text] of Object.entries(workflowSources)) {
+    if (!text.includes('sys.get_env("ARGOCD_URL")')) continue;
+    if (!/sys\.get_env\("ARGOCD_PRIVATE_SERVICE"/.test(text) || !/private_service_name:/.test(text)) {
+      problems.push(`${file}: calls Argo CD at ARGOCD_URL without passing ARGOCD_PRIVATE_SERVICE as private_service_name`);
+    }
+  }
+  return problems;
+}

@@ -3,7 +3,7 @@
  * passes on terraform/ and fails on its deliberately broken fixture under fixtures/.
  */
 import { tmpdir } from 'node:os';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { backupJobSchema, costReportJobSchema, remediationFollowJobSchema } from '../../shared/events/schemas/scheduled-jobs.ts';
 import { formatIssues } from '../../shared/events/issues.ts';
 import { parseBackupTask } from '../../shared/events/schemas/backup-task-options.ts';
@@ -16,10 +16,11 @@ import { FLOW_LIST, FUNCTIONS } from '../../shared/flows/definitions.ts';
 import { publishedEventKinds } from './code-facts.ts';
 import * as checks from './checks.ts';
 import { checkLeastPrivilege, checkServiceAccountIds } from './checks-iam.ts';
-import { checkBackupAlerts, checkBudget, checkEventsRouting, checkSelfMonitoring } from './checks-operations.ts';
+import { checkBackupAlerts, checkBudget, checkEventsRouting, checkPrivateArgoCd, checkSelfMonitoring } from './checks-operations.ts';
 import { checkCloudSqlRecovery, checkDestroyable, checkNatSubnetworks, checkScheduledTasks } from './checks-recovery.ts';
 import { findRulesFile, registeredTargets, remediationExpectations, workflowFiles, type RemediationExpectation } from './code-facts.ts';
-import { loadTree, locals, parseFile, type TfTree } from './hcl.ts';
+import { loadTree, locals, parseFile, resources, type TfTree } from './hcl.ts';
+import { FIRESTORE_INDEXES } from '../../shared/adapters/gcp/firestore-state-store.ts';
 import { crossValidations, rootValidations } from './validations.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -440,6 +441,33 @@ describe('terraform tree: operating it (issues 11, 12, 13)', () => {
       'no alert policy on failed workflow executions (workflows.googleapis.com/finished_execution_count, status FAILED)',
       'no alert policy on each function\'s error rate (run.googleapis.com/request_count 5xx)',
     ]);
+  });
+
+  it('Workflows reach Argo CD inside the VPC through Service Directory, and every Argo CD call names the service', async () => {
+    const dir = join(repo, 'workflows');
+    const sources = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => [`workflows/${f}`, readFileSync(join(dir, f), 'utf8')]));
+    expect(Object.keys(sources).length).toBeGreaterThan(3);
+    expect(checkPrivateArgoCd(real, sources)).toEqual([]);
+    const direct = 'call: http.get\n  args:\n    url: ${sys.get_env("ARGOCD_URL") + "/api/v1/applications/zenml-server"}\n';
+    expect(checkPrivateArgoCd(await fixture('private-network'), { 'workflows/direct.yaml': direct })).toEqual([
+      'main.tf: google_service_directory_endpoint.argocd: address must be the Argo CD internal address (var.argocd_internal_ip), is "203.0.113.10"',
+      'main.tf: google_service_directory_endpoint.argocd: port must be 443 (Argo CD\'s API over TLS), is 80',
+      'main.tf: google_service_directory_endpoint.argocd: network must name the VPC (projects/NUMBER/locations/global/networks/NAME), or Workflows cannot connect privately',
+      'the Workflows service agent lacks roles/servicedirectory.pscAuthorizedService (it resolves the service and opens the private connection)',
+      'main.tf: google_workflows_workflow.redeploy: user_env_vars must set ARGOCD_PRIVATE_SERVICE to the Service Directory service of Argo CD',
+      'workflows/direct.yaml: calls Argo CD at ARGOCD_URL without passing ARGOCD_PRIVATE_SERVICE as private_service_name',
+    ]);
+  });
+
+  it('every composite index the Firestore state store\'s queries need is created, on the state database', () => {
+    const key = (i: { collection: string; fields: ReadonlyArray<readonly [string, string]> }) => `${i.collection}(${i.fields.map(([f, o]) => `${f} ${o}`).join(', ')})`;
+    const mod = real.modules.find((m) => locals(m).firestore_indexes !== undefined);
+    expect(mod, 'a module with local.firestore_indexes').toBeDefined();
+    const declared = Object.values(locals(mod!).firestore_indexes as Record<string, { collection: string; fields: Array<[string, string]> }>).map(key).sort();
+    expect(declared).toEqual(FIRESTORE_INDEXES.map(key).sort());
+    const index = resources(mod!, 'google_firestore_index');
+    expect(index.map((r) => r.body.for_each)).toEqual(['${local.firestore_indexes}']);
+    expect(String(index[0]!.body.database)).toContain('google_firestore_database.state.name');
   });
 
   it('the budget publishes every update to cp-billing-budgets, with actual and forecast thresholds', async () => {

@@ -111,7 +111,20 @@ async function startHealthEndpoint(): Promise<{ endpoint: HealthEndpoint; server
   return { endpoint, server };
 }
 
-export async function startWorkflowStack(): Promise<WorkflowStack> {
+/** The Service Directory service Terraform registers for Argo CD's internal load balancer. */
+export const ARGOCD_PRIVATE_SERVICE = `projects/${PROJECT}/locations/us-central1/namespaces/stack-control-plane/services/argocd`;
+/** Argo CD's name inside the VPC: nothing outside it (this machine included) resolves it. */
+export const ARGOCD_INTERNAL_URL = 'https://argocd.internal.example.com';
+
+export interface WorkflowStackOptions {
+  /**
+   * Argo CD as production has it: only on an internal address, reached through the Service Directory
+   * service in ARGOCD_PRIVATE_SERVICE (`registered: false` leaves the service out of the registry).
+   */
+  privateArgoCd?: { registered?: boolean };
+}
+
+export async function startWorkflowStack(options: WorkflowStackOptions = {}): Promise<WorkflowStack> {
   const clock = new VirtualClock(START);
   // The emulator keeps real time: its own timers (ack deadlines, retention) must not move the virtual clock.
   const emulator = await startPubsubEmulator();
@@ -157,9 +170,15 @@ export async function startWorkflowStack(): Promise<WorkflowStack> {
     clock,
     services: [sql, new SecretManagerSim(), storage, argocd, new PubsubSim(emulator), new WorkflowExecutionsSim(engine)],
   });
-  const env = { ARGOCD_URL: sim.url, EVENTS_TOPIC, ZENML_HEALTH_URL: health.url, BACKUP_REGION };
+  const env: Record<string, string> = { ARGOCD_URL: sim.url, EVENTS_TOPIC, ZENML_HEALTH_URL: health.url, BACKUP_REGION };
+  const privateServices: Record<string, string> = {};
+  if (options.privateArgoCd) {
+    Object.assign(env, { ARGOCD_URL: ARGOCD_INTERNAL_URL, ARGOCD_PRIVATE_SERVICE });
+    if (options.privateArgoCd.registered !== false) privateServices[ARGOCD_PRIVATE_SERVICE] = sim.url;
+  }
   childOptions.connectorBaseUrl = sim.url;
   childOptions.env = env;
+  childOptions.privateServices = privateServices;
 
   const api = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${sim.url}${path}`, {
@@ -185,7 +204,7 @@ export async function startWorkflowStack(): Promise<WorkflowStack> {
     clock, sim, emulator, sql, storage, argocd, engine, health, events, requests,
     fault: (rule) => { sim.faults.add(rule); },
     run: (workflow, argument) => runWorkflow(program(workflow), argument, {
-      clock, env, connectorBaseUrl: sim.url, fetch: recordingFetch, tokenProvider: async () => TEST_TOKEN,
+      clock, env, connectorBaseUrl: sim.url, fetch: recordingFetch, tokenProvider: async () => TEST_TOKEN, privateServices,
       identity: { projectId: PROJECT, workflowId: workflow },
     }),
     api,

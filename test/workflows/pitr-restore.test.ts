@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  DB_SECRET, INSTANCE, PROJECT, failureOf, resultOf, startWorkflowStack, syncRequests, type PublishedEvent, type WorkflowStack,
+  ARGOCD_INTERNAL_URL, DB_SECRET, INSTANCE, PROJECT, failureOf, resultOf, startWorkflowStack, syncRequests, type PublishedEvent, type WorkflowStack,
 } from './harness.ts';
 import type { FaultRule } from '../../shared/local/gcp-sim/faults.ts';
 
@@ -244,5 +244,19 @@ describe('pitr-restore.yaml', () => {
       await expectSecretBackToOriginal();
       expect(syncRequests(stack)).toHaveLength(0);
     });
+  });
+});
+
+describe('pitr-restore.yaml with Argo CD inside the VPC', () => {
+  it('its redeploy child executions reach Argo CD through the Service Directory service', async () => {
+    await stack.close();
+    stack = await startWorkflowStack({ privateArgoCd: {} });
+    start = stack.clock.now().getTime();
+    for (const age of WRITE_AGES) stack.sql.recordWrite(PROJECT, INSTANCE, { write: `${age}m-before` }, new Date(start - age * MINUTE));
+    answerApprovals(true);
+    const result = resultOf(await stack.run('pitr-restore', incidentArgs()));
+    expect(result).toMatchObject({ status: 'restored', newInstance: CLONE });
+    expect(syncRequests(stack).map((s) => s.app).sort()).toEqual(['mlflow', 'zenml-server']);
+    expect(stack.requests.some((r) => r.url.startsWith(ARGOCD_INTERNAL_URL))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWorkflowStack, syncRequests, failureOf, resultOf, type WorkflowStack } from './harness.ts';
+import { ARGOCD_INTERNAL_URL, ARGOCD_PRIVATE_SERVICE, startWorkflowStack, syncRequests, failureOf, resultOf, type WorkflowStack } from './harness.ts';
 import type { FaultRule } from '../../shared/local/gcp-sim/faults.ts';
 
 const APP = 'zenml-server';
@@ -128,4 +128,32 @@ describe('redeploy.yaml', () => {
       }
     });
   }
+});
+
+describe('redeploy.yaml with Argo CD inside the VPC (ARGOCD_PRIVATE_SERVICE)', () => {
+  // These replace the stack of the outer beforeEach with one whose Argo CD has only an internal name.
+  const withPrivateArgoCd = async (registered: boolean) => {
+    await stack.close();
+    stack = await startWorkflowStack({ privateArgoCd: { registered } });
+  };
+
+  it('sends every Argo CD call through the Service Directory service and succeeds', async () => {
+    await withPrivateArgoCd(true);
+    const result = resultOf(await stack.run('redeploy', { app: APP, revision: NEW_REVISION, reason: 'private network' }));
+    expect(result).toMatchObject({ app: APP, revision: NEW_REVISION, status: 'Synced/Healthy' });
+    expect(syncRequests(stack)).toEqual([{ app: APP, body: { prune: false, revision: NEW_REVISION } }]);
+    const argo = stack.requests.filter((r) => new URL(r.url).pathname.startsWith('/api/v1/applications/'));
+    expect(argo.length).toBeGreaterThan(1);
+    // The internal name is never dialled: each call went to the service's endpoint.
+    expect(argo.every((r) => new URL(r.url).origin === new URL(stack.sim.url).origin)).toBe(true);
+    expect(stack.requests.some((r) => r.url.startsWith(ARGOCD_INTERNAL_URL))).toBe(false);
+  });
+
+  it('fails at its first Argo CD call, naming the service, when the service is not registered', async () => {
+    await withPrivateArgoCd(false);
+    const error = failureOf(await stack.run('redeploy', { app: APP, revision: NEW_REVISION, reason: 'private network' }));
+    expect(error.failedStep).toBe('wait-for-idle');
+    expect(error.message).toContain(`${ARGOCD_PRIVATE_SERVICE} is not registered`);
+    expect(syncRequests(stack)).toHaveLength(0);
+  });
 });

@@ -3,7 +3,7 @@
  *
  * Order, under the target's lease `remediation:<target>` (owner: this run):
  *   1. lease (short TTL while deciding); held by another run with an execution in flight → suppressed "in flight";
- *      held by a run still deciding → transient, redelivered
+ *      held by a run still deciding → wait (half the contention budget) for its decision, then transient, redelivered
  *   2. pure guardrail verdict over the state snapshot (maintenance, in flight, cooldown, breaker, rate)
  *   3. reserve a rate slot (CAS; idempotent per run), start the execution, record it as a run step
  *   4. extend the lease to the in-flight TTL, write the in-flight record and the cooldown
@@ -26,6 +26,9 @@ import { startedExecution, startOnce, StartInProgressError } from './start-once.
 type IncidentEvent = EventOfKind<'MonitoringIncident'>;
 
 export const START_STEP = 'start-execution';
+/** How often a run waiting for another run's decision on the same target looks again, and at most how often. */
+const DECIDING_POLL_MS = 500;
+const DECIDING_POLLS = 120;
 
 export function loadRules(ctx: ActContext<AlertsDeps>): RulesFile {
   try {
@@ -76,16 +79,25 @@ export async function actOpenIncident(event: IncidentEvent, ctx: ActContext<Aler
   const lock = lockKey(plan.target);
   const runId = ctx.run.id;
   const previous = await startedExecution(store, runId);
-  const acquired = await store.acquireLease(lock, runId, ctx.deps.config.lockTtlMs);
+  let acquired = await store.acquireLease(lock, runId, ctx.deps.config.lockTtlMs);
   let execution = previous;
   if (!execution) {
-    const state = await readTargetState(store, plan.target);
-    if (!acquired) {
+    let state = await readTargetState(store, plan.target);
+    // Another run deciding on this target takes seconds: wait for its decision here instead of
+    // spending a delivery attempt on a redelivery (the last attempt dead-letters the incident).
+    const clock = ctx.deps.clock;
+    const waitUntil = clock.now().getTime() + Math.floor(ctx.deps.config.contentionWaitMs / 2);
+    for (let poll = 0; !acquired; poll++) {
       // Without the lock this run cannot act, but a guardrail that already says no (a remediation in
       // flight, a cooldown, a window) says so regardless of who is deciding right now.
       const verdict = evaluateGuardrails({ ...snapshotBase(plan, ctx), ...state, inFlight: state.inFlight?.runId === runId ? null : state.inFlight });
       if (!verdict.proceed && verdict.guardrail !== 'rate-limit') return verdictOutcome(verdict, plan);
-      throw new TransientError(`${plan.target} is locked by a run that is still deciding; will retry`, { where: lock });
+      if (clock.now().getTime() >= waitUntil || poll >= DECIDING_POLLS) {
+        throw new TransientError(`${plan.target} is locked by a run that is still deciding; will retry`, { where: lock });
+      }
+      await clock.sleep(DECIDING_POLL_MS);
+      acquired = await store.acquireLease(lock, runId, ctx.deps.config.lockTtlMs);
+      state = await readTargetState(store, plan.target);
     }
     try {
       const verdict = evaluateGuardrails({ ...snapshotBase(plan, ctx), ...state, inFlight: null });

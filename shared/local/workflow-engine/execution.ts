@@ -39,6 +39,12 @@ export interface RunOptions {
   identity?: Partial<ExecutionIdentity>;
   /** History records kept (the most recent ones). */
   historyLimit?: number;
+  /**
+   * Service Directory services (projects/P/locations/L/namespaces/N/services/S) and the origin
+   * each one's endpoint answers on, for http.* calls with `private_service_name` (default: none,
+   * and such calls go to their URL as written).
+   */
+  privateServices?: Record<string, string>;
 }
 
 export interface ExecutionError {
@@ -123,6 +129,7 @@ export async function runWorkflow(program: WorkflowProgram, argument: unknown = 
     connectorBaseUrl: options.connectorBaseUrl,
     tokenProvider: options.tokenProvider,
     signal: options.signal,
+    privateServices: options.privateServices ? new Map(Object.entries(options.privateServices)) : undefined,
   };
   // Builtins sleep through the interpreter (so cancellation interrupts them); it exists by the time they run.
   const holder: { interp?: Interpreter } = {};

@@ -4,7 +4,8 @@
  * `query` map is URL-encoded onto the URL; the result is {code, headers, body} with JSON bodies parsed and
  * text bodies as strings; a status >= 400 raises an HttpError map carrying code, headers and body; network
  * failures raise ConnectionFailedError (could not connect) or ConnectionError (broken mid-way); an expired
- * `timeout` (default 300 s, at most 1800 s) raises TimeoutError. Against gcp-sim, calls to `*.googleapis.com`
+ * `timeout` (default 300 s, at most 1800 s) raises TimeoutError. `private_service_name` (a Service Directory service)
+ * sends the call to that service's endpoint when the execution knows the service's origin. Against gcp-sim, calls to `*.googleapis.com`
  * go to gcp-sim (routeToSim); elsewhere `auth` is accepted and ignored locally.
  */
 import { tagged, WorkflowError } from '../errors.ts';
@@ -25,7 +26,12 @@ export interface HttpRequestSpec {
   timeoutSeconds?: number;
   /** The call's `auth` map ({type: OIDC | OAuth2}), when given. */
   auth?: WfMap;
+  /** The Service Directory service the call is sent through (Workflows' private network access). */
+  privateServiceName?: string;
 }
+
+/** https://cloud.google.com/service-directory/docs/reference/rest/v1/projects.locations.namespaces.services */
+const SERVICE_NAME = /^projects\/[^/]+\/locations\/[^/]+\/namespaces\/[^/]+\/services\/[^/]+$/;
 
 export function httpBuiltins(): Map<string, Builtin> {
   const out = new Map<string, Builtin>();
@@ -63,7 +69,31 @@ function specFromArgs(method: string, args: ReadonlyMap<string, WfValue>, fn: st
     body: args.get('body'),
     timeoutSeconds: optNumber(args, 'timeout', fn),
     auth: isMap(auth) ? auth : undefined,
+    privateServiceName: privateServiceOf(args, fn),
   };
+}
+
+function privateServiceOf(args: ReadonlyMap<string, WfValue>, fn: string): string | undefined {
+  const name = args.get('private_service_name');
+  if (name === undefined || name === null) return undefined;
+  if (typeof name !== 'string') throw tagged('TypeError', `${fn}: "private_service_name" must be a string, got ${typeName(name)}`);
+  if (!SERVICE_NAME.test(name)) {
+    throw tagged('ValueError', `${fn}: "private_service_name" must be a Service Directory service name (projects/PROJECT/locations/REGION/namespaces/NAMESPACE/services/SERVICE), got "${name}"`);
+  }
+  return name;
+}
+
+/**
+ * A call through a Service Directory service connects to that service's endpoint inside the VPC;
+ * the path and query stay the URL's. Locally the endpoints are loopback origins the caller registers.
+ */
+function routeToPrivateService(url: URL, spec: HttpRequestSpec, ctx: BuiltinContext): URL {
+  if (!spec.privateServiceName || !ctx.privateServices) return url;
+  const origin = ctx.privateServices.get(spec.privateServiceName);
+  if (origin === undefined) {
+    throw tagged('ConnectionFailedError', `could not connect to ${url.toString()}: Service Directory service ${spec.privateServiceName} is not registered`);
+  }
+  return new URL(`${new URL(origin).origin}${url.pathname}${url.search}`);
 }
 
 /** `*.googleapis.com` (and googleapis.com itself): the Google APIs, which gcp-sim stands in for. */
@@ -167,7 +197,7 @@ export async function sendHttp(spec: HttpRequestSpec, ctx: BuiltinContext): Prom
   }
   const headers: Record<string, string> = {};
   for (const k of Object.keys(spec.headers ?? {})) headers[k] = scalarText((spec.headers as WfMap)[k], `header "${k}"`);
-  url = await routeToSim(url, spec, headers, ctx);
+  url = await routeToSim(routeToPrivateService(url, spec, ctx), spec, headers, ctx);
   const hasBody = spec.body !== undefined && spec.body !== null && spec.method !== 'GET' && spec.method !== 'HEAD';
   const body = hasBody ? encodeBody(spec.body as WfValue, headers) : undefined;
   const timeout = spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;

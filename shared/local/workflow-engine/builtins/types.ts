@@ -28,6 +28,12 @@ export interface BuiltinContext {
   /** Bearer token for connector calls against real Google APIs. */
   tokenProvider?: () => Promise<string>;
   signal?: AbortSignal;
+  /**
+   * Service Directory as the execution sees it: a service name (what an http.* call passes as
+   * `private_service_name`) to the origin its endpoint answers on. Undefined means a flat network:
+   * such a call goes to its URL as written.
+   */
+  privateServices?: ReadonlyMap<string, string>;
 }
 
 export interface Builtin {

@@ -130,6 +130,36 @@ describe('an open incident labelled remediation=redeploy, app=zenml-server', () 
     expect(h.workflows.started).toHaveLength(1);
   });
 
+  it('waits for another run\'s decision on the target instead of spending a delivery attempt', async () => {
+    h = startHarness();
+    // A run deciding on the same target holds the short decision lease; it ends (by its TTL) 3 s later.
+    expect(await h.store.acquireLease('remediation:app:zenml-server', 'run-deciding', 3_000)).not.toBeNull();
+    const outcome = await h.deliver(incidentMessage({ incident_id: '0.waits' }));
+    expect(outcome).toMatchObject({ ack: true, status: 'executing' });
+    expect(h.workflows.started).toHaveLength(1);
+  });
+
+  it('a remediation already in flight on the target suppresses the next incident at once, without waiting', async () => {
+    h = startHarness();
+    const first = await h.deliver(incidentMessage({ incident_id: '0.first' }));
+    expect(first).toMatchObject({ status: 'executing' });
+    const second = await h.deliver(incidentMessage({ incident_id: '0.second' }));
+    expect(second).toMatchObject({ ack: true, status: 'suppressed' });
+    expect((await h.store.getRun(second.runId!))!.result).toMatchObject({ guardrail: 'in-flight' });
+    expect(h.workflows.started).toHaveLength(1);
+  });
+
+  it('a decision that outlasts half the contention budget is retried by redelivery (the run says why)', async () => {
+    h = startHarness();
+    expect(await h.store.acquireLease('remediation:app:zenml-server', 'run-stuck', 10 * MINUTE)).not.toBeNull();
+    const started = h.clock.now().getTime();
+    const outcome = await h.deliver(incidentMessage({ incident_id: '0.stuck' }));
+    expect(outcome).toMatchObject({ ack: false, outcome: 'retry', reason: 'app:zenml-server is locked by a run that is still deciding; will retry' });
+    expect(h.clock.now().getTime() - started).toBeGreaterThanOrEqual(h.deps.config.contentionWaitMs / 2);
+    expect((await h.store.getRun(outcome.runId!))!).toMatchObject({ status: 'retrying' });
+    expect(h.workflows.started).toHaveLength(0);
+  });
+
   it('a permanent failure to start fails the run and frees the target', async () => {
     h = startHarness();
     h.workflows.failStart = new PermanentError('workflows.executions.create: workflow redeploy not found', { code: 404 });

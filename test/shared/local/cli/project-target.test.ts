@@ -1,6 +1,6 @@
 /**
  * `--project`: runs, runs describe, audit, dead-letters (+ replay from `<topic>-dlq-sub`),
- * events, guardrails and approve against a project, through the production adapters: Firestore
+ * events, guardrails, status and approve against a project, through the production adapters: Firestore
  * (the emulator, FIRESTORE_EMULATOR_HOST), Pub/Sub (the local emulator, PUBSUB_EMULATOR_HOST) and
  * the Workflow Executions API of gcp-sim (STACKCTL_WORKFLOWS_ENDPOINT) running a real pitr-restore
  * that waits for its approval callback. Gated on the Firestore emulator (.ci/run starts it).
@@ -153,5 +153,26 @@ describe.runIf(emulator)(emulator
     const again = JSON.parse((await cli(['guardrails', 'list', '-o', 'json'])).stdout);
     expect(again.targets[0].cooldownUntil).toBeUndefined();
     expect(await store.queryAudit({ flow: 'cli', limit: 10 })).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'guardrails.reset-cooldown', actor: 'ana', target: 'instance:zenml-metadata' })]));
+  });
+
+  it('status summarises the project\'s control plane: work in flight, approvals with the command to answer, failures, dead letters', async () => {
+    const execution = `projects/${projectId}/locations/us-central1/workflows/pitr-restore/executions/9f8e7d6c-status`;
+    const { run: waiting } = await store.claim('alerts:status-approval', { id: 'c0ffee00-0000-4000-8000-000000000003', flow: 'alerts', target: 'incident:status', status: 'running', attempts: 1 });
+    await store.updateRun(waiting.id, { status: 'awaiting-approval', refs: { execution } });
+    const letter = await store.putDeadLetter({ flow: 'alerts', topic: 'cp-monitoring-alerts', reason: 'invalid message: $.incident: required', raw: { data: Buffer.from('{}').toString('base64'), attributes: {} } });
+
+    const shown = await cli(['status']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`project ${projectId}, region us-central1, Firestore database (default)`);
+    expect(shown.stdout).toMatch(new RegExp(`c0ffee00\\s+alerts\\s+incident:status.*→ stackctl approve 9f8e7d6c-status --project ${projectId}`));
+    expect(shown.stdout).toMatch(/last failure\s+a1b2c3d4 provisioning workspace:team-cli .*create-database: permission denied/);
+    expect(shown.stdout).toMatch(new RegExp(`dead letters\\s+\\d+ not replayed \\(.*alerts 1.*→ stackctl dead-letters --project ${projectId}`));
+
+    const doc = JSON.parse((await cli(['status', '-o', 'json'])).stdout);
+    expect(doc).toMatchObject({ projectId, region: 'us-central1', database: '(default)' });
+    expect(doc.controlPlane.inFlight).toEqual(expect.arrayContaining([expect.objectContaining({ id: waiting.id, status: 'awaiting-approval', execution })]));
+    expect(doc.controlPlane.recent.byStatus.failed).toBeGreaterThanOrEqual(1);
+    expect(doc.controlPlane.deadLetters.byFlow.alerts).toBe(1);
+    expect(letter.id).toBeTruthy();
   });
 });

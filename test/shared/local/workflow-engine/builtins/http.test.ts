@@ -190,6 +190,46 @@ main:
   });
 });
 
+const SERVICE = 'projects/p/locations/us-central1/namespaces/cp/services/argocd';
+const PRIVATE_GET = `
+main:
+  params: [service]
+  steps:
+    - get:
+        call: http.get
+        args:
+          url: https://argocd.internal.example.com/echo?via=vpc
+          private_service_name: \${service}
+        result: resp
+    - r:
+        return: \${resp.body}
+`;
+
+describe('http.* with private_service_name (Workflows private network access)', () => {
+  it('connects to the Service Directory service\'s endpoint, keeping the URL\'s path and query', async () => {
+    const body = await result(PRIVATE_GET, SERVICE, { privateServices: { [SERVICE]: server.url } });
+    expect(body).toMatchObject({ method: 'GET', query: { via: 'vpc' } });
+  });
+
+  it('an unregistered service raises ConnectionFailedError naming it', async () => {
+    const f = await failure(PRIVATE_GET, `${SERVICE}-gone`, { privateServices: { [SERVICE]: server.url } });
+    expect(f.tags).toEqual(['ConnectionFailedError', 'ConnectionError']);
+    expect(JSON.stringify(f.payload)).toContain(`${SERVICE}-gone is not registered`);
+  });
+
+  it('refuses a name that is not a Service Directory service, and a non-string', async () => {
+    const bad = await failure(PRIVATE_GET, 'argocd', { privateServices: {} });
+    expect(bad.tags).toContain('ValueError');
+    expect(JSON.stringify(bad.payload)).toContain('projects/PROJECT/locations/REGION/namespaces/NAMESPACE/services/SERVICE');
+    expect((await failure(PRIVATE_GET, 7)).tags).toContain('TypeError');
+  });
+
+  it('without a service registry (a flat local network) the call goes to its URL as written', async () => {
+    const body = await result(PRIVATE_GET.replace('https://argocd.internal.example.com', server.url), SERVICE);
+    expect(body).toMatchObject({ method: 'GET', query: { via: 'vpc' } });
+  });
+});
+
 describe('http.* to *.googleapis.com when the engine runs against gcp-sim', () => {
   let sim: GcpSim;
   const clock = new VirtualClock('2026-01-01T00:00:00Z');
