@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeDelivery, rawOf, type HttpHeaders, type PubsubMessage } from '../events/envelope.ts';
 import { TOPICS } from '../events/topics.ts';
 import type { ControlPlaneEvent } from '../events/decode.ts';
-import { type FinishRunResult, type Run, type StartRunResult } from '../ports/state-store.ts';
+import type { FinishRunResult, Run, StartRunResult } from '../ports/state-store.ts';
 import { putBoundedDeadLetter, holdsMessage } from './dead-letters.ts';
 import { ControlPlaneError, isPermanent, TransientError } from './errors.ts';
 import type { ActOutcome, FlowDefinition, RuntimeDeps } from './flow.ts';
@@ -28,7 +28,6 @@ export type DeliveryOutcome =
   | { ack: true; outcome: 'queued'; target: string; reason: string; runId?: string }
   | { ack: true; outcome: 'dead-lettered'; deadLetterId: string; reason: string; runId?: string }
   | { ack: false; outcome: 'retry'; reason: string; runId?: string };
-
 
 export async function processDelivery<E extends ControlPlaneEvent, D>(
   flow: FlowDefinition<E, D>,
@@ -78,15 +77,13 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
   });
   if (!start) return park(flow, deps, message, event, lockTarget, last?.outcome === 'busy' ? last.run?.id : undefined);
   if (start.outcome === 'finished') return duplicate(flow, deps, event, start.run, message);
-  let lease: FinishRunResult['lease'];
+  const held: { lease?: FinishRunResult['lease'] } = {};
   try {
-    const done = await underLock(flow, deps, flowDeps, message, event, lockTarget, owner, start.run);
-    lease = done.lease;
-    return done.outcome;
+    return await underLock(flow, deps, flowDeps, message, event, lockTarget, owner, start.run, held);
   } finally {
     // finishRun released the lease unless deliveries are parked on the target (hand it over) or
     // the run did not get that far (release it here).
-    if (lease !== 'released' && lease !== 'lost') await releaseAndHandOver(locks, lockTarget, owner);
+    if (held.lease !== 'released' && held.lease !== 'lost') await releaseAndHandOver(locks, lockTarget, owner);
     await maybeSweep(locks);
   }
 }
@@ -94,7 +91,8 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
 /** Acts on the claimed or resumed run; the caller holds the target's lock throughout. */
 async function underLock<E extends ControlPlaneEvent, D>(
   flow: FlowDefinition<E, D>, deps: RuntimeDeps, flowDeps: D, message: PubsubMessage, event: E, lockTarget: string, owner: string, run: Run,
-): Promise<{ outcome: DeliveryOutcome; lease?: FinishRunResult['lease'] }> {
+  held: { lease?: FinishRunResult['lease'] },
+): Promise<DeliveryOutcome> {
   const { store, clock } = deps;
   const started = clock.now().getTime();
   const leaseMs = deps.config.leaseTtlMs;
@@ -166,6 +164,7 @@ async function underLock<E extends ControlPlaneEvent, D>(
       },
       release: { target: lockTarget, owner },
     });
+    held.lease = done.lease;
     const published = outbox.send(done.outbox);
     const final = done.run;
     if (outcome.status === 'failed') {
@@ -178,13 +177,13 @@ async function underLock<E extends ControlPlaneEvent, D>(
     if (deps.config.statusFlushWaitMs > 0 && !(await waitAtMost(published, deps.config.statusFlushWaitMs))) {
       logger.warn({ waitedMs: deps.config.statusFlushWaitMs }, 'status event not published in time; answering, it stays in the outbox');
     }
-    return { outcome: { ack: true, outcome: 'processed', runId, status: final.status }, lease: done.lease };
+    return { ack: true, outcome: 'processed', runId, status: final.status };
   } catch (err) {
     await heartbeat.stop();
     if (isContention(err)) {
       // A resource inside the run (the Cloud SQL instance) is busy: wait for it in its queue.
       await markRetrying(deps, runId, `waiting for ${err.target}`, logger);
-      return { outcome: await park(flow, deps, message, event, err.target, runId) };
+      return park(flow, deps, message, event, err.target, runId);
     }
     const transient = err instanceof TransientError ? err : new TransientError(`unexpected: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     await markRetrying(deps, runId, transient.message, logger, transient.where);
@@ -193,7 +192,7 @@ async function underLock<E extends ControlPlaneEvent, D>(
       details: { deliveryAttempt: message.deliveryAttempt, attempts: run.attempts, nack: true },
     });
     logger.warn({ err: transient.message, deliveryAttempt: message.deliveryAttempt }, 'transient failure; nacking for redelivery');
-    return { outcome: { ack: false, outcome: 'retry', reason: transient.message, runId } };
+    return { ack: false, outcome: 'retry', reason: transient.message, runId };
   }
 }
 
