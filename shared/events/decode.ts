@@ -11,7 +11,7 @@ import { formatIssues } from './issues.ts';
 import { notificationKey, readNotification } from '../domain/budgets/notification.ts';
 import { budgetAttributesSchema, budgetDataSchema } from './schemas/budget-notification.ts';
 import { incidentSchema, monitoringNotificationSchema } from './schemas/monitoring-incident.ts';
-import { backupJobSchema, costReportJobSchema, remediationFollowJobSchema, scheduleSlot } from './schemas/scheduled-jobs.ts';
+import { backupFollowJobSchema, backupJobSchema, costReportJobSchema, remediationFollowJobSchema, scheduleSlot } from './schemas/scheduled-jobs.ts';
 import { workspaceRequestSchema } from './schemas/workspace-request.ts';
 
 /** The default cap on a message's data; Pub/Sub allows 10 MB, our messages are small JSON. */
@@ -30,6 +30,7 @@ export const controlPlaneEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('BackupJob'), ...meta, job: backupJobSchema, slot: z.string() }),
   z.object({ kind: z.literal('CostReportJob'), ...meta, job: costReportJobSchema, slot: z.string() }),
   z.object({ kind: z.literal('RemediationFollowJob'), ...meta, job: remediationFollowJobSchema, slot: z.string() }),
+  z.object({ kind: z.literal('BackupFollowJob'), ...meta, job: backupFollowJobSchema, slot: z.string() }),
 ]);
 
 export type ControlPlaneEvent = z.infer<typeof controlPlaneEventSchema>;
@@ -106,8 +107,25 @@ export function decodeBudgetNotification(message: PubsubMessage, options: Decode
   };
 }
 
+export type BackupsTopicEvent = EventOfKind<'BackupJob'> | EventOfKind<'BackupFollowJob'>;
+
+/** What arrives on cp-backup-jobs: the scheduled BackupJobs, and the follow tick (told apart by `kind`). */
+export function decodeBackupsMessage(message: PubsubMessage, options: DecodeOptions = {}): BackupsTopicEvent {
+  const json = parseJson(message, options);
+  if (json && typeof json === 'object' && (json as { kind?: unknown }).kind === 'BackupFollowJob') {
+    const job = parseWith(backupFollowJobSchema, json, 'BackupFollowJob');
+    const slot = scheduleSlot(message.publishTime, job.slotMinutes);
+    return { kind: 'BackupFollowJob', key: `backups:follow:${job.job}:${slot}`, target: `follow:${job.job}`, job, slot };
+  }
+  return backupJobEvent(json, message);
+}
+
 export function decodeBackupJob(message: PubsubMessage, options: DecodeOptions = {}): EventOfKind<'BackupJob'> {
-  const job = parseWith(backupJobSchema, parseJson(message, options), 'BackupJob');
+  return backupJobEvent(parseJson(message, options), message);
+}
+
+function backupJobEvent(json: unknown, message: PubsubMessage): EventOfKind<'BackupJob'> {
+  const job = parseWith(backupJobSchema, json, 'BackupJob');
   const slot = scheduleSlot(message.publishTime, job.slotMinutes);
   return { kind: 'BackupJob', key: `backups:${job.job}:${slot}`, target: `instance:${job.instance}`, job, slot };
 }

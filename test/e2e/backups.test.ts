@@ -89,6 +89,21 @@ describe('local stack: backups', () => {
     expect(view.drills[0]).toMatchObject({ status: 'succeeded', rtoSeconds: rto });
   });
 
+  it('stackctl backups run restore-drill waits while the run is handed over (executing) and prints it ended', { timeout: 180_000 }, async () => {
+    const before = await instances();
+    const deadBefore = (await stack.container.deps.store.listDeadLetters({ flow: 'backups' })).length;
+    const out = await stackctlJson(['backups', 'run', 'restore-drill', '--data-dir', stack.dataDir]);
+    const run = out.run as Run;
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.map((s) => s.name)).toEqual(expect.arrayContaining(['start-execution', 'cleanup', 'drill']));
+    // The delivery handed it over and the stack's backups follower ended it: one delivery, no dead letter.
+    expect(run.attempts).toBe(1);
+    const audit = await stack.container.deps.store.queryAudit({ runId: run.id });
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['backups.BackupJob', 'backups.execution-finished']));
+    expect(await stack.container.deps.store.listDeadLetters({ flow: 'backups' })).toHaveLength(deadBefore);
+    expect(await instances()).toEqual(before);
+  });
+
   it('an RPO alert incident on cp-monitoring-alerts takes an on-demand backup (backup-on-rpo-breach → backup-now)', { timeout: 120_000 }, async () => {
     const incident = JSON.parse(readFileSync(new URL('../../examples/incident-rpo-breach.json', import.meta.url), 'utf8'));
     await client.topic('cp-monitoring-alerts').publishMessage({ json: incident });

@@ -27,9 +27,9 @@ export interface TestCloud {
   close(): Promise<void>;
 }
 
-export async function startTestCloud(): Promise<TestCloud> {
+export async function startTestCloud(options: { operationDurationMs?: number } = {}): Promise<TestCloud> {
   const clock = new VirtualClock('2026-11-26T08:00:00Z');
-  const sim = await startGcpSim({ port: 0, clock, operationDurationMs: 2000, services: createDefaultSimServices({ projectId: 'local-project', clock }) });
+  const sim = await startGcpSim({ port: 0, clock, operationDurationMs: options.operationDurationMs ?? 2000, services: createDefaultSimServices({ projectId: 'local-project', clock }) });
   const config = testConfig({ STACKCTL_GCP_SIM_URL: sim.url });
   await seedLocalCloud(config, clock);
   const store = openSqliteStateStore(':memory:', { clock });

@@ -11,7 +11,8 @@ import { dig, first, locals, rel, resources, type HclJson, type TfModule, type T
 const PREDEFINED: Record<string, string[]> = {
   'roles/monitoring.metricWriter': ['monitoring.timeSeries.create', 'monitoring.metricDescriptors.create', 'monitoring.metricDescriptors.get', 'monitoring.metricDescriptors.list'],
   'roles/monitoring.viewer': ['monitoring.timeSeries.list', 'monitoring.metricDescriptors.get', 'monitoring.metricDescriptors.list'],
-  'roles/workflows.invoker': ['workflows.executions.create', 'workflows.executions.get', 'workflows.executions.list', 'workflows.callbacks.send'],
+  // https://cloud.google.com/iam/docs/roles-permissions/workflows (Workflows Invoker).
+  'roles/workflows.invoker': ['workflows.callbacks.list', 'workflows.callbacks.send', 'workflows.executions.cancel', 'workflows.executions.create', 'workflows.executions.get', 'workflows.executions.list', 'workflows.stepEntries.get', 'workflows.stepEntries.list'],
   'roles/storage.objectAdmin': ['storage.objects.create', 'storage.objects.delete', 'storage.objects.get', 'storage.objects.list', 'storage.objects.update'],
   'roles/storage.objectUser': ['storage.objects.create', 'storage.objects.delete', 'storage.objects.get', 'storage.objects.list', 'storage.objects.update'],
   'roles/storage.objectViewer': ['storage.objects.get', 'storage.objects.list'],

@@ -808,6 +808,33 @@ export function checkSchedulerPayloads(
   return problems;
 }
 
+/**
+ * Each follow tick (a flow whose runs hand work to a workflow execution and are ended by a
+ * scheduled pass) is published every minute to its flow's topic: without it those runs stay
+ * `executing` in production, however long ago their execution ended.
+ */
+export function checkFollowTicks(tree: TfTree, ticks: ReadonlyArray<{ kind: string; topic: string }>): string[] {
+  const found: Array<{ kind: unknown; topic: unknown; schedule: unknown; name: string }> = [];
+  for (const mod of tree.modules) {
+    const jobs = locals(mod).scheduler_jobs as Record<string, { topic?: unknown; schedule?: unknown; payload?: { kind?: unknown } }> | undefined;
+    if (!jobs || typeof jobs !== 'object') continue;
+    for (const [name, job] of Object.entries(jobs)) found.push({ name, kind: job.payload?.kind, topic: job.topic, schedule: job.schedule });
+  }
+  const problems: string[] = [];
+  for (const tick of ticks) {
+    const jobs = found.filter((j) => j.kind === tick.kind);
+    if (jobs.length === 0) {
+      problems.push(`no Cloud Scheduler job publishes the ${tick.kind} follow tick`);
+      continue;
+    }
+    for (const j of jobs) {
+      if (j.topic !== tick.topic) problems.push(`scheduler job "${j.name}": ${tick.kind} must go to topic key "${tick.topic}", not ${JSON.stringify(j.topic)}`);
+      if (j.schedule !== '* * * * *') problems.push(`scheduler job "${j.name}": ${tick.kind} must run every minute ("* * * * *"), not ${JSON.stringify(j.schedule)}`);
+    }
+  }
+  return problems;
+}
+
 export interface DeclaredFlow {
   flow: string;
   topic: string;

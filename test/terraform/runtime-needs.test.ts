@@ -37,7 +37,8 @@ const needs: RuntimeNeeds = {
     backups: [
       ...on(instance, 'cloudsql.instances.get', 'cloudsql.backupRuns.create', 'cloudsql.backupRuns.get', 'cloudsql.backupRuns.list',
         'cloudsql.backupRuns.delete', 'cloudsql.databases.list', 'cloudsql.instances.export'),
-      ...on('', 'cloudsql.instances.list', 'monitoring.timeSeries.create', 'workflows.executions.create', 'workflows.executions.get'),
+      // The follower cancels a drill past its timeout (shared/flows/backups/follower.ts).
+      ...on('', 'cloudsql.instances.list', 'monitoring.timeSeries.create', 'workflows.executions.create', 'workflows.executions.get', 'workflows.executions.cancel'),
       ...on(drill, 'cloudsql.instances.get', 'cloudsql.instances.delete'),
       ...on(exportsBucket, 'storage.buckets.get', 'storage.objects.get', 'storage.objects.list', 'storage.objects.delete'),
     ],

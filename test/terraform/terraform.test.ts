@@ -4,7 +4,7 @@
  */
 import { tmpdir } from 'node:os';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { backupJobSchema, costReportJobSchema, remediationFollowJobSchema } from '../../shared/events/schemas/scheduled-jobs.ts';
+import { backupFollowJobSchema, backupJobSchema, costReportJobSchema, remediationFollowJobSchema } from '../../shared/events/schemas/scheduled-jobs.ts';
 import { formatIssues } from '../../shared/events/issues.ts';
 import { parseBackupTask } from '../../shared/events/schemas/backup-task-options.ts';
 import type { ValidationError } from '../../shared/runtime/errors.ts';
@@ -244,10 +244,19 @@ describe('terraform tree: consistency with the code', () => {
     ]);
   });
 
+  it('the follow ticks (remediation, backups) are published every minute to their flow\'s topic', async () => {
+    const ticks = [{ kind: 'RemediationFollowJob', topic: 'alerts' }, { kind: 'BackupFollowJob', topic: 'backups' }];
+    expect(checks.checkFollowTicks(real, ticks)).toEqual([]);
+    expect(checks.checkFollowTicks(await loadTree(join(fixtures, 'follow-ticks')), ticks)).toEqual([
+      'scheduler job "remediation-follow": RemediationFollowJob must run every minute ("* * * * *"), not "*/30 * * * *"',
+      'no Cloud Scheduler job publishes the BackupFollowJob follow tick',
+    ]);
+  });
+
   it('Cloud Scheduler payloads decode with the functions\' message schemas', async () => {
     const decode = (payload: Record<string, unknown>): string[] => {
       const schema = payload.kind === 'CostReportJob' ? costReportJobSchema : payload.kind === 'BackupJob' ? backupJobSchema
-        : payload.kind === 'RemediationFollowJob' ? remediationFollowJobSchema : undefined;
+        : payload.kind === 'RemediationFollowJob' ? remediationFollowJobSchema : payload.kind === 'BackupFollowJob' ? backupFollowJobSchema : undefined;
       if (!schema) return [`kind ${JSON.stringify(payload.kind)} is not a scheduled job kind`];
       const result = schema.safeParse(payload);
       if (!result.success) return formatIssues(result.error.issues).map((i) => `${i.path}: ${i.message}`);

@@ -46,7 +46,19 @@ export const remediationFollowJobSchema = z.strictObject({
   slotMinutes: slotMinutes(1, 60),
 });
 
+/**
+ * Published by Cloud Scheduler to cp-backup-jobs: a tick on which the backups function ends the
+ * restore-drill and bucket-restore runs whose workflow execution has ended (or outlived its bound).
+ */
+export const backupFollowJobSchema = z.strictObject({
+  apiVersion,
+  kind: z.literal('BackupFollowJob').describe('always BackupFollowJob'),
+  job: jobName,
+  slotMinutes: slotMinutes(1, 60),
+});
+
 export type RemediationFollowJob = z.infer<typeof remediationFollowJobSchema>;
+export type BackupFollowJob = z.infer<typeof backupFollowJobSchema>;
 export type BackupJob = z.infer<typeof backupJobSchema>;
 export type CostReportJob = z.infer<typeof costReportJobSchema>;
 

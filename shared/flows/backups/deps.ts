@@ -9,10 +9,8 @@ export interface BackupsSettings {
   backupRegion: string;
   /** Default bucket of scheduled exports (in the backup region). */
   exportsBucket: string;
-  /** How long one delivery follows a drill or bucket-restore execution before handing over to the next (clock ms). */
+  /** How long one delivery waits for a backup operation, and one backups follower pass runs (clock ms). */
   followBudgetMs: number;
-  /** Poll interval of those executions (clock ms). */
-  followPollMs: number;
   /** Bound on waiting while the automated backup window's run is still being taken (clock ms). */
   automatedWindowWaitMs: number;
 }
@@ -32,5 +30,3 @@ export interface BackupsDeps {
 export function deliveryBudgetMs(ackDeadlineSeconds: number): number {
   return Math.max(5_000, (ackDeadlineSeconds - 20) * 1000);
 }
-
-export const DEFAULT_FOLLOW_POLL_MS = 5_000;

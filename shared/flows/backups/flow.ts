@@ -1,12 +1,19 @@
 /**
  * The backups flow: Cloud Scheduler jobs on cp-backup-jobs, one `task` each. Every task that
  * runs an admin operation holds the instance lock `instance:<name>`, the same lock provisioning
- * and remediation take, so one admin operation runs per instance; bucket restores lock the bucket.
+ * takes, so one admin operation runs per instance; bucket restores lock the bucket. restore-drill
+ * and bucket-restore hand their workflow execution to the backups follower (follow.ts): their run
+ * takes that lock itself and keeps it until the follower ends the run. The BackupFollowJob tick
+ * on the same topic is that follower's scheduled pass.
  */
-import { backupJobSchema, decodeBackupJob, parseBackupTask, type BackupTask, type DecodeOptions, type EventOfKind, type PubsubMessage } from '../../events/index.ts';
+import {
+  backupFollowJobSchema, backupJobSchema, decodeBackupsMessage, parseBackupTask,
+  type BackupTask, type DecodeOptions, type EventOfKind, type PubsubMessage,
+} from '../../events/index.ts';
 import type { ActContext, ActOutcome, FlowDeclaration } from '../../runtime/flow.ts';
 import type { TaskContext } from './context.ts';
 import type { BackupsDeps } from './deps.ts';
+import { followBackupsOnce } from './follower.ts';
 import { runBackup } from './tasks/backup.ts';
 import { runBucketRestore } from './tasks/bucket-restore.ts';
 import { runExport } from './tasks/export.ts';
@@ -15,15 +22,30 @@ import { runRetention } from './tasks/retention.ts';
 import { runRpoCheck } from './tasks/rpo-check.ts';
 
 export type BackupJobEvent = EventOfKind<'BackupJob'> & { task: BackupTask };
+export type BackupsEvent = BackupJobEvent | EventOfKind<'BackupFollowJob'>;
 
-/** Decodes the job and checks its task's options at the edge (a bad option is dead-lettered with its path). */
-export function decodeBackupJobTask(message: PubsubMessage, options?: DecodeOptions): BackupJobEvent {
-  const event = decodeBackupJob(message, options);
-  return { ...event, task: parseBackupTask(event.job) };
+/** Decodes the message and checks a job's task options at the edge (a bad option is dead-lettered with its path). */
+export function decodeBackupJobTask(message: PubsubMessage, options?: DecodeOptions): BackupsEvent {
+  const event = decodeBackupsMessage(message, options);
+  return event.kind === 'BackupFollowJob' ? event : { ...event, task: parseBackupTask(event.job) };
 }
 
-export function backupsLockTarget(event: BackupJobEvent): string {
-  return event.task.name === 'bucket-restore' ? `bucket:${event.task.options.bucket}` : `instance:${event.job.instance}`;
+/**
+ * The delivery's lock. restore-drill and bucket-restore take theirs inside `act`, owned by the
+ * run rather than the delivery, because it must outlive the delivery (follow.ts); the follow
+ * tick takes none (it must not wait behind the runs it ends).
+ */
+export function backupsLockTarget(event: BackupsEvent): string | null {
+  if (event.kind === 'BackupFollowJob') return null;
+  if (event.task.name === 'restore-drill' || event.task.name === 'bucket-restore') return null;
+  return `instance:${event.job.instance}`;
+}
+
+export async function actBackups(event: BackupsEvent, act: ActContext<BackupsDeps>): Promise<ActOutcome> {
+  if (event.kind === 'BackupJob') return actBackupJob(event, act);
+  const followed = await followBackupsOnce({ runtime: act.deps, backups: act.flowDeps });
+  const summary = `followed ${followed.checked} backups run(s); ${followed.finished.length} finished, ${followed.raced.length} ended by another follower, ${followed.errors.length} error(s)${followed.deferred ? `, ${followed.deferred} left for the next pass` : ''}`;
+  return { status: 'succeeded', reason: summary, result: followed, statusEvent: { kind: 'BackupsFollowed', checked: followed.checked, finished: followed.finished } };
 }
 
 export async function actBackupJob(event: BackupJobEvent, act: ActContext<BackupsDeps>): Promise<ActOutcome> {
@@ -43,16 +65,18 @@ export async function actBackupJob(event: BackupJobEvent, act: ActContext<Backup
   }
 }
 
-export const backupsFlow: FlowDeclaration<BackupJobEvent, BackupsDeps, 'backups'> = {
+export const backupsFlow: FlowDeclaration<BackupsEvent, BackupsDeps, 'backups'> = {
   flow: 'backups',
   functionName: 'backups',
-  // Key: backups:<job>:<schedule slot>.
+  // Keys: backups:<job>:<schedule slot>, backups:follow:<job>:<minute slot>.
   decode: decodeBackupJobTask,
   actor: (e) => `scheduler:${e.job.job}`,
-  describe: (e) => ({ job: e.job.job, task: e.job.task, instance: e.job.instance, slot: e.slot, options: e.job.options }),
+  describe: (e) => (e.kind === 'BackupJob'
+    ? { job: e.job.job, task: e.job.task, instance: e.job.instance, slot: e.slot, options: e.job.options }
+    : { job: e.job.job, follow: true, slot: e.slot }),
   lockTarget: backupsLockTarget,
   loadDeps: async (env) => (await import('../../runtime/adapters/backups.ts')).backupsDeps(env.endpoint, env.clock, env.config),
-  act: actBackupJob,
-  messages: [{ kind: 'BackupJob', schema: backupJobSchema }],
+  act: actBackups,
+  messages: [{ kind: 'BackupJob', schema: backupJobSchema }, { kind: 'BackupFollowJob', schema: backupFollowJobSchema }],
   cli: { kind: 'backup-job', examples: [{ file: 'backup-job.json' }, { file: 'bucket-restore-job.json' }] },
 };

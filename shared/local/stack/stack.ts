@@ -21,8 +21,9 @@ import { startPubsubEmulator } from '../pubsub/emulator.ts';
 import { startGcpSim, type GcpSim } from '../gcp-sim/server.ts';
 import { createDefaultSimServices } from '../gcp-sim/default-services.ts';
 import { seedLocalCloud } from './seed.ts';
-import { alertsFlow, FLOW_LIST } from '../../flows/definitions.ts';
+import { alertsFlow, backupsFlow, FLOW_LIST } from '../../flows/definitions.ts';
 import { startExecutionFollower } from '../../flows/alerts/follower.ts';
+import { startBackupsFollower } from '../../flows/backups/follower.ts';
 import { watchDeadLetters } from './dead-letter-watcher.ts';
 import { maybeSweep } from '../../runtime/lease.ts';
 import { statusOutbox } from '../../runtime/outbox.ts';
@@ -42,7 +43,7 @@ export interface StackOptions {
   /** Push retry backoff; Pub/Sub's defaults are 10 s → 600 s, the local default is shorter. */
   retry?: { minimumBackoffSeconds: number; maximumBackoffSeconds: number };
   maxDeliveryAttempts?: number;
-  /** How often remediation runs poll their workflow executions (real milliseconds). */
+  /** How often the remediation and backups followers poll their runs' workflow executions (real milliseconds). */
   followIntervalMs?: number;
   /** Another state store than DIR/state.sqlite (a test rehearsing production runs the functions on Firestore's emulator). */
   store?: StateStore;
@@ -158,6 +159,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       { intervalMs: options.followIntervalMs ?? 500 },
     );
     cleanups.push(() => follower.stop());
+    // What the BackupFollowJob tick does in production: end drills and bucket restores whose execution ended.
+    const backupsFollower = startBackupsFollower(
+      { runtime: { ...container.deps, logger }, backups: await backupsFlow.loadDeps(container.env) },
+      { intervalMs: options.followIntervalMs ?? 500 },
+    );
+    cleanups.push(() => backupsFollower.stop());
 
     const info: StackFile = {
       pid: process.pid,

@@ -4,7 +4,7 @@ import { GcpMetrics } from '../../adapters/gcp/metrics.ts';
 import { GcpObjectStore } from '../../adapters/gcp/object-store.ts';
 import { GcpSqlAdmin } from '../../adapters/gcp/sql-admin.ts';
 import { GcpWorkflows } from '../../adapters/gcp/workflows.ts';
-import { DEFAULT_FOLLOW_POLL_MS, deliveryBudgetMs, type BackupsDeps, type BackupsSettings } from '../../flows/backups/deps.ts';
+import { deliveryBudgetMs, type BackupsDeps, type BackupsSettings } from '../../flows/backups/deps.ts';
 import type { GcpEndpointConfig } from '../../adapters/gcp/common/endpoint.ts';
 import type { Config } from '../config.ts';
 
@@ -22,7 +22,6 @@ export function backupsDeps(endpoint: GcpEndpointConfig, clock: Clock, config: C
     workflows: new GcpWorkflows(endpoint),
     settings: {
       followBudgetMs: budget,
-      followPollMs: DEFAULT_FOLLOW_POLL_MS,
       automatedWindowWaitMs: budget,
       projectId: config.projectId, backupRegion: config.backupRegion, exportsBucket: config.exportsBucket,
       ...settings,

@@ -1,7 +1,7 @@
 locals {
   # The job name is half of the idempotency key (job name + schedule slot), so it is
   # stable and never derived from the environment. Each payload is the message schema of
-  # shared/events/schemas/scheduled-jobs.ts (BackupJob / CostReportJob / RemediationFollowJob)
+  # shared/events/schemas/scheduled-jobs.ts (BackupJob / CostReportJob / RemediationFollowJob / BackupFollowJob)
   # minus `job` and `instance`, which the resource adds; test/terraform decodes them with
   # those schemas. slotMinutes matches the schedule's period, so Scheduler's retries of one
   # run fall in the same slot. bucket-restore is on demand (stackctl or a published job).
@@ -49,6 +49,15 @@ locals {
       schedule    = "* * * * *"
       description = "Follows remediation workflow executions to their end (alerts function)."
       payload     = { apiVersion = "stackctl/v1", kind = "RemediationFollowJob", slotMinutes = 1 }
+    }
+    # restore-drill and bucket-restore runs hand their workflow execution over (they outlast a
+    # delivery); this tick makes the backups function end each run when its execution has ended
+    # (or cancel it past the drill's timeout) and renew the run's instance or bucket lock.
+    backups-follow = {
+      topic       = "backups"
+      schedule    = "* * * * *"
+      description = "Follows restore-drill and bucket-restore workflow executions to their end (backups function)."
+      payload     = { apiVersion = "stackctl/v1", kind = "BackupFollowJob", slotMinutes = 1 }
     }
     cost-report = {
       topic       = "costReports"

@@ -65,15 +65,18 @@ export function checkCatalog(flow: Pick<FlowDeclaration, 'flow' | 'messages'>, r
   if (section === undefined) return [`README.md has no "### \`${topic}\`" section in the event catalog`];
   const problems: string[] = [];
   const fields = flowFields(flow);
-  const rows = new Map([...section.matchAll(/^\| `([^`]+)` \|.*$/gm)].map((m) => [m[1], m[0]]));
+  // One topic may carry several messages with the same top-level fields (a job and its follow
+  // tick, each with its own table): a field is documented when any of its rows says its rule.
+  const rows = new Map<string, string[]>();
+  for (const m of section.matchAll(/^\| `([^`]+)` \|.*$/gm)) rows.set(m[1]!, [...(rows.get(m[1]!) ?? []), m[0]]);
   for (const field of fields) {
     if (field.description === undefined) {
       if (field.owned) problems.push(`${topic}: field ${field.path} has no .describe()`);
       continue;
     }
-    const row = rows.get(field.path);
-    if (!row) problems.push(`${topic}: README has no row for ${field.path}`);
-    else if (!row.includes(field.description)) problems.push(`${topic}: README row for ${field.path} does not say "${field.description}"`);
+    const candidates = rows.get(field.path);
+    if (!candidates) problems.push(`${topic}: README has no row for ${field.path}`);
+    else if (!candidates.some((row) => row.includes(field.description!))) problems.push(`${topic}: README row for ${field.path} does not say "${field.description}"`);
   }
   const known = new Set(fields.map((f) => f.path));
   for (const path of rows.keys()) if (!known.has(path)) problems.push(`${topic}: README documents ${path}, which the schemas do not have`);

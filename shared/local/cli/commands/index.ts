@@ -21,7 +21,7 @@ export const lazyCommands: LazyCommand[] = [
   { commands: { 'dead-letters': 'list dead-lettered messages with their reason; `dead-letters replay ID` republishes one' }, load: () => import('./dead-letters.ts') },
   { commands: { events: 'show the status events on cp-events (the observer subscription)' }, load: () => import('./events.ts') },
   { commands: { guardrails: 'list or reset the remediation guardrails: cooldowns, circuit breakers, the rate limit' }, load: () => import('./guardrails.ts') },
-  { commands: { status: 'what runs where: project, endpoints, and a summary of simulated resources' }, load: () => import('./status.ts') },
+  { commands: { status: 'what runs where (the local stack, or --project), and the control plane\'s work: in flight, approvals, failures, dead letters' }, load: () => import('./status.ts') },
   {
     commands: {
       approve: 'approve a remediation that waits for a human (e.g. pitr-restore); EXECUTION is its execution name or id',

@@ -24,18 +24,22 @@ beforeEach(async () => {
 });
 afterEach(async () => { await h.close(); });
 
-async function succeeded(job: Record<string, unknown>): Promise<Record<string, any>> {
+/** Delivers the job and, when its run hands its execution over, follows it (the scheduled tick) to the end. */
+async function settled(job: Record<string, unknown>): Promise<Record<string, any>> {
   const { outcome } = await h.deliver(job);
   expect(outcome).toMatchObject({ ack: true, outcome: 'processed' });
   const run = await h.runOf(outcome);
+  return run.status === 'executing' ? (await h.follow(run.id)).run : run;
+}
+
+async function succeeded(job: Record<string, unknown>): Promise<Record<string, any>> {
+  const run = await settled(job);
   if (run.status !== 'succeeded') throw new Error(`run ${run.status}: ${JSON.stringify(run.error ?? run.result)}`);
   return run;
 }
 
 async function failed(job: Record<string, unknown>, reason: RegExp): Promise<Record<string, any>> {
-  const { outcome } = await h.deliver(job);
-  expect(outcome).toMatchObject({ ack: true, outcome: 'processed', status: 'failed' });
-  const run = await h.runOf(outcome);
+  const run = await settled(job);
   expect(run.status).toBe('failed');
   const dead = await h.store.listDeadLetters({ flow: 'backups' });
   expect(dead.some((d) => reason.test(d.reason))).toBe(true);

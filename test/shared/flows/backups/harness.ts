@@ -10,6 +10,8 @@ import type { BackupsDeps } from '../../../../shared/flows/backups/deps.ts';
 import { backupsDeps } from '../../../../shared/runtime/adapters/backups.ts';
 import { localEndpoint } from '../../../../shared/local/stack/local-endpoint.ts';
 import { processMessage, type DeliveryOutcome } from '../../../../shared/runtime/pipeline.ts';
+import { followBackupsOnce, type BackupsFollowResult } from '../../../../shared/flows/backups/follower.ts';
+import type { BackupsFollowContext } from '../../../../shared/flows/backups/finish.ts';
 import { startTestCloud, type TestCloud } from '../../../support/cloud.ts';
 
 export interface BackupsHarness extends TestCloud {
@@ -18,13 +20,20 @@ export interface BackupsHarness extends TestCloud {
   deliver(job: Record<string, unknown>, maxAttempts?: number): Promise<{ outcome: DeliveryOutcome; attempts: number }>;
   instances(): Promise<string[]>;
   runOf(outcome: DeliveryOutcome): Promise<Record<string, any>>;
+  /** What the follower acts through (the production BackupFollowJob's context). */
+  followContext: BackupsFollowContext;
+  /**
+   * Follower passes every `everyMs` of clock time (the Scheduler tick's minute by default) until
+   * the run is no longer `executing`, at most `maxPasses`; returns the run and the passes' results.
+   */
+  follow(runId: string, options?: { everyMs?: number; maxPasses?: number }): Promise<{ run: Record<string, any>; passes: BackupsFollowResult[] }>;
 }
 
 let seq = 0;
 
-export async function startBackupsHarness(): Promise<BackupsHarness> {
-  const cloud = await startTestCloud();
-  const backups = backupsDeps(localEndpoint(cloud.config), cloud.clock, cloud.config, { followPollMs: 1_000 });
+export async function startBackupsHarness(options: { operationDurationMs?: number } = {}): Promise<BackupsHarness> {
+  const cloud = await startTestCloud(options);
+  const backups = backupsDeps(localEndpoint(cloud.config), cloud.clock, cloud.config);
   const deliver = async (job: Record<string, unknown>, maxAttempts = 5) => {
     const message: PubsubMessage = {
       data: Buffer.from(JSON.stringify({ apiVersion: 'stackctl/v1', kind: 'BackupJob', instance: 'zenml-metadata', slotMinutes: 60, ...job })),
@@ -41,8 +50,20 @@ export async function startBackupsHarness(): Promise<BackupsHarness> {
     }
     return { outcome: outcome!, attempts };
   };
+  const followContext: BackupsFollowContext = { runtime: cloud.deps, backups };
+  const follow: BackupsHarness['follow'] = async (runId, { everyMs = 60_000, maxPasses = 200 } = {}) => {
+    const passes: BackupsFollowResult[] = [];
+    for (let pass = 0; pass < maxPasses; pass++) {
+      const run = await cloud.store.getRun(runId);
+      if (!run) throw new Error(`no run ${runId}`);
+      if (run.status !== 'executing') return { run: run as unknown as Record<string, any>, passes };
+      await cloud.clock.sleep(everyMs);
+      passes.push(await followBackupsOnce(followContext));
+    }
+    throw new Error(`run ${runId} still executing after ${maxPasses} follower passes`);
+  };
   return {
-    ...cloud, backups, deliver,
+    ...cloud, backups, deliver, followContext, follow,
     instances: async () => (await backups.sql.listInstances()).map((i) => i.name).sort(),
     runOf: async (outcome) => {
       if (!('runId' in outcome) || !outcome.runId) throw new Error(`no run for ${JSON.stringify(outcome)}`);
