@@ -62,6 +62,9 @@ export interface Run {
   refs?: Record<string, string>;
 }
 
+/** Runs a delivery may take over under the target's lock: the attempt crashed (`running`) or failed transiently (`retrying`). */
+export const RESUMABLE_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['running', 'retrying']);
+
 export type RunPatch = Partial<Pick<Run, 'status' | 'target' | 'attempts' | 'leaseExpiresAt' | 'input' | 'steps' | 'result' | 'error' | 'refs'>>;
 
 export interface AuditRecord {
@@ -143,6 +146,92 @@ export interface ParkedDelivery {
   parkedAt: string;
 }
 
+/** What `startRun` takes: the run to claim (or resume) and the target lease to hold while it works. */
+export interface StartRunRequest {
+  key: string;
+  /** The run created when the key has none; `leaseExpiresAt` is also the resumed run's new lease. */
+  init: ClaimInit & { leaseExpiresAt: string };
+  lease: { target: string; owner: string; ttlMs: number };
+}
+
+/**
+ * `finished`: the key's run exists and is not resumable (a duplicate); nothing was taken.
+ * `busy`: another owner holds the target's live lease; nothing was written.
+ * `claimed` / `resumed`: the lease is held and the run is `running` with its lease; a resumed run's
+ * `attempts` went up by one.
+ */
+export type StartRunResult =
+  | { outcome: 'finished'; run: Run }
+  | { outcome: 'busy'; run: Run | null }
+  | { outcome: 'claimed'; run: Run; lease: Lease }
+  | { outcome: 'resumed'; run: Run; lease: Lease };
+
+/**
+ * A status event waiting to be published: written in the same transaction as the run update it
+ * reports, removed only once it was published (see runtime/outbox.ts and docs/ARCHITECTURE.md,
+ * "Status events: a durable outbox"). Entries of one run are published in the order they were written.
+ */
+export interface OutboxEntry {
+  id: string;
+  runId: string;
+  flow: FlowName;
+  topic: string;
+  /** The event (JSON). */
+  data: unknown;
+  attributes: Record<string, string>;
+  createdAt: string;
+  /** Failed publishes so far. */
+  attempts: number;
+  lastError?: string;
+  lastAttemptAt?: string;
+  /** Not retried before this time (backoff after a failure). */
+  nextAttemptAt?: string;
+  /** The drainer publishing it, until `claimedUntil`; after that anyone may take it over. */
+  claimedBy?: string;
+  claimedUntil?: string;
+}
+
+export interface OutboxMessage {
+  topic: string;
+  data: unknown;
+  attributes?: Record<string, string>;
+}
+
+export interface FinishRunRequest {
+  runId: string;
+  /** Applied as `updateRun` would (transition checks included). */
+  patch: RunPatch;
+  /** The status event, written to the outbox in the same transaction. */
+  event?: OutboxMessage;
+  /** With `event`: the new entry is claimed by this drainer at once (unless an older entry of the run still waits). */
+  claim?: { owner: string; claimMs: number };
+  audit?: Omit<AuditRecord, 'id' | 'at'> & { at?: string };
+  /** Releases the target's lease in the same transaction when no delivery is parked on it. */
+  release?: { target: string; owner: string };
+}
+
+export interface FinishRunResult {
+  run: Run;
+  outbox?: OutboxEntry;
+  audit?: AuditRecord;
+  /**
+   * `released`: done, nothing waited. `held`: deliveries are parked on the target, so the caller
+   * still holds the lease and hands it over (runtime/lease.ts). `lost`: the caller no longer held it.
+   * Absent without `release`.
+   */
+  lease?: 'released' | 'held' | 'lost';
+}
+
+/** What one drain pass did with the entries it claimed; settled in one transaction. */
+export interface OutboxSettlement {
+  /** Published: removed. */
+  published: string[];
+  /** Publish failed: attempt counted, error kept, claim released, retried from `retryAt`. */
+  failed: Array<{ id: string; error: string; retryAt: string }>;
+  /** Not attempted (an older entry of the run failed): claim released as is. */
+  released: string[];
+}
+
 export interface StateStore {
   /**
    * Atomically creates the run for `key` if no run has it. Exactly one of any number of
@@ -170,6 +259,38 @@ export interface StateStore {
   unpark(id: string): Promise<boolean>;
   /** Targets with parked deliveries, oldest first (for the sweep after a crashed lock holder). */
   listParkedTargets(limit?: number): Promise<Array<{ target: string; count: number; oldest: string }>>;
+
+  /**
+   * One transaction for the start of a delivery: answers a duplicate (the key's run is finished)
+   * without taking anything, else takes the target's lease and claims the run, or resumes a
+   * `running`/`retrying` one (status `running`, attempts + 1, the new run lease).
+   */
+  startRun(request: StartRunRequest): Promise<StartRunResult>;
+  /**
+   * One transaction for the end of a delivery: the run's final patch, its status event into the
+   * outbox, the audit record and the release of the target's lease (when nothing is parked on it).
+   */
+  finishRun(request: FinishRunRequest): Promise<FinishRunResult>;
+  /**
+   * Appends one step to the run (and bumps `updatedAt`) without rewriting the others. Appending a
+   * step equal to one the run already has (same name, status, detail and time) is a no-op.
+   */
+  appendRunStep(runId: string, step: RunStep): Promise<void>;
+
+  /**
+   * Claims up to `limit` outbox entries that are due (not backing off) and not claimed by a live
+   * drainer, roughly oldest first and a run's entries strictly in the order they were written. An
+   * entry is never claimed while an older entry of its run is left out, so a run's events cannot
+   * overtake each other.
+   */
+  claimOutbox(owner: string, options: { limit: number; claimMs: number }): Promise<OutboxEntry[]>;
+  /**
+   * Records the outcome of a drain pass, for the entries `owner` still holds (a claim that ran out
+   * and was taken over is the new holder's to settle). Returns the failed entries as updated.
+   */
+  settleOutbox(owner: string, settlement: OutboxSettlement): Promise<OutboxEntry[]>;
+  /** Entries still waiting, in claim order. */
+  listOutbox(query?: { runId?: string; limit?: number }): Promise<OutboxEntry[]>;
 
   getRun(id: string): Promise<Run | null>;
   getRunByKey(key: string): Promise<Run | null>;
@@ -199,24 +320,11 @@ export interface StateStore {
  * RUN_TRANSITIONS. A patch key present with `undefined` clears that optional field.
  */
 export function applyRunPatch(run: Run, patch: RunPatch, updatedAt: string): Run {
+  checkRunPatch(run.id, run.status, patch);
   const next: Run = { ...run, updatedAt };
-  if (patch.status !== undefined && patch.status !== run.status) {
-    const allowed = RUN_TRANSITIONS[run.status] ?? [];
-    if (!allowed.includes(patch.status)) {
-      throw new Error(`run ${run.id}: status transition ${run.status} → ${patch.status} is not allowed (allowed from ${run.status}: ${allowed.join(', ') || 'none, it is terminal'})`);
-    }
-    next.status = patch.status;
-  }
-  if (patch.attempts !== undefined) {
-    if (!Number.isInteger(patch.attempts) || patch.attempts < 0) {
-      throw new Error(`run ${run.id}: attempts must be a non-negative integer, got ${String(patch.attempts)}`);
-    }
-    next.attempts = patch.attempts;
-  }
-  if (patch.steps !== undefined) {
-    if (!Array.isArray(patch.steps)) throw new Error(`run ${run.id}: steps must be an array`);
-    next.steps = patch.steps;
-  }
+  if (patch.status !== undefined) next.status = patch.status;
+  if (patch.attempts !== undefined) next.attempts = patch.attempts;
+  if (patch.steps !== undefined) next.steps = patch.steps;
   for (const field of ['target', 'leaseExpiresAt', 'input', 'result', 'error', 'refs'] as const) {
     if (!(field in patch)) continue;
     const value = patch[field];
@@ -224,6 +332,41 @@ export function applyRunPatch(run: Run, patch: RunPatch, updatedAt: string): Run
     else (next as unknown as Record<string, unknown>)[field] = value;
   }
   return next;
+}
+
+/**
+ * The status checks of `applyRunPatch` alone, for adapters that write only the patched fields:
+ * throws as `applyRunPatch` would.
+ */
+export function checkRunPatch(id: string, currentStatus: RunStatus, patch: RunPatch): void {
+  if (patch.status !== undefined && patch.status !== currentStatus) {
+    const allowed = RUN_TRANSITIONS[currentStatus] ?? [];
+    if (!allowed.includes(patch.status)) {
+      throw new Error(`run ${id}: status transition ${currentStatus} → ${patch.status} is not allowed (allowed from ${currentStatus}: ${allowed.join(', ') || 'none, it is terminal'})`);
+    }
+  }
+  if (patch.attempts !== undefined && (!Number.isInteger(patch.attempts) || patch.attempts < 0)) {
+    throw new Error(`run ${id}: attempts must be a non-negative integer, got ${String(patch.attempts)}`);
+  }
+  if (patch.steps !== undefined && !Array.isArray(patch.steps)) throw new Error(`run ${id}: steps must be an array`);
+}
+
+/** A step in its canonical shape (fixed fields and order), so adapters compare steps alike. */
+export function canonicalStep(method: string, step: RunStep): RunStep {
+  stateStoreInput.nonEmpty(method, 'step.name', step?.name);
+  stateStoreInput.nonEmpty(method, 'step.status', step?.status);
+  const at = stateStoreInput.iso(method, 'step.at', step.at);
+  return { name: step.name, status: step.status, ...(step.detail !== undefined && { detail: String(step.detail) }), at };
+}
+
+/** The argument checks of an outbox message, shared by every adapter. */
+export function checkOutboxMessage(method: string, message: OutboxMessage): { topic: string; dataJson: string; attributes: Record<string, string> } {
+  stateStoreInput.nonEmpty(method, 'event.topic', message?.topic);
+  const attributes = { ...(message.attributes ?? {}) };
+  for (const [k, v] of Object.entries(attributes)) {
+    if (typeof v !== 'string') throw new Error(`${method}: event.attributes.${k} must be a string, got ${typeof v}`);
+  }
+  return { topic: message.topic, dataJson: stateStoreInput.json(`${method} event.data`, message.data), attributes };
 }
 
 /**

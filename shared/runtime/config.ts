@@ -29,6 +29,14 @@ export const configSchema = z.object({
    * redelivery after a crash outlasts the dead holder's lease, and well inside the ack deadline (60 s local, 300 s prod).
    */
   STACKCTL_CONTENTION_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /**
+   * How long a delivery waits, after its run is committed, for its status event to be published
+   * before it answers (the event is durable in the outbox either way). Production keeps the default:
+   * Cloud Functions throttles an instance's CPU once it has answered, so a publish left for later
+   * would wait for the instance's next request. 0 answers at once and publishes in the background,
+   * for processes that keep their CPU (the local stack, a Cloud Run service with CPU always allocated).
+   */
+  STACKCTL_STATUS_FLUSH_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   /** The push subscriptions' dead-letter max attempts (Terraform `max_delivery_attempts`). */
   STACKCTL_MAX_DELIVERY_ATTEMPTS: z.coerce.number().int().min(5).max(100).default(5),
   /** Dead letters keep at most this much payload in the state store; the rest goes to the bucket. */
@@ -63,6 +71,7 @@ export interface Config {
   lockTtlMs: number;
   leaseTtlMs: number;
   contentionWaitMs: number;
+  statusFlushWaitMs: number;
   maxDeliveryAttempts: number;
   deadLetterInlineBytes: number;
   sqlInstance: string;
@@ -96,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockTtlMs: c.STACKCTL_LOCK_TTL_MS,
     leaseTtlMs: c.STACKCTL_LEASE_TTL_MS,
     contentionWaitMs: c.STACKCTL_CONTENTION_WAIT_MS,
+    statusFlushWaitMs: c.STACKCTL_STATUS_FLUSH_WAIT_MS,
     maxDeliveryAttempts: c.STACKCTL_MAX_DELIVERY_ATTEMPTS,
     deadLetterInlineBytes: c.STACKCTL_DEAD_LETTER_INLINE_BYTES,
     sqlInstance: c.STACKCTL_SQL_INSTANCE,

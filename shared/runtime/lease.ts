@@ -19,6 +19,7 @@ import type { Publisher } from '../ports/publisher.ts';
 import type { ParkedDelivery, StateStore } from '../ports/state-store.ts';
 import { TransientError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { statusOutbox } from './outbox.ts';
 
 /** Set on a republished parked message: when it first parked, so it keeps its place in the queue. */
 export const PARKED_AT_ATTRIBUTE = 'stackctl-parked-at';
@@ -44,17 +45,26 @@ export function isContention(err: unknown): err is ContentionError {
 
 /** Tries for the lease until `waitMs` has passed; true once held. */
 export async function acquireWithin(deps: LockDeps, target: string, owner: string, waitMs: number): Promise<boolean> {
-  const { store, clock, config } = deps;
+  return (await pollWithin(deps, waitMs, async () => (await deps.store.acquireLease(target, owner, deps.config.leaseTtlMs)) ?? undefined)) !== undefined;
+}
+
+/**
+ * Calls `attempt` until it returns something other than undefined or `waitMs` has passed, polling
+ * every tenth of the lease TTL (50 ms … 1 s); undefined when the wait ran out.
+ */
+export async function pollWithin<T>(deps: Pick<LockDeps, 'clock' | 'config'>, waitMs: number, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
+  const { clock, config } = deps;
   const deadline = clock.now().getTime() + waitMs;
   const pollMs = Math.max(50, Math.min(1_000, Math.floor(config.leaseTtlMs / 10)));
   const maxPolls = Math.ceil(waitMs / pollMs) + 2;
   for (let poll = 0; poll <= maxPolls; poll++) {
-    if (await store.acquireLease(target, owner, config.leaseTtlMs)) return true;
+    const got = await attempt();
+    if (got !== undefined) return got;
     const left = deadline - clock.now().getTime();
-    if (left <= 0) return false;
+    if (left <= 0) return undefined;
     await clock.sleep(Math.min(pollMs, left));
   }
-  return false;
+  return undefined;
 }
 
 export interface Heartbeat {
@@ -143,7 +153,11 @@ export async function sweepParked(deps: LockDeps, maxTargets = 50): Promise<numb
 
 const lastSweep = new WeakMap<StateStore, number>();
 
-/** A sweep at most every half TTL per store instance, piggy-backed on deliveries. */
+/**
+ * A sweep at most every half TTL per store instance, piggy-backed on deliveries: parked queues
+ * whose holder crashed, and status events left in the outbox (a crash after the commit, a failed
+ * publish whose backoff ended, another instance's leftovers).
+ */
 export async function maybeSweep(deps: LockDeps): Promise<void> {
   const now = deps.clock.now().getTime();
   const last = lastSweep.get(deps.store);
@@ -154,6 +168,7 @@ export async function maybeSweep(deps: LockDeps): Promise<void> {
   } catch (err) {
     deps.logger.warn({ err: (err as Error).message }, 'sweep of parked deliveries failed');
   }
+  await statusOutbox(deps).drain();
 }
 
 /**

@@ -1,20 +1,23 @@
 /**
- * The handler contract (docs/ARCHITECTURE.md, "The handler pipeline") as one function: decode → validate → take the target's lock (wait a
- * bounded time, else park) → claim or resume the run → act with a heartbeat → status event →
- * audit → release and hand the target over. Its result tells the HTTP layer what to answer:
- * 2xx acks (processed, duplicate, queued, dead-lettered), 5xx nacks (transient).
+ * The handler contract (docs/ARCHITECTURE.md, "The handler pipeline") as one function: decode → validate → take the target's lock and
+ * claim or resume the run (one transaction; wait a bounded time, else park) → act with a heartbeat
+ * → the final run update, its status event (into the outbox), the audit record and the release
+ * (one transaction) → publish the status event → hand the target over if deliveries wait on it.
+ * Its result tells the HTTP layer what to answer: 2xx acks (processed, duplicate, queued,
+ * dead-lettered), 5xx nacks (transient).
  */
 import { randomUUID } from 'node:crypto';
 import { decodeDelivery, rawOf, type HttpHeaders, type PubsubMessage } from '../events/envelope.ts';
 import { TOPICS } from '../events/topics.ts';
 import type { ControlPlaneEvent } from '../events/decode.ts';
-import type { Run } from '../ports/state-store.ts';
+import type { FinishRunResult, Run, StartRunResult } from '../ports/state-store.ts';
 import { putBoundedDeadLetter, holdsMessage } from './dead-letters.ts';
 import { ControlPlaneError, isPermanent, TransientError } from './errors.ts';
 import type { ActOutcome, FlowDefinition, RuntimeDeps } from './flow.ts';
 import {
-  acquireWithin, isContention, maybeSweep, PARKED_AT_ATTRIBUTE, releaseAndHandOver, startHeartbeat, type LockDeps,
+  isContention, maybeSweep, PARKED_AT_ATTRIBUTE, pollWithin, releaseAndHandOver, startHeartbeat, type LockDeps,
 } from './lease.ts';
+import { OUTBOX_CLAIM_MS, statusOutbox, waitAtMost } from './outbox.ts';
 
 /** Set by `stackctl dead-letters replay` to the id of the dead letter it republishes. */
 export const REPLAY_ATTRIBUTE = 'stackctl-replay-of';
@@ -25,9 +28,6 @@ export type DeliveryOutcome =
   | { ack: true; outcome: 'queued'; target: string; reason: string; runId?: string }
   | { ack: true; outcome: 'dead-lettered'; deadLetterId: string; reason: string; runId?: string }
   | { ack: false; outcome: 'retry'; reason: string; runId?: string };
-
-/** Runs a delivery in one of these states may take over (under the target's lock). */
-const RESUMABLE: ReadonlySet<Run['status']> = new Set(['running', 'retrying']);
 
 export async function processDelivery<E extends ControlPlaneEvent, D>(
   flow: FlowDefinition<E, D>,
@@ -52,7 +52,6 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
   flowDeps: D,
   message: PubsubMessage,
 ): Promise<DeliveryOutcome> {
-  const { store } = deps;
   let event: E;
   try {
     event = flow.decode(message, { maxMessageBytes: deps.config.maxMessageBytes });
@@ -61,57 +60,58 @@ export async function processMessage<E extends ControlPlaneEvent, D>(
   }
   event = await honourReplay(flow, deps, message, event);
 
-  // A finished run needs no lock to say "duplicate".
-  const existing = await store.getRunByKey(event.key);
-  if (existing && !RESUMABLE.has(existing.status)) return duplicate(flow, deps, event, existing, message);
-
   const lockTarget = (flow.lockTarget ? flow.lockTarget(event) : event.target) ?? `run:${event.key}`;
   const owner = `${process.pid}:${randomUUID()}`;
   const locks = lockDeps(deps);
-  if (!(await acquireWithin(locks, lockTarget, owner, deps.config.contentionWaitMs))) {
-    return park(flow, deps, message, event, lockTarget, existing?.id);
-  }
+  const leaseMs = deps.config.leaseTtlMs;
+  const init = { id: randomUUID(), flow: flow.flow, target: event.target, input: flow.describe(event), status: 'running' as const, attempts: 1 };
+  // One transaction per try: a finished run answers "duplicate" without taking anything; otherwise
+  // the target's lease and the claim (or the resumption of a crashed or retrying run) go together.
+  let last: StartRunResult | undefined;
+  const start = await pollWithin(deps, deps.config.contentionWaitMs, async () => {
+    last = await deps.store.startRun({
+      key: event.key, init: { ...init, leaseExpiresAt: new Date(deps.clock.now().getTime() + leaseMs).toISOString() },
+      lease: { target: lockTarget, owner, ttlMs: leaseMs },
+    });
+    return last.outcome === 'busy' ? undefined : last;
+  });
+  if (!start) return park(flow, deps, message, event, lockTarget, last?.outcome === 'busy' ? last.run?.id : undefined);
+  if (start.outcome === 'finished') return duplicate(flow, deps, event, start.run, message);
+  const held: { lease?: FinishRunResult['lease'] } = {};
   try {
-    return await underLock(flow, deps, flowDeps, message, event, lockTarget, owner);
+    return await underLock(flow, deps, flowDeps, message, event, lockTarget, owner, start.run, held);
   } finally {
-    await releaseAndHandOver(locks, lockTarget, owner);
+    // finishRun released the lease unless deliveries are parked on the target (hand it over) or
+    // the run did not get that far (release it here).
+    if (held.lease !== 'released' && held.lease !== 'lost') await releaseAndHandOver(locks, lockTarget, owner);
     await maybeSweep(locks);
   }
 }
 
-/** Claim or resume the run, then act; the caller holds the target's lock throughout. */
+/** Acts on the claimed or resumed run; the caller holds the target's lock throughout. */
 async function underLock<E extends ControlPlaneEvent, D>(
-  flow: FlowDefinition<E, D>, deps: RuntimeDeps, flowDeps: D, message: PubsubMessage, event: E, lockTarget: string, owner: string,
+  flow: FlowDefinition<E, D>, deps: RuntimeDeps, flowDeps: D, message: PubsubMessage, event: E, lockTarget: string, owner: string, run: Run,
+  held: { lease?: FinishRunResult['lease'] },
 ): Promise<DeliveryOutcome> {
   const { store, clock } = deps;
   const started = clock.now().getTime();
   const leaseMs = deps.config.leaseTtlMs;
   const leaseUntil = () => new Date(clock.now().getTime() + leaseMs).toISOString();
-  const claim = await store.claim(event.key, {
-    id: randomUUID(), flow: flow.flow, target: event.target, input: flow.describe(event),
-    status: 'running', attempts: 1, leaseExpiresAt: leaseUntil(),
-  });
-  let run = claim.run;
-  if (!claim.claimed) {
-    if (!RESUMABLE.has(run.status)) return duplicate(flow, deps, event, run, message);
-    // Holding the target's lock makes this delivery the only one that may act on the run: a
-    // `running` run here lost its holder (a crash: the lease ran out), a `retrying` one waits for us.
-    run = await store.updateRun(run.id, { status: 'running', attempts: run.attempts + 1, leaseExpiresAt: leaseUntil() });
-  }
-
   const logger = deps.logger.child({ flow: flow.flow, runId: run.id, key: event.key });
   const runId = run.id;
   const heartbeat = startHeartbeat(lockDeps(deps), [
     { name: lockTarget, renew: () => store.renewLease(lockTarget, owner, leaseMs) },
     { name: `run:${runId}`, renew: async () => (await store.updateRun(runId, { leaseExpiresAt: leaseUntil() }), true) },
   ]);
-  let steps = [...run.steps];
+  const steps = [...run.steps];
   const finalAttempt = message.deliveryAttempt !== undefined && message.deliveryAttempt >= deps.config.maxDeliveryAttempts;
   const ctx = {
     run, message, deps, flowDeps, logger, finalAttempt,
     recordStep: async (step: Omit<Run['steps'][number], 'at'>) => {
-      steps = [...steps, { ...step, at: clock.now().toISOString() }];
-      await store.updateRun(runId, { steps });
+      const recorded = { ...step, at: clock.now().toISOString() };
+      steps.push(recorded);
+      // One appended step, not the whole list rewritten.
+      await store.appendRunStep(runId, recorded);
     },
   };
 
@@ -147,23 +147,35 @@ async function underLock<E extends ControlPlaneEvent, D>(
       apiVersion: 'stackctl/v1', flow: flow.flow, runId, key: event.key, target: event.target,
       status: outcome.status, at: finished.toISOString(), ...(outcome.statusEvent ?? { kind: 'RunStatus' }),
     };
-    // Publish before the run turns terminal: if publishing fails the delivery is retried and
-    // the (idempotent) act runs again, instead of the run ending with no event.
-    await deps.publisher.publish(TOPICS.events, statusEvent, { flow: flow.flow, kind: String(statusEvent.kind) });
     // A failed outcome says why on the run, replacing what an earlier attempt left there.
     if (outcome.status === 'failed') failure ??= { class: finalAttempt ? 'transient' : 'permanent', message: outcome.reason ?? 'failed' };
-    const final = await store.updateRun(runId, {
-      status: outcome.status, result: outcome.result, refs: outcome.refs, leaseExpiresAt: undefined, ...(failure ? { error: failure } : {}),
+    // The run's end, its status event (into the outbox, claimed by this instance's drainer), the
+    // audit record and the lease's release commit together; the event is published after. A crash
+    // in between leaves the event in the outbox for the sweep, never a finished run without one.
+    const outbox = statusOutbox(deps);
+    const done = await store.finishRun({
+      runId,
+      patch: { status: outcome.status, result: outcome.result, refs: outcome.refs, leaseExpiresAt: undefined, ...(failure ? { error: failure } : {}) },
+      event: { topic: TOPICS.events, data: statusEvent, attributes: { flow: flow.flow, kind: String(statusEvent.kind) } },
+      claim: { owner: outbox.owner, claimMs: OUTBOX_CLAIM_MS },
+      audit: {
+        ...audit, result: outcome.status === 'failed' ? 'failed' : outcome.status === 'suppressed' ? 'suppressed' : 'ok',
+        reason: outcome.reason, durationMs: finished.getTime() - started,
+      },
+      release: { target: lockTarget, owner },
     });
-    await store.appendAudit({
-      ...audit, result: outcome.status === 'failed' ? 'failed' : outcome.status === 'suppressed' ? 'suppressed' : 'ok',
-      reason: outcome.reason, durationMs: finished.getTime() - started,
-    });
+    held.lease = done.lease;
+    const published = outbox.send(done.outbox);
+    const final = done.run;
     if (outcome.status === 'failed') {
       const dl = await putBoundedDeadLetter(deadLetterDeps(deps), { flow: flow.flow, topic: TOPICS[flow.flow], raw: rawOf(message), reason: outcome.reason ?? 'failed' });
       logger.warn({ deadLetterId: dl.id, reason: outcome.reason }, 'run failed permanently');
     } else {
       logger.info({ status: final.status, durationMs: finished.getTime() - started }, 'run finished');
+    }
+    // See STACKCTL_STATUS_FLUSH_WAIT_MS: an instance whose CPU is throttled after the answer publishes first.
+    if (deps.config.statusFlushWaitMs > 0 && !(await waitAtMost(published, deps.config.statusFlushWaitMs))) {
+      logger.warn({ waitedMs: deps.config.statusFlushWaitMs }, 'status event not published in time; answering, it stays in the outbox');
     }
     return { ack: true, outcome: 'processed', runId, status: final.status };
   } catch (err) {

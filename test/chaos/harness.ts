@@ -97,7 +97,7 @@ export class Worker {
   readonly provisioning: ProvisioningDeps;
   private dead!: () => void;
   readonly died: Promise<void> = new Promise((resolve) => { this.dead = resolve; });
-  /** Called on every run update this instance makes (for resume timing). */
+  /** Called on every run update this instance makes, and on every run it resumes (for resume timing). */
   onRunUpdate?: (id: string, patch: Record<string, unknown>) => void;
 
   constructor(readonly name: string, cloud: ChaosCloud) {
@@ -105,7 +105,16 @@ export class Worker {
     const observed = new Proxy(store, {
       get: (t, p, r) => {
         const v = Reflect.get(t, p, r) as unknown;
-        if (p !== 'updateRun' || typeof v !== 'function') return v;
+        if (typeof v !== 'function') return v;
+        if (p === 'startRun') {
+          // A resumption is the start of a delivery that found its run crashed or retrying.
+          return async (request: unknown) => {
+            const started = await (v as (q: unknown) => Promise<{ outcome: string; run: { id: string } }>).call(t, request);
+            if (started.outcome === 'resumed') this.onRunUpdate?.(started.run.id, { status: 'running' });
+            return started;
+          };
+        }
+        if (p !== 'updateRun') return v;
         return (id: string, patch: Record<string, unknown>) => {
           this.onRunUpdate?.(id, patch);
           return (v as (i: string, pa: unknown) => unknown).call(t, id, patch);

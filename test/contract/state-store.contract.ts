@@ -440,6 +440,255 @@ export function stateStoreContract(name: string, makeStore: MakeStateStore, opti
       });
     });
 
+    describe('a delivery in two transactions (startRun, finishRun) and appended steps', () => {
+      const lease = (owner = 'worker-a', target = 'workspace:team-a') => ({ target, owner, ttlMs: 20_000 });
+      const init = (id = 'run-1') => ({ id, flow: 'provisioning' as const, target: 'workspace:team-a', input: { ws: 'team-a' }, attempts: 1, leaseExpiresAt: later(20_000) });
+      const event = (status: string, n = 1) => ({ topic: 'cp-events', data: { kind: 'RunStatus', status, n }, attributes: { flow: 'provisioning', kind: 'RunStatus' } });
+
+      it('claims a new run and takes the target lease in one call', async () => {
+        const started = await store.startRun({ key: 'k-1', init: init(), lease: lease() });
+        expect(started).toMatchObject({ outcome: 'claimed', run: { id: 'run-1', key: 'k-1', status: 'running', attempts: 1, leaseExpiresAt: later(20_000), input: { ws: 'team-a' } }, lease: { owner: 'worker-a', expiresAt: later(20_000) } });
+        expect(await store.getRunByKey('k-1')).toEqual(started.run);
+        expect(await store.acquireLease('workspace:team-a', 'worker-b', 20_000)).toBeNull();
+      });
+
+      it('answers a finished run as such and takes nothing', async () => {
+        const { run } = await store.claim('k-1', { id: 'run-1', flow: 'provisioning', status: 'accepted' });
+        expect(await store.startRun({ key: 'k-1', init: init('run-2'), lease: lease() })).toEqual({ outcome: 'finished', run });
+        expect(await store.acquireLease('workspace:team-a', 'worker-b', 20_000)).not.toBeNull();
+        expect(await store.getRun('run-2')).toBeNull();
+      });
+
+      it('reports a busy target and writes nothing, then claims once the lease is free', async () => {
+        await store.acquireLease('workspace:team-a', 'holder', 20_000);
+        expect(await store.startRun({ key: 'k-1', init: init(), lease: lease() })).toEqual({ outcome: 'busy', run: null });
+        expect(await store.getRunByKey('k-1')).toBeNull();
+        clock.advance(20_000);
+        expect((await store.startRun({ key: 'k-1', init: init(), lease: lease() })).outcome).toBe('claimed');
+      });
+
+      it('resumes a retrying or crashed run: running, one more attempt, the new lease', async () => {
+        await store.startRun({ key: 'k-1', init: init(), lease: lease('worker-a') });
+        await store.updateRun('run-1', { status: 'retrying', leaseExpiresAt: undefined });
+        await store.releaseLease('workspace:team-a', 'worker-a');
+        clock.advance(5_000);
+        const resumed = await store.startRun({ key: 'k-1', init: { ...init('run-other'), leaseExpiresAt: later(25_000) }, lease: lease('worker-b') });
+        expect(resumed).toMatchObject({ outcome: 'resumed', run: { id: 'run-1', status: 'running', attempts: 2, leaseExpiresAt: later(25_000), updatedAt: later(5_000) } });
+        expect(await store.getRun('run-other')).toBeNull();
+        // A crashed holder: its run is still `running`; once its target lease ends, the next taker resumes it.
+        clock.advance(20_001);
+        expect(await store.startRun({ key: 'k-1', init: { ...init('run-x'), leaseExpiresAt: later(50_000) }, lease: lease('worker-c') })).toMatchObject({ outcome: 'resumed', run: { attempts: 3 } });
+      });
+
+      it('gives a busy answer with the existing run while another owner holds the target', async () => {
+        await store.startRun({ key: 'k-1', init: init(), lease: lease('worker-a') });
+        expect(await store.startRun({ key: 'k-1', init: init('run-2'), lease: lease('worker-b') })).toMatchObject({ outcome: 'busy', run: { id: 'run-1', attempts: 1 } });
+      });
+
+      it('has exactly one claimer among concurrent starts of one key', async () => {
+        const results = await Promise.all(Array.from({ length: claimers }, (_, i) => store.startRun({ key: 'k-race', init: init(`run-${i}`), lease: lease(`w-${i}`) })));
+        expect(results.filter((r) => r.outcome === 'claimed')).toHaveLength(1);
+        expect(results.filter((r) => r.outcome !== 'claimed').every((r) => r.outcome === 'busy')).toBe(true);
+      });
+
+      it('refuses a run id another key has, and bad arguments', async () => {
+        await store.claim('k-a', { id: 'run-1', flow: 'provisioning' });
+        await expect(store.startRun({ key: 'k-b', init: init('run-1'), lease: lease() })).rejects.toThrow(/run-1.*another idempotency key/);
+        await expect(store.startRun({ key: '', init: init(), lease: lease() })).rejects.toThrow(/key/);
+        await expect(store.startRun({ key: 'k', init: init(), lease: { ...lease(), ttlMs: 0 } })).rejects.toThrow(/ttlMs/);
+        await expect(store.startRun({ key: 'k', init: { ...init(), leaseExpiresAt: 'soon' }, lease: lease() })).rejects.toThrow(/leaseExpiresAt/);
+      });
+
+      it('appends steps one at a time, keeps their order, and ignores an exact repeat', async () => {
+        await store.startRun({ key: 'k-1', init: init(), lease: lease() });
+        await store.appendRunStep('run-1', { name: 'create-database', status: 'succeeded', at: later(0) });
+        clock.advance(1_000);
+        await store.appendRunStep('run-1', { name: 'create-user', status: 'failed', detail: '503', at: later(1_000) });
+        await store.appendRunStep('run-1', { name: 'create-user', status: 'failed', detail: '503', at: later(1_000) });
+        await store.appendRunStep('run-1', { name: 'create-user', status: 'succeeded', at: later(1_500) });
+        const run = await store.getRun('run-1');
+        expect(run!.steps).toEqual([
+          { name: 'create-database', status: 'succeeded', at: later(0) },
+          { name: 'create-user', status: 'failed', detail: '503', at: later(1_000) },
+          { name: 'create-user', status: 'succeeded', at: later(1_500) },
+        ]);
+        expect(run!.updatedAt).toBe(later(1_000));
+        // A patch that replaces the steps and a later append still agree.
+        await store.updateRun('run-1', { steps: [{ name: 'only', status: 'skipped', at: later(2_000) }] });
+        await store.appendRunStep('run-1', { name: 'after', status: 'succeeded', at: later(3_000) });
+        expect((await store.getRun('run-1'))!.steps.map((s) => s.name)).toEqual(['only', 'after']);
+      });
+
+      it('refuses a step for an unknown run, naming it, and a step without a name or time', async () => {
+        await expect(store.appendRunStep('run-missing', { name: 'x', status: 'succeeded', at: later(0) })).rejects.toThrow(/run-missing/);
+        await store.claim('k-1', { id: 'run-1', flow: 'provisioning' });
+        await expect(store.appendRunStep('run-1', { name: '', status: 'succeeded', at: later(0) })).rejects.toThrow(/step.name/);
+        await expect(store.appendRunStep('run-1', { name: 'x', status: 'succeeded', at: 'now' })).rejects.toThrow(/step.at/);
+      });
+
+      it('updates only the patched fields and keeps the rest, steps included', async () => {
+        await store.startRun({ key: 'k-1', init: init(), lease: lease() });
+        await store.appendRunStep('run-1', { name: 's1', status: 'succeeded', at: later(0) });
+        await store.updateRun('run-1', { leaseExpiresAt: later(40_000) });
+        await store.updateRun('run-1', { result: { n: 1 }, refs: { execution: 'e-1' } });
+        expect(await store.getRun('run-1')).toMatchObject({ status: 'running', attempts: 1, leaseExpiresAt: later(40_000), input: { ws: 'team-a' }, result: { n: 1 }, refs: { execution: 'e-1' }, steps: [{ name: 's1' }] });
+      });
+
+      it('finishes a run: final patch, outbox entry, audit and release in one call', async () => {
+        await store.startRun({ key: 'k-1', init: init(), lease: lease() });
+        clock.advance(2_000);
+        const done = await store.finishRun({
+          runId: 'run-1', patch: { status: 'succeeded', result: { ok: true }, leaseExpiresAt: undefined },
+          event: event('succeeded'), audit: { flow: 'provisioning', runId: 'run-1', actor: 'alice', action: 'provisioning.WorkspaceRequest', target: 'workspace:team-a', result: 'ok', durationMs: 2_000 },
+          release: { target: 'workspace:team-a', owner: 'worker-a' },
+        });
+        expect(done.run).toMatchObject({ status: 'succeeded', result: { ok: true }, updatedAt: later(2_000) });
+        expect(done.run.leaseExpiresAt).toBeUndefined();
+        expect(done.lease).toBe('released');
+        expect(done.outbox).toMatchObject({ runId: 'run-1', flow: 'provisioning', topic: 'cp-events', data: { kind: 'RunStatus', status: 'succeeded' }, attributes: { kind: 'RunStatus' }, createdAt: later(2_000), attempts: 0 });
+        expect(done.outbox!.claimedBy).toBeUndefined();
+        expect(done.audit).toMatchObject({ runId: 'run-1', result: 'ok', at: later(2_000) });
+        expect(await store.getRun('run-1')).toEqual(done.run);
+        expect(await store.listOutbox()).toEqual([done.outbox]);
+        expect(await store.queryAudit({ runId: 'run-1' })).toEqual([done.audit]);
+        expect(await store.acquireLease('workspace:team-a', 'worker-b', 20_000)).not.toBeNull();
+      });
+
+      it('keeps the lease for the handover when deliveries are parked on the target, and says when it was lost', async () => {
+        await store.startRun({ key: 'k-1', init: init(), lease: lease() });
+        await store.park({ target: 'workspace:team-a', key: 'k-2', flow: 'provisioning', topic: 'cp-provisioning-requests', reason: 'busy', raw: { data: 'e30=', attributes: {} } });
+        const held = await store.finishRun({ runId: 'run-1', patch: { status: 'succeeded' }, release: { target: 'workspace:team-a', owner: 'worker-a' } });
+        expect(held.lease).toBe('held');
+        expect(await store.acquireLease('workspace:team-a', 'worker-b', 20_000)).toBeNull();
+        await store.startRun({ key: 'k-3', init: init('run-3'), lease: lease('worker-a', 'other') });
+        clock.advance(20_001);
+        await store.acquireLease('other', 'thief', 20_000);
+        expect((await store.finishRun({ runId: 'run-3', patch: { status: 'succeeded' }, release: { target: 'other', owner: 'worker-a' } })).lease).toBe('lost');
+      });
+
+      it('writes nothing when the final patch is refused', async () => {
+        await store.claim('k-1', { id: 'run-1', flow: 'provisioning', status: 'accepted' });
+        await store.acquireLease('workspace:team-a', 'worker-a', 20_000);
+        await expect(store.finishRun({
+          runId: 'run-1', patch: { status: 'running' }, event: event('running'),
+          audit: { flow: 'provisioning', actor: 'a', action: 'b', result: 'ok' }, release: { target: 'workspace:team-a', owner: 'worker-a' },
+        })).rejects.toThrow(/accepted → running is not allowed/);
+        expect(await store.listOutbox()).toEqual([]);
+        expect(await store.queryAudit()).toEqual([]);
+        expect(await store.acquireLease('workspace:team-a', 'worker-b', 20_000)).toBeNull();
+        await expect(store.finishRun({ runId: 'run-missing', patch: { status: 'succeeded' } })).rejects.toThrow(/run-missing not found/);
+      });
+    });
+
+    describe('status-event outbox', () => {
+      const event = (n: number) => ({ topic: 'cp-events', data: { n }, attributes: { kind: 'RunStatus' } });
+      const claimMs = 60_000;
+      /** A run left `awaiting-approval` (so it can finish again) with `events` status events in the outbox. */
+      async function runWithEvents(id: string, events: number, claim?: string): Promise<string[]> {
+        await store.claim(`key-${id}`, { id, flow: 'budgets', status: 'running' });
+        const ids: string[] = [];
+        for (let i = 0; i < events; i++) {
+          const done = await store.finishRun({ runId: id, patch: { status: 'awaiting-approval' }, event: event(i), ...(claim ? { claim: { owner: claim, claimMs } } : {}) });
+          ids.push(done.outbox!.id);
+        }
+        return ids;
+      }
+
+      it('claims a fresh entry for its writer at once, unless an older entry of the run still waits', async () => {
+        const [first, second] = await runWithEvents('run-1', 2, 'drainer-a');
+        const entries = await store.listOutbox({ runId: 'run-1' });
+        expect(entries.map((e) => e.id)).toEqual([first, second]);
+        expect(entries[0]).toMatchObject({ claimedBy: 'drainer-a', claimedUntil: later(claimMs) });
+        expect(entries[1]!.claimedBy).toBeUndefined();
+        // The unclaimed second entry is not claimable past its run's claimed first one.
+        expect(await store.claimOutbox('drainer-b', { limit: 10, claimMs })).toEqual([]);
+      });
+
+      it('hands out due entries, a run\'s in order, each to one drainer, and removes what was published', async () => {
+        const a = await runWithEvents('run-a', 2);
+        const b = await runWithEvents('run-b', 1);
+        const claimed = await store.claimOutbox('drainer-a', { limit: 10, claimMs });
+        expect(claimed.filter((e) => e.runId === 'run-a').map((e) => [e.id, e.data])).toEqual([[a[0], { n: 0 }], [a[1], { n: 1 }]]);
+        expect(claimed.filter((e) => e.runId === 'run-b').map((e) => e.id)).toEqual(b);
+        expect(claimed.every((e) => e.claimedBy === 'drainer-a' && e.claimedUntil === later(claimMs))).toBe(true);
+        expect(await store.claimOutbox('drainer-b', { limit: 10, claimMs })).toEqual([]);
+        expect(await store.settleOutbox('drainer-a', { published: [a[0]!, b[0]!], failed: [], released: [a[1]!] })).toEqual([]);
+        expect((await store.listOutbox()).map((e) => [e.id, e.claimedBy])).toEqual([[a[1], undefined]]);
+        expect((await store.claimOutbox('drainer-b', { limit: 10, claimMs })).map((e) => e.id)).toEqual([a[1]]);
+      });
+
+      it('respects the limit', async () => {
+        await runWithEvents('run-a', 1);
+        await runWithEvents('run-b', 1);
+        await runWithEvents('run-c', 1);
+        expect(await store.claimOutbox('d', { limit: 2, claimMs })).toHaveLength(2);
+        expect(await store.claimOutbox('d', { limit: 2, claimMs })).toHaveLength(1);
+      });
+
+      it('keeps a failed entry with its error and attempts, backs it off, and holds the run\'s later entries behind it', async () => {
+        const [first, second] = await runWithEvents('run-1', 2);
+        const other = await runWithEvents('run-2', 1);
+        await store.claimOutbox('d', { limit: 10, claimMs });
+        clock.advance(500);
+        const failed = await store.settleOutbox('d', { published: [other[0]!], failed: [{ id: first!, error: 'UNAVAILABLE', retryAt: later(10_500) }], released: [second!] });
+        expect(failed).toEqual([expect.objectContaining({ id: first, attempts: 1, lastError: 'UNAVAILABLE', lastAttemptAt: later(500), nextAttemptAt: later(10_500) })]);
+        expect(failed[0]!.claimedBy).toBeUndefined();
+        // Backing off: neither it nor the run's later entry is handed out before retryAt.
+        expect(await store.claimOutbox('d', { limit: 10, claimMs })).toEqual([]);
+        clock.advance(10_000);
+        const again = await store.claimOutbox('d', { limit: 10, claimMs });
+        expect(again.map((e) => e.id)).toEqual([first, second]);
+        expect(again[0]).toMatchObject({ attempts: 1, lastError: 'UNAVAILABLE' });
+        const twice = await store.settleOutbox('d', { published: [], failed: [{ id: first!, error: 'still down', retryAt: later(30_000) }], released: [second!] });
+        expect(twice[0]).toMatchObject({ attempts: 2, lastError: 'still down' });
+        expect(await store.listOutbox()).toHaveLength(2);
+      });
+
+      it('lets another drainer take over the entries of a drainer that crashed, once their claim ends', async () => {
+        const ids = await runWithEvents('run-1', 1, 'crashed');
+        expect(await store.claimOutbox('d', { limit: 10, claimMs })).toEqual([]);
+        clock.advance(claimMs);
+        const taken = await store.claimOutbox('d', { limit: 10, claimMs });
+        expect(taken.map((e) => [e.id, e.claimedBy])).toEqual([[ids[0], 'd']]);
+        // The crashed drainer's late settlement of what it no longer holds changes nothing: the new holder settles it.
+        expect(await store.settleOutbox('crashed', { published: ids, failed: [{ id: ids[0]!, error: 'late', retryAt: later(0) }], released: ids })).toEqual([]);
+        expect(await store.listOutbox()).toEqual([expect.objectContaining({ id: ids[0], claimedBy: 'd', attempts: 0 })]);
+        await store.settleOutbox('d', { published: ids, failed: [], released: [] });
+        expect(await store.listOutbox()).toEqual([]);
+      });
+
+      it('lets exactly one of concurrent drainers claim each entry', async () => {
+        for (let i = 0; i < 6; i++) await runWithEvents(`run-${i}`, 1);
+        const claims = await Promise.all(Array.from({ length: Math.min(claimers, 8) }, (_, i) => store.claimOutbox(`d-${i}`, { limit: 10, claimMs })));
+        const ids = claims.flat().map((e) => e.id);
+        expect(ids).toHaveLength(6);
+        expect(new Set(ids).size).toBe(6);
+      });
+
+      it('keeps entries across a second store over the same data (another process)', async () => {
+        if (options.supportsPeers === false) return;
+        const ids = await runWithEvents('run-1', 1, 'drainer-a');
+        const peer = await makeStore(clock, store);
+        try {
+          expect((await peer.listOutbox()).map((e) => e.id)).toEqual(ids);
+          expect(await peer.claimOutbox('drainer-b', { limit: 10, claimMs })).toEqual([]);
+          await peer.settleOutbox('drainer-a', { published: ids, failed: [], released: [] });
+          expect(await store.listOutbox()).toEqual([]);
+        } finally {
+          await peer.close();
+        }
+      });
+
+      it('refuses bad arguments, naming them', async () => {
+        await expect(store.claimOutbox('', { limit: 1, claimMs })).rejects.toThrow(/owner/);
+        await expect(store.claimOutbox('d', { limit: 0, claimMs })).rejects.toThrow(/limit/);
+        await expect(store.settleOutbox('d', { published: [], failed: [{ id: 'x', error: 'e', retryAt: 'later' }], released: [] })).rejects.toThrow(/retryAt/);
+        await store.claim('k', { id: 'run-1', flow: 'budgets' });
+        await expect(store.finishRun({ runId: 'run-1', patch: {}, event: { topic: '', data: {} } })).rejects.toThrow(/event.topic/);
+        await expect(store.finishRun({ runId: 'run-1', patch: {}, event: { topic: 't', data: undefined } })).rejects.toThrow(/JSON/);
+      });
+    });
+
     describe('key/value with compare-and-set', () => {
       it('creates from absent, refuses stale versions, and bumps the version', async () => {
         expect(await store.getValue('cooldown', 'sql-main')).toBeNull();

@@ -15,12 +15,13 @@
  * does not ask for them.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Firestore, type CollectionReference, type DocumentData, type Query } from '@google-cloud/firestore';
+import { FieldValue, Firestore, type CollectionReference, type DocumentData, type Query } from '@google-cloud/firestore';
 import type { Clock } from '../../ports/clock.ts';
 import {
-  applyRunPatch, checkParked, stateStoreInput as input,
-  type AuditRecord, type ClaimInit, type ClaimResult, type DeadLetter, type Lease, type Run, type RunPatch,
-  type ParkedDelivery, type RunStatus, type StateStore,
+  applyRunPatch, canonicalStep, checkOutboxMessage, checkParked, RESUMABLE_RUN_STATUSES, stateStoreInput as input,
+  type AuditRecord, type ClaimInit, type ClaimResult, type DeadLetter, type FinishRunRequest, type FinishRunResult,
+  type Lease, type OutboxEntry, type OutboxSettlement, type ParkedDelivery, type Run, type RunPatch, type RunStatus,
+  type RunStep, type StartRunRequest, type StartRunResult, type StateStore,
 } from '../../ports/state-store.ts';
 import type { FlowName } from '../../events/topics.ts';
 import { ControlPlaneError, PermanentError, TransientError } from '../../runtime/errors.ts';
@@ -35,7 +36,7 @@ export interface FirestoreStateStoreOptions {
   clock?: Clock;
 }
 
-export const FIRESTORE_COLLECTIONS = ['runs', 'idempotencyKeys', 'leases', 'audit', 'deadLetters', 'kv', 'parked'] as const;
+export const FIRESTORE_COLLECTIONS = ['runs', 'idempotencyKeys', 'leases', 'audit', 'deadLetters', 'kv', 'parked', 'outbox'] as const;
 type CollectionName = (typeof FIRESTORE_COLLECTIONS)[number];
 
 /** Composite indexes the queries need in production (Terraform `google_firestore_index`). */
@@ -45,10 +46,11 @@ export const FIRESTORE_INDEXES: ReadonlyArray<{ collection: CollectionName; fiel
   { collection: 'deadLetters', fields: [['replayed', 'ASCENDING'], ['at', 'DESCENDING']] },
   { collection: 'deadLetters', fields: [['flow', 'ASCENDING'], ['at', 'DESCENDING']] },
   { collection: 'parked', fields: [['target', 'ASCENDING'], ['parkedAt', 'ASCENDING']] },
+  { collection: 'outbox', fields: [['runId', 'ASCENDING'], ['orderMs', 'ASCENDING']] },
 ];
 
 /** Canonical gRPC codes Firestore reports. */
-const CODE = { DEADLINE_EXCEEDED: 4, ALREADY_EXISTS: 6, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10, UNAVAILABLE: 14 } as const;
+const CODE = { DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10, UNAVAILABLE: 14 } as const;
 const TRANSIENT_CODES: ReadonlySet<number> = new Set([CODE.ABORTED, CODE.UNAVAILABLE, CODE.DEADLINE_EXCEEDED, CODE.RESOURCE_EXHAUSTED]);
 
 /**
@@ -99,12 +101,39 @@ function runToDoc(run: Run): DocumentData {
   });
 }
 
+/**
+ * The run document also holds `outboxLastMs`, the order of the run's last status event in the
+ * outbox: the next one is ordered after it even when another instance's clock is behind.
+ */
 function docToRun(data: DocumentData): Run {
-  const { inputJson, resultJson, ...rest } = data;
+  const { inputJson, resultJson, outboxLastMs: _outboxLastMs, ...rest } = data;
   return withoutUndefined({
     ...(rest as Run),
     input: typeof inputJson === 'string' ? JSON.parse(inputJson) : undefined,
     result: typeof resultJson === 'string' ? JSON.parse(resultJson) : undefined,
+  });
+}
+
+/** The fields a patch changes, as a Firestore update (a field patched with undefined is deleted). */
+function patchToUpdate(patch: RunPatch, updatedAt: string): DocumentData {
+  const update: DocumentData = { updatedAt };
+  for (const field of ['status', 'target', 'attempts', 'leaseExpiresAt', 'error', 'refs', 'steps'] as const) {
+    if (field in patch) update[field] = patch[field] === undefined ? FieldValue.delete() : patch[field];
+  }
+  if ('input' in patch) update.inputJson = patch.input === undefined ? FieldValue.delete() : JSON.stringify(patch.input);
+  if ('result' in patch) update.resultJson = patch.result === undefined ? FieldValue.delete() : JSON.stringify(patch.result);
+  if (update.error && typeof update.error === 'object' && !(update.error instanceof FieldValue)) update.error = withoutUndefined(update.error as object);
+  return update;
+}
+
+function docToOutbox(id: string, data: DocumentData): OutboxEntry {
+  return withoutUndefined({
+    id, runId: data.runId as string, flow: data.flow as FlowName, topic: data.topic as string, data: JSON.parse(data.dataJson as string) as unknown,
+    attributes: JSON.parse(data.attributesJson as string) as Record<string, string>, createdAt: data.createdAt as string, attempts: data.attempts as number,
+    lastError: data.lastError as string | undefined, lastAttemptAt: data.lastAttemptAt as string | undefined,
+    nextAttemptAt: typeof data.nextAttemptMs === 'number' ? new Date(data.nextAttemptMs).toISOString() : undefined,
+    claimedBy: data.claimedBy as string | undefined,
+    claimedUntil: typeof data.claimedUntilMs === 'number' ? new Date(data.claimedUntilMs).toISOString() : undefined,
   });
 }
 
@@ -268,10 +297,193 @@ export class FirestoreStateStore implements StateStore {
     return this.guard('updateRun', () => this.db().runTransaction(async (tx) => {
       const data = (await tx.get(ref)).data();
       if (!data) throw new Error(`updateRun: run ${id} not found`);
-      const next = applyRunPatch(docToRun(data), patch, this.now());
-      tx.set(ref, runToDoc(next));
+      const at = this.now();
+      const next = applyRunPatch(docToRun(data), patch, at);
+      // Only the patched fields are sent, not the whole document.
+      tx.update(ref, patchToUpdate(patch, at));
       return next;
     }));
+  }
+
+  async startRun(request: StartRunRequest): Promise<StartRunResult> {
+    input.nonEmpty('startRun', 'key', request?.key);
+    requireDocId('startRun', 'init.id', request.init?.id);
+    const leaseExpiresAt = input.iso('startRun', 'init.leaseExpiresAt', request.init.leaseExpiresAt);
+    const { target, owner, ttlMs } = request.lease ?? ({} as StartRunRequest['lease']);
+    input.nonEmpty('startRun', 'target', target);
+    input.nonEmpty('startRun', 'owner', owner);
+    input.ttl('startRun', ttlMs);
+    // A duplicate of a finished run is answered from two plain reads, outside any transaction, so
+    // a storm of copies does not contend on the key's documents.
+    const known = await this.getRunByKey(request.key);
+    if (known && !RESUMABLE_RUN_STATUSES.has(known.status)) return { outcome: 'finished', run: known };
+    const keyRef = this.col('idempotencyKeys').doc(hashedDocId(request.key));
+    const leaseRef = this.col('leases').doc(hashedDocId(target));
+    const newRef = this.col('runs').doc(request.init.id);
+    return this.guard('startRun', () => this.db().runTransaction(async (tx): Promise<StartRunResult> => {
+      const [keySnap, leaseSnap, newSnap] = await tx.getAll(keyRef, leaseRef, newRef);
+      const pointer = keySnap!.data();
+      const runRef = pointer ? this.col('runs').doc(pointer.runId as string) : newRef;
+      const currentData = pointer ? (pointer.runId === request.init.id ? newSnap!.data() : (await tx.get(runRef)).data()) : undefined;
+      const current = currentData ? docToRun(currentData) : null;
+      if (current && !RESUMABLE_RUN_STATUSES.has(current.status)) return { outcome: 'finished', run: current };
+      const nowMs = this.clock.now().getTime();
+      const held = leaseSnap!.data();
+      if (held && held.owner !== owner && (held.expiresAtMs as number) > nowMs) return { outcome: 'busy', run: current };
+      const lease = { target, owner, expiresAt: new Date(nowMs + ttlMs).toISOString(), expiresAtMs: nowMs + ttlMs };
+      const at = this.now();
+      if (!current) {
+        if (newSnap!.exists) throw new Error(`startRun: run id ${request.init.id} already belongs to another idempotency key (claiming key ${request.key})`);
+        const run: Run = withoutUndefined({
+          id: request.init.id, flow: request.init.flow, key: request.key, status: request.init.status ?? 'running', attempts: request.init.attempts ?? 0,
+          createdAt: at, updatedAt: at, steps: [], target: request.init.target, input: request.init.input, leaseExpiresAt,
+        });
+        tx.set(leaseRef, lease).create(keyRef, { key: request.key, runId: run.id, createdAt: at }).create(newRef, runToDoc(run));
+        return { outcome: 'claimed', run, lease: { target, owner, expiresAt: lease.expiresAt } };
+      }
+      const run: Run = { ...current, status: 'running', attempts: current.attempts + 1, leaseExpiresAt, updatedAt: at };
+      tx.set(leaseRef, lease).update(runRef, { status: 'running', attempts: run.attempts, leaseExpiresAt, updatedAt: at });
+      return { outcome: 'resumed', run, lease: { target, owner, expiresAt: lease.expiresAt } };
+    }));
+  }
+
+  async finishRun(request: FinishRunRequest): Promise<FinishRunResult> {
+    requireDocId('finishRun', 'runId', request?.runId);
+    if (request.claim) {
+      input.nonEmpty('finishRun', 'claim.owner', request.claim.owner);
+      input.ttl('finishRun claim', request.claim.claimMs);
+    }
+    if (request.release) {
+      input.nonEmpty('finishRun', 'target', request.release.target);
+      input.nonEmpty('finishRun', 'owner', request.release.owner);
+    }
+    if (request.audit) {
+      input.nonEmpty('finishRun', 'actor', request.audit.actor);
+      input.nonEmpty('finishRun', 'action', request.audit.action);
+    }
+    const event = request.event ? checkOutboxMessage('finishRun', request.event) : undefined;
+    const runRef = this.col('runs').doc(request.runId);
+    const leaseRef = request.release ? this.col('leases').doc(hashedDocId(request.release.target)) : undefined;
+    return this.guard('finishRun', () => this.db().runTransaction(async (tx): Promise<FinishRunResult> => {
+      // Every read before any write, as Firestore transactions require; the reads go out together.
+      const [runSnap, leaseSnap, parkedPage, olderPage] = await Promise.all([
+        tx.get(runRef),
+        leaseRef ? tx.get(leaseRef) : undefined,
+        request.release ? tx.get(this.col('parked').where('target', '==', request.release.target).limit(1)) : undefined,
+        event && request.claim ? tx.get(this.col('outbox').where('runId', '==', request.runId).limit(1)) : undefined,
+      ]);
+      const data = runSnap.data();
+      const leaseData = leaseSnap?.data();
+      const parked = parkedPage ? !parkedPage.empty : false;
+      const older = olderPage ? !olderPage.empty : false;
+      if (!data) throw new Error(`finishRun: run ${request.runId} not found`);
+      const at = this.now();
+      const nowMs = this.clock.now().getTime();
+      const run = applyRunPatch(docToRun(data), request.patch, at);
+      const update = patchToUpdate(request.patch, at);
+      const out: FinishRunResult = { run };
+      if (event) {
+        const orderMs = Math.max(nowMs, ((data.outboxLastMs as number | undefined) ?? -1) + 1);
+        update.outboxLastMs = orderMs;
+        const claim = request.claim && !older ? request.claim : undefined;
+        const ref = this.col('outbox').doc(sortableId());
+        const doc = withoutUndefined({
+          runId: run.id, flow: run.flow, topic: event.topic, dataJson: event.dataJson, attributesJson: JSON.stringify(event.attributes),
+          createdAt: at, orderMs, attempts: 0, claimedBy: claim?.owner, claimedUntilMs: claim ? nowMs + claim.claimMs : undefined,
+        });
+        tx.create(ref, doc);
+        out.outbox = docToOutbox(ref.id, doc);
+      }
+      tx.update(runRef, update);
+      if (request.audit) {
+        const audit: AuditRecord = withoutUndefined({ ...request.audit, id: sortableId(), at: request.audit.at === undefined ? at : input.iso('finishRun', 'at', request.audit.at) });
+        tx.create(this.col('audit').doc(audit.id), auditToDoc(audit));
+        out.audit = audit;
+      }
+      if (request.release && leaseRef) {
+        if (leaseData?.owner !== request.release.owner) out.lease = 'lost';
+        else if (parked) out.lease = 'held';
+        else {
+          tx.delete(leaseRef);
+          out.lease = 'released';
+        }
+      }
+      return out;
+    }));
+  }
+
+  async appendRunStep(runId: string, step: RunStep): Promise<void> {
+    requireDocId('appendRunStep', 'runId', runId);
+    const canonical = withoutUndefined(canonicalStep('appendRunStep', step));
+    // arrayUnion appends without reading the run (one write, no transaction), and adds nothing
+    // when an equal step is already there, which is the port's rule for a repeated step.
+    await this.guard('appendRunStep', async () => {
+      try {
+        await this.col('runs').doc(runId).update({ steps: FieldValue.arrayUnion(canonical), updatedAt: this.now() });
+      } catch (err) {
+        if ((err as { code?: unknown }).code === CODE.NOT_FOUND) throw new Error(`appendRunStep: run ${runId} not found`);
+        throw err;
+      }
+    });
+  }
+
+  async claimOutbox(owner: string, options: { limit: number; claimMs: number }): Promise<OutboxEntry[]> {
+    input.nonEmpty('claimOutbox', 'owner', owner);
+    const limit = input.limit('claimOutbox', options?.limit)!;
+    input.ttl('claimOutbox', options.claimMs);
+    return this.guard('claimOutbox', () => this.db().runTransaction(async (tx) => {
+      const page = await tx.get(this.col('outbox').orderBy('orderMs', 'asc').limit(Math.max(limit * 4, 200)));
+      const nowMs = this.clock.now().getTime();
+      const blocked = new Set<string>();
+      const claimed: OutboxEntry[] = [];
+      for (const doc of page.docs) {
+        if (claimed.length >= limit) break;
+        const data = doc.data();
+        const runId = data.runId as string;
+        if (blocked.has(runId)) continue;
+        const free = (typeof data.claimedUntilMs !== 'number' || data.claimedUntilMs <= nowMs) && (typeof data.nextAttemptMs !== 'number' || data.nextAttemptMs <= nowMs);
+        if (!free) { blocked.add(runId); continue; }
+        const claim = { claimedBy: owner, claimedUntilMs: nowMs + options.claimMs };
+        tx.update(doc.ref, claim);
+        claimed.push(docToOutbox(doc.id, { ...data, ...claim }));
+      }
+      return claimed;
+    }));
+  }
+
+  async settleOutbox(owner: string, settlement: OutboxSettlement): Promise<OutboxEntry[]> {
+    input.nonEmpty('settleOutbox', 'owner', owner);
+    for (const f of settlement.failed) input.iso('settleOutbox', 'failed.retryAt', f.retryAt);
+    const ids = [...settlement.published, ...settlement.failed.map((f) => f.id), ...settlement.released];
+    if (ids.length === 0) return [];
+    for (const id of ids) requireDocId('settleOutbox', 'id', id);
+    const ref = (id: string) => this.col('outbox').doc(id);
+    return this.guard('settleOutbox', () => this.db().runTransaction(async (tx) => {
+      const snaps = await tx.getAll(...ids.map(ref));
+      const held = new Map(snaps.filter((snap) => snap.exists && snap.get('claimedBy') === owner).map((snap) => [snap.id, snap.data()!]));
+      for (const id of settlement.published) if (held.has(id)) tx.delete(ref(id));
+      for (const id of settlement.released) if (held.has(id)) tx.update(ref(id), { claimedBy: FieldValue.delete(), claimedUntilMs: FieldValue.delete() });
+      const at = this.now();
+      const failed: OutboxEntry[] = [];
+      for (const f of settlement.failed) {
+        const data = held.get(f.id);
+        if (!data) continue;
+        const update = { attempts: (data.attempts as number) + 1, lastError: f.error, lastAttemptAt: at, nextAttemptMs: Date.parse(f.retryAt) };
+        tx.update(ref(f.id), { ...update, claimedBy: FieldValue.delete(), claimedUntilMs: FieldValue.delete() });
+        const { claimedBy: _by, claimedUntilMs: _until, ...rest } = data;
+        failed.push(docToOutbox(f.id, { ...rest, ...update }));
+      }
+      return failed;
+    }));
+  }
+
+  async listOutbox(query: { runId?: string; limit?: number } = {}): Promise<OutboxEntry[]> {
+    const limit = input.limit('listOutbox', query.limit);
+    let q: Query = this.col('outbox');
+    if (query.runId !== undefined) q = q.where('runId', '==', query.runId);
+    q = q.orderBy('orderMs', 'asc');
+    if (limit !== undefined) q = q.limit(limit);
+    return this.guard('listOutbox', async () => (await q.get()).docs.map((d) => docToOutbox(d.id, d.data())));
   }
 
   async listRuns(query: { flow?: FlowName; status?: RunStatus; target?: string; limit?: number } = {}): Promise<Run[]> {

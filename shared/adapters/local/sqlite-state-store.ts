@@ -2,8 +2,9 @@
  * The embedded state store: one SQLite file (WAL, busy_timeout) shared safely by every process
  * of the local stack. Claims and updates run inside BEGIN IMMEDIATE, which takes SQLite's single
  * write lock up front, so concurrent claimers in different processes serialise and exactly one
- * inserts the run. Statements are prepared once per store; the claim path is one insert and one
- * read of a unique index.
+ * inserts the run. Statements are prepared once per store. A delivery costs two transactions of
+ * its own: `startRun` (lease + claim) and `finishRun` (final update + outbox + audit + release);
+ * runs are stored by field, so an update or a step writes only what changed.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -11,15 +12,16 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Clock } from '../../ports/clock.ts';
 import {
-  applyRunPatch, checkParked, stateStoreInput as input,
-  type AuditRecord, type ClaimInit, type ClaimResult, type DeadLetter, type Lease, type Run, type RunPatch,
-  type ParkedDelivery, type RunStatus, type StateStore,
+  canonicalStep, checkOutboxMessage, checkParked, checkRunPatch, RESUMABLE_RUN_STATUSES, stateStoreInput as input,
+  type AuditRecord, type ClaimInit, type ClaimResult, type DeadLetter, type FinishRunRequest, type FinishRunResult,
+  type Lease, type OutboxEntry, type OutboxSettlement, type ParkedDelivery, type Run, type RunPatch, type RunStatus,
+  type RunStep, type StartRunRequest, type StartRunResult, type StateStore,
 } from '../../ports/state-store.ts';
 import type { FlowName } from '../../events/topics.ts';
 import { TransientError } from '../../runtime/errors.ts';
 import { systemClock } from '../../runtime/system-clock.ts';
 import { migrate } from './sqlite/migrations.ts';
-import { prepareStatements, type Statements } from './sqlite/statements.ts';
+import { prepareStatements, RUN_COLUMNS, type Statements } from './sqlite/statements.ts';
 
 export interface SqliteStateStoreOptions {
   clock?: Clock;
@@ -37,8 +39,14 @@ export class SqliteStateStore implements StateStore {
   private readonly clock: Clock;
   private readonly queries = new Map<string, Database.Statement>();
   private readonly stmt: Statements;
-  private readonly claimTx: Database.Transaction<(row: Params) => { inserted: boolean; doc: string | undefined }>;
+  private readonly claimTx: Database.Transaction<(row: Params) => { inserted: boolean; row: RunRow | undefined }>;
   private readonly updateRunTx: Database.Transaction<(id: string, patch: RunPatch, at: string) => Run>;
+  private readonly startRunTx: Database.Transaction<(request: StartRunRequest, row: Params, nowMs: number) => StartRunResult>;
+  private readonly finishRunTx: Database.Transaction<(request: FinishRunRequest, at: string, nowMs: number) => FinishRunResult>;
+  private readonly appendStepTx: Database.Transaction<(runId: string, doc: string, at: string) => void>;
+  private readonly claimOutboxTx: Database.Transaction<(owner: string, limit: number, claimMs: number, nowMs: number) => OutboxEntry[]>;
+  private readonly settleOutboxTx: Database.Transaction<(owner: string, settlement: OutboxSettlement, at: string) => OutboxEntry[]>;
+  private readonly patchStatements = new Map<string, Database.Statement>();
   private readonly markReplayedTx: Database.Transaction<(id: string, at: string) => DeadLetter>;
   private readonly parkTx: Database.Transaction<(entry: ParkedDelivery) => ParkedDelivery>;
   private readonly putValueTx: Database.Transaction<(params: Params, expected: number | undefined) => { ok: boolean; version: number }>;
@@ -50,6 +58,13 @@ export class SqliteStateStore implements StateStore {
     this.db = new Database(filePath);
     // busy_timeout first: switching to WAL and migrating both need locks another process may hold.
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+    // WAL: readers never block the writer, and a commit is one append to the log. synchronous =
+    // NORMAL then fsyncs only at checkpoints, not at every commit: a committed transaction survives
+    // the crash of any process (it is in the OS's page cache, and the next opener replays the log),
+    // and a power loss or kernel crash can lose the last commits but never corrupts the file. That
+    // is the durability the local stack needs (its processes crash; its machine is a laptop whose
+    // Pub/Sub emulator loses everything on power loss anyway), at a fraction of FULL's cost, which
+    // fsyncs the log on every commit. Production's durability is Firestore's.
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
@@ -58,17 +73,86 @@ export class SqliteStateStore implements StateStore {
     this.stmt = prepareStatements(this.db);
     const db = this.db;
 
-    this.claimTx = db.transaction((row: Params): { inserted: boolean; doc: string | undefined } => {
+    this.claimTx = db.transaction((row: Params): { inserted: boolean; row: RunRow | undefined } => {
       const inserted = this.stmt.insertRun.run(row).changes === 1;
-      return { inserted, doc: this.stmt.runByKey.get(row.key) as string | undefined };
+      return { inserted, row: this.stmt.runByKey.get(row.key) as RunRow | undefined };
     });
 
     this.updateRunTx = db.transaction((id: string, patch: RunPatch, at: string): Run => {
-      const doc = this.stmt.runById.get(id) as string | undefined;
-      if (doc === undefined) throw new Error(`updateRun: run ${id} not found`);
-      const next = applyRunPatch(JSON.parse(doc) as Run, patch, at);
-      this.stmt.writeRun.run({ id, status: next.status, target: next.target ?? null, updatedAt: at, doc: JSON.stringify(next) });
-      return next;
+      this.patchRun('updateRun', id, patch, at);
+      return this.runOf(id)!;
+    });
+
+    this.startRunTx = db.transaction((request: StartRunRequest, row: Params, nowMs: number): StartRunResult => {
+      const current = this.stmt.runByKey.get(request.key) as RunRow | undefined;
+      if (current && !RESUMABLE_RUN_STATUSES.has(current.status)) return { outcome: 'finished', run: toRun(current) };
+      const { target, owner, ttlMs } = request.lease;
+      const held = this.stmt.acquireLease.get({ target, owner, expiresMs: nowMs + ttlMs, nowMs }) as { owner: string; expires_ms: number } | undefined;
+      if (!held) return { outcome: 'busy', run: current ? toRun(current) : null };
+      const lease: Lease = { target, owner, expiresAt: new Date(held.expires_ms).toISOString() };
+      // The run is what was written: no read back.
+      if (!current) {
+        this.stmt.insertRun.run(row);
+        return { outcome: 'claimed', run: toRun({ ...(row as unknown as RunRow), created_at: row.createdAt as string, updated_at: row.updatedAt as string, lease_expires_at: row.leaseExpiresAt as string, result: null, error: null, refs: null, steps: '[]' }), lease };
+      }
+      this.stmt.resumeRun.run({ id: current.id, leaseExpiresAt: row.leaseExpiresAt, updatedAt: row.updatedAt });
+      return { outcome: 'resumed', run: { ...toRun(current), status: 'running', attempts: current.attempts + 1, leaseExpiresAt: row.leaseExpiresAt as string, updatedAt: row.updatedAt as string }, lease };
+    });
+
+    this.finishRunTx = db.transaction((request: FinishRunRequest, at: string, nowMs: number): FinishRunResult => {
+      const runId = request.runId;
+      this.patchRun('finishRun', runId, request.patch, at);
+      const out: FinishRunResult = { run: this.runOf(runId)! };
+      if (request.event) {
+        const event = checkOutboxMessage('finishRun', request.event);
+        // An older entry of the run still waits: this one is drained after it, never claimed past it.
+        const claim = request.claim && this.stmt.outboxOfRun.get(runId) === undefined ? request.claim : undefined;
+        out.outbox = toOutbox(this.stmt.insertOutbox.get({
+          runId, flow: out.run.flow, topic: event.topic, data: event.dataJson, attributes: JSON.stringify(event.attributes),
+          createdAt: at, claimedBy: claim?.owner ?? null, claimedUntilMs: claim ? nowMs + claim.claimMs : null,
+        }) as OutboxRow);
+      }
+      if (request.audit) out.audit = this.insertAudit(request.audit);
+      if (request.release) {
+        const { target, owner } = request.release;
+        if (this.stmt.leaseOwner.get(target) !== owner) out.lease = 'lost';
+        else if (this.stmt.anyParked.get(target) !== undefined) out.lease = 'held';
+        else {
+          this.stmt.releaseLease.run({ target, owner });
+          out.lease = 'released';
+        }
+      }
+      return out;
+    });
+
+    this.appendStepTx = db.transaction((runId: string, doc: string, at: string): void => {
+      if (this.stmt.touchRun.run({ id: runId, updatedAt: at }).changes !== 1) throw new Error(`appendRunStep: run ${runId} not found`);
+      this.stmt.appendStep.run({ runId, doc });
+    });
+
+    this.claimOutboxTx = db.transaction((owner: string, limit: number, claimMs: number, nowMs: number): OutboxEntry[] => {
+      const blocked = new Set<string>();
+      const claimed: OutboxEntry[] = [];
+      // Bounded scan, oldest first; a run whose oldest entry is not claimable blocks its later ones.
+      for (const row of this.stmt.outboxScan.all(Math.max(limit * 4, 200)) as Array<{ seq: number; run_id: string; claimed_until_ms: number | null; next_attempt_ms: number | null }>) {
+        if (claimed.length >= limit) break;
+        if (blocked.has(row.run_id)) continue;
+        const free = (row.claimed_until_ms === null || row.claimed_until_ms <= nowMs) && (row.next_attempt_ms === null || row.next_attempt_ms <= nowMs);
+        if (!free) { blocked.add(row.run_id); continue; }
+        claimed.push(toOutbox(this.stmt.claimOutbox.get({ seq: row.seq, owner, untilMs: nowMs + claimMs }) as OutboxRow));
+      }
+      return claimed;
+    });
+
+    this.settleOutboxTx = db.transaction((owner: string, settlement: OutboxSettlement, at: string): OutboxEntry[] => {
+      for (const id of settlement.published) this.stmt.deleteOutbox.run({ seq: outboxSeq(id), owner });
+      for (const id of settlement.released) this.stmt.releaseOutbox.run({ seq: outboxSeq(id), owner });
+      const failed: OutboxEntry[] = [];
+      for (const f of settlement.failed) {
+        const row = this.stmt.failOutbox.get({ seq: outboxSeq(f.id), owner, error: f.error, at, retryMs: Date.parse(f.retryAt) }) as OutboxRow | undefined;
+        if (row) failed.push(toOutbox(row));
+      }
+      return failed;
     });
 
     this.parkTx = db.transaction((entry: ParkedDelivery): ParkedDelivery => {
@@ -105,30 +189,71 @@ export class SqliteStateStore implements StateStore {
     input.nonEmpty('claim', 'init.id', init.id);
     // Runs are never deleted, so a key already present is a duplicate: answer it without
     // taking the write lock that redeliveries would otherwise contend for.
-    const existing = this.stmt.runByKey.get(key) as string | undefined;
-    if (existing !== undefined) return { claimed: false, run: JSON.parse(existing) as Run };
-    const at = this.now();
-    const run: Run = {
-      id: init.id, flow: init.flow, key, status: init.status ?? 'running', attempts: init.attempts ?? 0,
-      createdAt: at, updatedAt: at, steps: [],
-      ...(init.target !== undefined && { target: init.target }),
-      ...(init.input !== undefined && { input: init.input }),
-      ...(init.leaseExpiresAt !== undefined && { leaseExpiresAt: init.leaseExpiresAt }),
-    };
-    let outcome: { inserted: boolean; doc: string | undefined };
+    const existing = this.stmt.runByKey.get(key) as RunRow | undefined;
+    if (existing !== undefined) return { claimed: false, run: toRun(existing) };
+    let outcome: { inserted: boolean; row: RunRow | undefined };
     try {
-      outcome = this.write('claim', () => this.claimTx.immediate({
-        id: run.id, key, flow: run.flow, status: run.status, target: run.target ?? null,
-        createdAt: at, updatedAt: at, doc: JSON.stringify(run),
-      }));
+      outcome = this.write('claim', () => this.claimTx.immediate(this.runRow(key, init)));
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new Error(`claim: run id ${init.id} already belongs to another idempotency key (claiming key ${key})`, { cause: err });
-      }
-      throw err;
+      throw this.idTaken('claim', key, init, err);
     }
-    if (outcome.doc === undefined) throw new Error(`claim: run for key ${key} vanished right after the claim`);
-    return { claimed: outcome.inserted, run: JSON.parse(outcome.doc) as Run };
+    if (outcome.row === undefined) throw new Error(`claim: run for key ${key} vanished right after the claim`);
+    return { claimed: outcome.inserted, run: toRun(outcome.row) };
+  }
+
+  async startRun(request: StartRunRequest): Promise<StartRunResult> {
+    input.nonEmpty('startRun', 'key', request?.key);
+    input.nonEmpty('startRun', 'init.id', request.init?.id);
+    input.iso('startRun', 'init.leaseExpiresAt', request.init.leaseExpiresAt);
+    this.checkLeaseArgs('startRun', request.lease?.target, request.lease?.owner);
+    input.ttl('startRun', request.lease.ttlMs);
+    // A duplicate of a finished run needs no write lock (runs are never deleted, and a status that
+    // is not resumable never becomes resumable again).
+    const existing = this.stmt.runByKey.get(request.key) as RunRow | undefined;
+    if (existing && !RESUMABLE_RUN_STATUSES.has(existing.status)) return { outcome: 'finished', run: toRun(existing) };
+    const row = this.runRow(request.key, { status: 'running', ...request.init });
+    try {
+      return this.write('startRun', () => this.startRunTx.immediate(request, row, this.clock.now().getTime()));
+    } catch (err) {
+      throw this.idTaken('startRun', request.key, request.init, err);
+    }
+  }
+
+  async finishRun(request: FinishRunRequest): Promise<FinishRunResult> {
+    input.nonEmpty('finishRun', 'runId', request?.runId);
+    if (request.claim) {
+      input.nonEmpty('finishRun', 'claim.owner', request.claim.owner);
+      input.ttl('finishRun claim', request.claim.claimMs);
+    }
+    if (request.release) this.checkLeaseArgs('finishRun', request.release.target, request.release.owner);
+    if (request.audit) this.checkAudit('finishRun', request.audit);
+    return this.write('finishRun', () => this.finishRunTx.immediate(request, this.now(), this.clock.now().getTime()));
+  }
+
+  async appendRunStep(runId: string, step: RunStep): Promise<void> {
+    input.nonEmpty('appendRunStep', 'runId', runId);
+    const doc = JSON.stringify(canonicalStep('appendRunStep', step));
+    this.write('appendRunStep', () => this.appendStepTx.immediate(runId, doc, this.now()));
+  }
+
+  async claimOutbox(owner: string, options: { limit: number; claimMs: number }): Promise<OutboxEntry[]> {
+    input.nonEmpty('claimOutbox', 'owner', owner);
+    const limit = input.limit('claimOutbox', options?.limit)!;
+    input.ttl('claimOutbox', options.claimMs);
+    return this.write('claimOutbox', () => this.claimOutboxTx.immediate(owner, limit, options.claimMs, this.clock.now().getTime()));
+  }
+
+  async settleOutbox(owner: string, settlement: OutboxSettlement): Promise<OutboxEntry[]> {
+    input.nonEmpty('settleOutbox', 'owner', owner);
+    for (const f of settlement.failed) input.iso('settleOutbox', 'failed.retryAt', f.retryAt);
+    if (!settlement.published.length && !settlement.failed.length && !settlement.released.length) return [];
+    return this.write('settleOutbox', () => this.settleOutboxTx.immediate(owner, settlement, this.now()));
+  }
+
+  async listOutbox(query: { runId?: string; limit?: number } = {}): Promise<OutboxEntry[]> {
+    const limit = input.limit('listOutbox', query.limit) ?? -1;
+    const rows = query.runId === undefined ? this.stmt.listOutbox.all(limit) : this.stmt.listOutboxOfRun.all(query.runId, limit);
+    return (rows as OutboxRow[]).map(toOutbox);
   }
 
   async acquireLease(target: string, owner: string, ttlMs: number): Promise<Lease | null> {
@@ -152,11 +277,12 @@ export class SqliteStateStore implements StateStore {
   }
 
   async getRun(id: string): Promise<Run | null> {
-    return parseOrNull<Run>(this.stmt.runById.get(id));
+    return this.runOf(id);
   }
 
   async getRunByKey(key: string): Promise<Run | null> {
-    return parseOrNull<Run>(this.stmt.runByKey.get(key));
+    const row = this.stmt.runByKey.get(key) as RunRow | undefined;
+    return row ? toRun(row) : null;
   }
 
   async updateRun(id: string, patch: RunPatch): Promise<Run> {
@@ -165,18 +291,12 @@ export class SqliteStateStore implements StateStore {
 
   async listRuns(query: { flow?: FlowName; status?: RunStatus; target?: string; limit?: number } = {}): Promise<Run[]> {
     const filters: Array<[string, string | undefined]> = [['flow', query.flow], ['status', query.status], ['target', query.target]];
-    return this.select<Run>('runs', filters, [], 'created_at DESC, seq DESC', input.limit('listRuns', query.limit));
+    return this.select<RunRow>('runs', filters, [], 'created_at DESC, seq DESC', input.limit('listRuns', query.limit), RUN_COLUMNS).map(toRun);
   }
 
   async appendAudit(record: Omit<AuditRecord, 'id' | 'at'> & { at?: string }): Promise<AuditRecord> {
-    input.nonEmpty('appendAudit', 'actor', record.actor);
-    input.nonEmpty('appendAudit', 'action', record.action);
-    const full: AuditRecord = { ...record, id: randomUUID(), at: record.at === undefined ? this.now() : input.iso('appendAudit', 'at', record.at) };
-    this.write('appendAudit', () => this.stmt.insertAudit.run({
-      id: full.id, at: full.at, flow: full.flow, runId: full.runId ?? null, target: full.target ?? null,
-      result: full.result, doc: JSON.stringify(full),
-    }));
-    return full;
+    this.checkAudit('appendAudit', record);
+    return this.write('appendAudit', () => this.insertAudit(record));
   }
 
   async queryAudit(query: { runId?: string; flow?: AuditRecord['flow']; target?: string; result?: AuditRecord['result']; since?: string; limit?: number } = {}): Promise<AuditRecord[]> {
@@ -278,7 +398,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   /** Filtered, ordered reads; one prepared statement per distinct filter combination, kept. */
-  private select<T>(table: string, equals: Array<[string, string | undefined]>, extra: Array<[string, string | number]>, order: string, limit: number | undefined): T[] {
+  private select<T>(table: string, equals: Array<[string, string | undefined]>, extra: Array<[string, string | number]>, order: string, limit: number | undefined, columns?: string): T[] {
     const clauses: string[] = [];
     const args: Array<string | number> = [];
     for (const [column, value] of equals) {
@@ -290,14 +410,128 @@ export class SqliteStateStore implements StateStore {
       clauses.push(clause);
       args.push(value);
     }
-    const sql = `SELECT doc FROM ${table}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
+    const sql = `SELECT ${columns ?? 'doc'} FROM ${table}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
     let statement = this.queries.get(sql);
     if (!statement) {
-      statement = this.db.prepare(sql).pluck();
+      statement = columns ? this.db.prepare(sql) : this.db.prepare(sql).pluck();
       this.queries.set(sql, statement);
     }
-    return (statement.all(...args, limit ?? -1) as string[]).map((doc) => JSON.parse(doc) as T);
+    const rows = statement.all(...args, limit ?? -1) as unknown[];
+    return columns ? (rows as T[]) : (rows as string[]).map((doc) => JSON.parse(doc) as T);
   }
+
+  private runOf(id: string): Run | null {
+    const row = this.stmt.runById.get(id) as RunRow | undefined;
+    return row ? toRun(row) : null;
+  }
+
+  private runRow(key: string, init: ClaimInit): Params {
+    const at = this.now();
+    return {
+      id: init.id, key, flow: init.flow, status: init.status ?? 'running', target: init.target ?? null, attempts: init.attempts ?? 0,
+      createdAt: at, updatedAt: at, leaseExpiresAt: init.leaseExpiresAt ?? null,
+      input: init.input === undefined ? null : JSON.stringify(init.input),
+    };
+  }
+
+  private idTaken(method: string, key: string, init: ClaimInit, err: unknown): unknown {
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      return new Error(`${method}: run id ${init.id} already belongs to another idempotency key (claiming key ${key})`, { cause: err });
+    }
+    return err;
+  }
+
+  /**
+   * Writes the patched columns only (and the steps, when the patch replaces them); the status
+   * check reads one column. Inside a transaction.
+   */
+  private patchRun(method: string, id: string, patch: RunPatch, at: string): void {
+    const status = this.stmt.runStatus.get(id) as RunStatus | undefined;
+    if (status === undefined) throw new Error(`${method}: run ${id} not found`);
+    checkRunPatch(id, status, patch);
+    const sets = ['updated_at = @updatedAt'];
+    const params: Params = { id, updatedAt: at };
+    for (const [field, column] of PATCH_COLUMNS) {
+      if (!(field in patch)) continue;
+      const value = patch[field];
+      sets.push(`${column} = @${field}`);
+      params[field] = value === undefined ? null : JSON_FIELDS.has(field) ? JSON.stringify(value) : (value as string | number);
+    }
+    const sql = `UPDATE runs SET ${sets.join(', ')} WHERE id = @id`;
+    let statement = this.patchStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.patchStatements.set(sql, statement);
+    }
+    statement.run(params);
+    if (patch.steps !== undefined) {
+      this.stmt.deleteSteps.run(id);
+      patch.steps.forEach((step, idx) => this.stmt.insertStep.run({ runId: id, idx, doc: JSON.stringify(canonicalStep(method, step)) }));
+    }
+  }
+
+  private checkAudit(method: string, record: Omit<AuditRecord, 'id' | 'at'> & { at?: string }): void {
+    input.nonEmpty(method, 'actor', record?.actor);
+    input.nonEmpty(method, 'action', record.action);
+    if (record.at !== undefined) input.iso(method, 'at', record.at);
+  }
+
+  private insertAudit(record: Omit<AuditRecord, 'id' | 'at'> & { at?: string }): AuditRecord {
+    const full: AuditRecord = { ...record, id: randomUUID(), at: record.at === undefined ? this.now() : input.iso('appendAudit', 'at', record.at) };
+    this.stmt.insertAudit.run({
+      id: full.id, at: full.at, flow: full.flow, runId: full.runId ?? null, target: full.target ?? null,
+      result: full.result, doc: JSON.stringify(full),
+    });
+    return full;
+  }
+}
+
+interface RunRow {
+  id: string; key: string; flow: FlowName; status: RunStatus; target: string | null; attempts: number;
+  created_at: string; updated_at: string; lease_expires_at: string | null;
+  input: string | null; result: string | null; error: string | null; refs: string | null; steps: string;
+}
+
+interface OutboxRow {
+  seq: number; run_id: string; flow: FlowName; topic: string; data: string; attributes: string; created_at: string; attempts: number;
+  last_error: string | null; last_attempt_at: string | null; next_attempt_ms: number | null; claimed_by: string | null; claimed_until_ms: number | null;
+}
+
+/** Patchable fields and their columns; the JSON ones are stored as JSON text. */
+const PATCH_COLUMNS: ReadonlyArray<[keyof RunPatch, string]> = [
+  ['status', 'status'], ['target', 'target'], ['attempts', 'attempts'], ['leaseExpiresAt', 'lease_expires_at'],
+  ['input', 'input'], ['result', 'result'], ['error', 'error'], ['refs', 'refs'],
+];
+const JSON_FIELDS: ReadonlySet<keyof RunPatch> = new Set(['input', 'result', 'error', 'refs']);
+
+function toRun(row: RunRow): Run {
+  return {
+    id: row.id, flow: row.flow, key: row.key, status: row.status, attempts: row.attempts,
+    createdAt: row.created_at, updatedAt: row.updated_at, steps: JSON.parse(row.steps) as Run['steps'],
+    ...(row.target !== null && { target: row.target }),
+    ...(row.lease_expires_at !== null && { leaseExpiresAt: row.lease_expires_at }),
+    ...(row.input !== null && { input: JSON.parse(row.input) as unknown }),
+    ...(row.result !== null && { result: JSON.parse(row.result) as unknown }),
+    ...(row.error !== null && { error: JSON.parse(row.error) as Run['error'] }),
+    ...(row.refs !== null && { refs: JSON.parse(row.refs) as Run['refs'] }),
+  };
+}
+
+function toOutbox(row: OutboxRow): OutboxEntry {
+  return {
+    id: String(row.seq), runId: row.run_id, flow: row.flow, topic: row.topic, data: JSON.parse(row.data) as unknown,
+    attributes: JSON.parse(row.attributes) as Record<string, string>, createdAt: row.created_at, attempts: row.attempts,
+    ...(row.last_error !== null && { lastError: row.last_error }),
+    ...(row.last_attempt_at !== null && { lastAttemptAt: row.last_attempt_at }),
+    ...(row.next_attempt_ms !== null && { nextAttemptAt: new Date(row.next_attempt_ms).toISOString() }),
+    ...(row.claimed_by !== null && { claimedBy: row.claimed_by }),
+    ...(row.claimed_until_ms !== null && { claimedUntil: new Date(row.claimed_until_ms).toISOString() }),
+  };
+}
+
+/** An outbox id is its row's seq; anything else names no entry. */
+function outboxSeq(id: string): number {
+  return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : -1;
 }
 
 function parseOrNull<T>(doc: unknown): T | null {

@@ -4,6 +4,12 @@
  * (file SQLite, @google-cloud/pubsub against our emulator); `--side anchor` is a loop doing the
  * minimal I/O an event needs, one durable SQLite write and one awaited publish on the same
  * publisher. Prints {msPerEvent, events}.
+ *
+ * The pipeline side runs as the local stack does (STACKCTL_STATUS_FLUSH_WAIT_MS=0: a delivery
+ * answers once its run and status event are committed, and the event is published from the outbox
+ * right after), except in `--mode sequential-awaited`, which waits for each publish before
+ * answering as production does. Either way its clock stops only once every status event was
+ * published (the outbox drained, each publish acknowledged by the emulator) and counted.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -19,6 +25,8 @@ import { loadConfig } from '../../runtime/config.ts';
 import { buildContainer } from '../../runtime/container.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { processMessage } from '../../runtime/pipeline.ts';
+import { statusOutbox } from '../../runtime/outbox.ts';
+import type { Publisher } from '../../ports/publisher.ts';
 import type { PubsubMessage } from '../../events/envelope.ts';
 
 const { values } = parseArgs({
@@ -28,7 +36,9 @@ const { values } = parseArgs({
   },
 });
 const side = values.side;
-const concurrency = values.mode === 'concurrent' ? 32 : 1;
+const mode = values.mode ?? 'sequential';
+if (!['sequential', 'concurrent', 'sequential-awaited'].includes(mode)) throw new Error(`--mode must be sequential, concurrent or sequential-awaited, got ${mode}`);
+const concurrency = mode === 'concurrent' ? 32 : 1;
 const events = Number(values.events ?? 1000);
 const host = values.emulator!;
 const projectId = values.project ?? 'bench-project';
@@ -73,20 +83,48 @@ async function drive(from: number, to: number, work: (i: number) => Promise<void
   return performance.now() - started;
 }
 
-async function pipelineSide(): Promise<number> {
+/** Counts the status events the emulator acknowledged. */
+class CountingPublisher implements Publisher {
+  statusEvents = 0;
+  constructor(private readonly inner: PubsubPublisher) {}
+  async publish(topic: string, data: unknown, attributes?: Record<string, string>): Promise<string> {
+    const id = await this.inner.publish(topic, data, attributes);
+    if (topic === TOPICS.events) this.statusEvents++;
+    return id;
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+async function pipelineSide(): Promise<{ ms: number; statusEvents: number }> {
   const config = loadConfig({
     STACKCTL_MODE: 'local', GOOGLE_CLOUD_PROJECT: projectId, STACKCTL_STATE_STORE: 'sqlite', STACKCTL_DATA_DIR: dir,
-    PUBSUB_EMULATOR_HOST: host, LOG_LEVEL: 'silent',
+    PUBSUB_EMULATOR_HOST: host, LOG_LEVEL: 'silent', STACKCTL_STATUS_FLUSH_WAIT_MS: mode === 'sequential-awaited' ? '10000' : '0',
   });
-  const store = openSqliteStateStore(join(dir, 'pipeline.sqlite'));
-  const container = await buildContainer({ config, store, logger: createLogger({ level: 'silent' }), simulatorAuth: localSimulatorAuth() });
+  const store = openSqliteStateStore(join(dir, `pipeline-${mode}.sqlite`));
+  const publisher = new CountingPublisher(new PubsubPublisher({ projectId, emulatorHost: host, emulatorAuthClient: localSimulatorAuth().authClient }));
+  const container = await buildContainer({ config, store, publisher, logger: createLogger({ level: 'silent' }), simulatorAuth: localSimulatorAuth() });
+  const outbox = statusOutbox(container.deps);
   try {
     const work = async (i: number) => {
       const outcome = await processMessage(budgetsFlow, container.deps, routineOnlyDeps, budgetMessage(i));
       if (outcome.outcome !== 'processed') throw new Error(`event ${i}: ${JSON.stringify(outcome)}`);
     };
     await drive(0, warmup, work);
-    return await drive(warmup, warmup + events, work);
+    await outbox.idle();
+    const before = publisher.statusEvents;
+    const started = performance.now();
+    await drive(warmup, warmup + events, work);
+    // The clock stops when the last status event is out, not when the last delivery answered.
+    await outbox.idle();
+    const ms = performance.now() - started;
+    const statusEvents = publisher.statusEvents - before;
+    const left = await store.listOutbox();
+    if (statusEvents !== events || left.length > 0) {
+      throw new Error(`hot-path bench: ${statusEvents} of ${events} status events published, ${left.length} left in the outbox${left[0]?.lastError ? ` (${left[0].lastError})` : ''}`);
+    }
+    return { ms, statusEvents };
   } finally {
     await container.close();
   }
@@ -114,6 +152,6 @@ async function anchorSide(): Promise<number> {
   }
 }
 
-const ms = side === 'pipeline' ? await pipelineSide() : side === 'anchor' ? await anchorSide() : Number.NaN;
-if (Number.isNaN(ms)) throw new Error(`--side must be pipeline or anchor, got ${String(side)}`);
-process.stdout.write(`${JSON.stringify({ msPerEvent: ms / events, events })}\n`);
+if (side !== 'pipeline' && side !== 'anchor') throw new Error(`--side must be pipeline or anchor, got ${String(side)}`);
+const result = side === 'pipeline' ? await pipelineSide() : { ms: await anchorSide(), statusEvents: events };
+process.stdout.write(`${JSON.stringify({ msPerEvent: result.ms / events, events, statusEvents: result.statusEvents })}\n`);

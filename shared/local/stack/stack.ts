@@ -26,6 +26,7 @@ import { startExecutionFollower } from '../../flows/alerts/follower.ts';
 import { startBackupsFollower } from '../../flows/backups/follower.ts';
 import { watchDeadLetters } from './dead-letter-watcher.ts';
 import { maybeSweep } from '../../runtime/lease.ts';
+import { statusOutbox } from '../../runtime/outbox.ts';
 import { ensureTopology } from './topology.ts';
 import { readRunningStack, removeStackFile, writeStackFile, type StackFile } from './stack-file.ts';
 
@@ -106,6 +107,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       STACKCTL_GCP_SIM_URL: sim.url,
       STACKCTL_ARGOCD_URL: sim.url,
       LOG_LEVEL: (options.logLevel ?? 'info') as Config['logLevel'],
+      // The local functions keep their CPU after answering: status events leave from the outbox
+      // in the background (production waits for them; see STACKCTL_STATUS_FLUSH_WAIT_MS).
+      STACKCTL_STATUS_FLUSH_WAIT_MS: '0',
       // The functions must know the subscriptions' max attempts to recognise the last one.
       ...(options.maxDeliveryAttempts !== undefined ? { STACKCTL_MAX_DELIVERY_ATTEMPTS: String(options.maxDeliveryAttempts) } : {}),
       ...options.env,
@@ -115,6 +119,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const store = options.store ?? openSqliteStateStore(join(dataDir, 'state.sqlite'), { clock });
     const container = await buildContainer({ config, clock, logger, store, simulatorAuth: localSimulatorAuth() });
     cleanups.push(() => container.close());
+    // Runs before the close (cleanups run in reverse): what the outbox is publishing finishes first.
+    cleanups.push(() => statusOutbox(container.deps).idle());
     useContainer(container);
     cleanups.push(async () => useContainer(undefined));
 

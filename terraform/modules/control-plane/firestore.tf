@@ -27,6 +27,7 @@ locals {
     "deadLetters-replayed-at" = { collection = "deadLetters", fields = [["replayed", "ASCENDING"], ["at", "DESCENDING"]] }
     "deadLetters-flow-at"     = { collection = "deadLetters", fields = [["flow", "ASCENDING"], ["at", "DESCENDING"]] }
     "parked-target-parkedAt"  = { collection = "parked", fields = [["target", "ASCENDING"], ["parkedAt", "ASCENDING"]] }
+    "outbox-runId-orderMs"    = { collection = "outbox", fields = [["runId", "ASCENDING"], ["orderMs", "ASCENDING"]] }
   }
 }
 

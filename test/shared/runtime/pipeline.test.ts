@@ -10,6 +10,7 @@ import { processDelivery, processMessage, REPLAY_ATTRIBUTE } from '../../../shar
 import { MemoryObjectStore, memoryLogger, RecordingPublisher, testConfig } from '../../support/fakes.ts';
 import { fullDeadLetterMessage } from '../../../shared/runtime/dead-letters.ts';
 import { PARKED_AT_ATTRIBUTE } from '../../../shared/runtime/lease.ts';
+import { OUTBOX_CLAIM_MS, statusOutbox } from '../../../shared/runtime/outbox.ts';
 
 type Ev = EventOfKind<'WorkspaceRequest'>;
 
@@ -133,11 +134,66 @@ describe('processMessage (the handler contract)', () => {
     expect((await store.listDeadLetters())[0]!.reason).toMatch(/403/);
   });
 
-  it('a failed status-event publish is retried rather than losing the event', async () => {
+  it('a failed status-event publish keeps the event in the outbox, audited, and a later sweep publishes it once', async () => {
     publisher.failNext = 1;
-    expect(await processMessage(flow, deps, undefined, message(request()))).toMatchObject({ ack: false });
+    expect(await processMessage(flow, deps, undefined, message(request()))).toMatchObject({ ack: true, outcome: 'processed', status: 'succeeded' });
+    expect(calls).toBe(1);
+    expect(publisher.messages).toHaveLength(0);
+    const [kept] = await store.listOutbox();
+    expect(kept).toMatchObject({ attempts: 1, lastError: 'publish unavailable', data: { kind: 'RunStatus', status: 'succeeded' } });
+    expect(kept!.claimedBy).toBeUndefined();
+    expect(await store.queryAudit({ result: 'failed' })).toEqual([expect.objectContaining({
+      action: 'provisioning.status-event', runId: kept!.runId, reason: expect.stringMatching(/RunStatus not published to cp-events \(attempt 1\): publish unavailable; kept in the outbox/),
+    })]);
+    // The next delivery after the backoff and half a lease TTL sweeps the outbox.
+    (deps.clock as VirtualClock).advance(deps.config.leaseTtlMs);
+    expect(await processMessage(flow, deps, undefined, message(request('req-000002')))).toMatchObject({ status: 'succeeded' });
+    await statusOutbox(deps).idle();
+    expect(publisher.messages.map((m) => m.data.runId)).toEqual(expect.arrayContaining([kept!.runId]));
+    expect(publisher.messages).toHaveLength(2);
+    expect(await store.listOutbox()).toEqual([]);
+  });
+
+  it('a status event a crashed instance committed but never published is published by the next sweep, once its claim ends', async () => {
+    const { run } = await store.claim('provisioning:req-dead01', { id: 'run-dead', flow: 'provisioning', status: 'running' });
+    await store.finishRun({ runId: run.id, patch: { status: 'succeeded' }, event: { topic: 'cp-events', data: { kind: 'RunStatus', runId: run.id }, attributes: {} }, claim: { owner: 'outbox:dead', claimMs: OUTBOX_CLAIM_MS } });
+    await processMessage(flow, deps, undefined, message(request('req-000003')));
+    expect(publisher.messages.map((m) => m.data.runId)).not.toContain('run-dead');
+    (deps.clock as VirtualClock).advance(OUTBOX_CLAIM_MS);
+    await processMessage(flow, deps, undefined, message(request('req-000004')));
+    await statusOutbox(deps).idle();
+    expect(publisher.messages.filter((m) => m.data.runId === 'run-dead')).toHaveLength(1);
+    expect(await store.listOutbox()).toEqual([]);
+  });
+
+  it('answers before publishing when STACKCTL_STATUS_FLUSH_WAIT_MS is 0, and the event still leaves', async () => {
+    deps = { ...deps, config: testConfig({ STACKCTL_STATUS_FLUSH_WAIT_MS: '0' }) };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const slow = { publish: async (...args: Parameters<RecordingPublisher['publish']>) => { await gate; return publisher.publish(...args); } };
+    deps = { ...deps, publisher: slow };
     expect(await processMessage(flow, deps, undefined, message(request()))).toMatchObject({ ack: true, status: 'succeeded' });
+    expect(publisher.messages).toHaveLength(0);
+    expect(await store.listOutbox()).toHaveLength(1);
+    release();
+    await statusOutbox(deps).idle();
     expect(publisher.messages).toHaveLength(1);
+    expect(await store.listOutbox()).toEqual([]);
+  });
+
+  it('costs two state-store transactions of its own per delivery, plus the steps and one outbox settlement', async () => {
+    const calls: string[] = [];
+    const counted = new Proxy(store, {
+      get: (t, p, r) => {
+        const v = Reflect.get(t, p, r) as unknown;
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => { calls.push(String(p)); return (v as (...a: unknown[]) => unknown).apply(t, args); };
+      },
+    });
+    deps = { ...deps, store: counted };
+    await processMessage(flow, deps, undefined, message(request()));
+    await statusOutbox(deps).idle();
+    expect(calls.filter((c) => c !== 'getDeadLetter')).toEqual(['startRun', 'appendRunStep', 'finishRun', 'settleOutbox', 'listParkedTargets', 'claimOutbox']);
   });
 
   it('serialises two requests for the same target: the second waits its turn parked, acked, and runs on release', async () => {

@@ -48,8 +48,8 @@ describe('FirestoreStateStore without a server', () => {
     expect(hashedDocId('ns', 'k')).toBe(hashedDocId('ns', 'k'));
   });
 
-  it('names its collections as the issue does (plus the parked-delivery queue)', () => {
-    expect([...FIRESTORE_COLLECTIONS]).toEqual(['runs', 'idempotencyKeys', 'leases', 'audit', 'deadLetters', 'kv', 'parked']);
+  it('names its collections as the issue does (plus the parked-delivery queue and the status-event outbox)', () => {
+    expect([...FIRESTORE_COLLECTIONS]).toEqual(['runs', 'idempotencyKeys', 'leases', 'audit', 'deadLetters', 'kv', 'parked', 'outbox']);
   });
 
   it('refuses bad input before touching the network', async () => {

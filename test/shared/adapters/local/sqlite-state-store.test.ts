@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStateStore, SqliteStateStore } from '../../../../shared/adapters/local/sqlite-state-store.ts';
 import { VirtualClock } from '../../../../shared/adapters/local/virtual-clock.ts';
 import { TransientError } from '../../../../shared/runtime/errors.ts';
-import { SCHEMA_VERSION } from '../../../../shared/adapters/local/sqlite/migrations.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../../shared/adapters/local/sqlite/migrations.ts';
 import { stateStoreContract } from '../../../contract/state-store.contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sqlite-state-store-'));
@@ -68,6 +68,39 @@ describe('SqliteStateStore file handling', () => {
       other.close();
     }
     expect((await store.claim('k', { id: 'run-1', flow: 'alerts' })).claimed).toBe(true);
+    await store.close();
+  });
+
+  it('moves the runs of a schema-2 file (one JSON document each) to their columns and steps', async () => {
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const old = new Database(file);
+    old.exec(MIGRATIONS[0]!);
+    old.exec(MIGRATIONS[1]!);
+    old.pragma('user_version = 2');
+    const run = {
+      id: 'run-1', flow: 'provisioning', key: 'k-1', status: 'retrying', target: 'workspace:a', attempts: 2,
+      createdAt: '2026-05-01T00:00:00.000Z', updatedAt: '2026-05-01T00:01:00.000Z', input: 'just a string', result: { n: [1, null] },
+      error: { class: 'transient', message: '503' }, refs: { execution: 'e-1' },
+      steps: [{ name: 'a', status: 'succeeded', at: '2026-05-01T00:00:10.000Z' }, { name: 'b', status: 'failed', detail: 'x', at: '2026-05-01T00:00:20.000Z' }],
+    };
+    const bare = { id: 'run-2', flow: 'budgets', key: 'k-2', status: 'succeeded', attempts: 1, createdAt: '2026-05-01T00:02:00.000Z', updatedAt: '2026-05-01T00:02:00.000Z', steps: [] };
+    const insert = old.prepare('INSERT INTO runs (id, key, flow, status, target, created_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const r of [run, bare]) insert.run(r.id, r.key, r.flow, r.status, (r as { target?: string }).target ?? null, r.createdAt, r.updatedAt, JSON.stringify(r));
+    const audit = { id: 'a-1', at: '2026-05-01T00:03:00.000Z', flow: 'budgets', runId: 'run-2', actor: 'x', action: 'y', result: 'ok' };
+    old.prepare('INSERT INTO audit (id, at, flow, run_id, target, result, doc) VALUES (?, ?, ?, ?, NULL, ?, ?)').run(audit.id, audit.at, audit.flow, audit.runId, audit.result, JSON.stringify(audit));
+    old.close();
+
+    const store = openSqliteStateStore(file, { clock: new VirtualClock('2026-05-01T01:00:00Z') });
+    expect(await store.getRun('run-1')).toEqual(run);
+    expect(await store.getRunByKey('k-2')).toEqual(bare);
+    expect((await store.listRuns()).map((r) => r.id)).toEqual(['run-2', 'run-1']);
+    expect(await store.queryAudit({ runId: 'run-2' })).toEqual([audit]);
+    await store.appendAudit({ flow: 'budgets', runId: 'run-2', actor: 'x', action: 'z', result: 'ok' });
+    expect((await store.queryAudit({ runId: 'run-2' })).map((a) => a.action)).toEqual(['z', 'y']);
+    await store.appendRunStep('run-1', { name: 'c', status: 'succeeded', at: '2026-05-01T01:00:00.000Z' });
+    expect((await store.getRun('run-1'))!.steps.map((s) => s.name)).toEqual(['a', 'b', 'c']);
+    expect((await store.claim('k-3', { id: 'run-3', flow: 'budgets' })).claimed).toBe(true);
     await store.close();
   });
 
