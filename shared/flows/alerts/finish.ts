@@ -6,7 +6,8 @@
  */
 import { withFailure, type BreakerState, type CooldownState } from '../../domain/remediation/guardrails.ts';
 import type { ExecutionOutcome } from '../../domain/remediation/execution-outcome.ts';
-import type { Run } from '../../ports/state-store.ts';
+import { TOPICS } from '../../events/topics.ts';
+import type { OutboxMessage, Run } from '../../ports/state-store.ts';
 import type { ExecutionState } from '../../ports/workflows.ts';
 import type { RemediationContext } from './context.ts';
 import { GUARD_NAMESPACES, releaseInFlight, updateValue } from './guard-state.ts';
@@ -20,6 +21,11 @@ export interface FinishInput {
   result?: unknown;
   actor: string;
   extraRefs?: Record<string, string>;
+  /**
+   * Report the end as RemediationFinished on cp-events: the event goes into the state store's
+   * outbox in the same transaction as the run's end, so a failed publish is retried, never lost.
+   */
+  reportFinished?: boolean;
 }
 
 /** Returns the updated run, or null when another writer ended it first. */
@@ -28,13 +34,16 @@ export async function finishRemediation(rc: Pick<RemediationContext, 'store' | '
   const now = rc.clock.now();
   const refs: Record<string, string> = { ...(run.refs ?? {}), executionState: input.executionState, ...(input.extraRefs ?? {}) };
   let updated: Run;
+  const patch = {
+    status: input.outcome.status,
+    refs,
+    result: { ...(isObject(run.result) ? run.result : {}), execution: { state: input.executionState, ...(input.result !== undefined ? { result: input.result } : {}) } },
+    ...(input.outcome.status === 'failed' ? { error: { class: 'permanent' as const, message: input.outcome.reason, where: refs.execution } } : {}),
+  };
   try {
-    updated = await store.updateRun(run.id, {
-      status: input.outcome.status,
-      refs,
-      result: { ...(isObject(run.result) ? run.result : {}), execution: { state: input.executionState, ...(input.result !== undefined ? { result: input.result } : {}) } },
-      ...(input.outcome.status === 'failed' ? { error: { class: 'permanent' as const, message: input.outcome.reason, where: refs.execution } } : {}),
-    });
+    updated = input.reportFinished
+      ? (await store.finishRun({ runId: run.id, patch, event: finishedEvent(run, input, refs, now) })).run
+      : await store.updateRun(run.id, patch);
   } catch (err) {
     const current = await store.getRun(run.id);
     if (current && current.status !== run.status) return null;
@@ -71,6 +80,19 @@ export async function finishRemediation(rc: Pick<RemediationContext, 'store' | '
     details: { status: input.outcome.status, executionState: input.executionState, execution: refs.execution, ...(cooldownLifted ? { cooldownLifted: true } : {}) },
   });
   return updated;
+}
+
+function finishedEvent(run: Run, input: FinishInput, refs: Record<string, string>, now: Date): OutboxMessage {
+  return {
+    topic: TOPICS.events,
+    data: {
+      apiVersion: 'stackctl/v1', kind: 'RemediationFinished', flow: 'alerts', runId: run.id, key: run.key, target: run.target,
+      status: input.outcome.status, at: now.toISOString(), execution: refs.execution, executionState: input.executionState,
+      remediationTarget: refs.target, ...(input.outcome.status === 'failed' ? { error: input.outcome.reason } : {}),
+    },
+    // `status` lets a subscription filter select the failures (attention routing in Terraform).
+    attributes: { flow: 'alerts', kind: 'RemediationFinished', status: input.outcome.status },
+  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

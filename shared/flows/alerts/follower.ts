@@ -10,8 +10,8 @@
  */
 import { executionOutcome } from '../../domain/remediation/execution-outcome.ts';
 import type { Run } from '../../ports/state-store.ts';
-import { TOPICS } from '../../events/topics.ts';
 import { isPermanent } from '../../runtime/errors.ts';
+import { statusOutbox } from '../../runtime/outbox.ts';
 import type { RemediationContext } from './context.ts';
 import { finishRemediation } from './finish.ts';
 import { lockKey } from './guard-state.ts';
@@ -47,13 +47,15 @@ export async function followExecutionsOnce(rc: RemediationContext, options: Foll
         const fields = { flow: 'alerts', runId: run.id, status: ended.status, execution: run.refs!.execution, ...(ended.error ? { err: ended.error.message } : {}) };
         if (ended.status === 'failed') logger.warn(fields, 'remediation finished');
         else logger.info(fields, 'remediation finished');
-        if (rc.publisher) await publishFinished(rc, ended);
       }
     } catch (err) {
       result.errors.push({ runId: run.id, error: (err as Error).message });
       logger.warn({ runId: run.id, execution: run.refs?.execution, err: (err as Error).message }, 'could not follow execution; will try again');
     }
   }
+  // The ends' RemediationFinished events wait in the outbox; publish them now (a failure stays
+  // there for the next drain: the sweep of any delivery, or this follower's next pass).
+  if (rc.publisher) await statusOutbox({ store, publisher: rc.publisher, clock: rc.clock, logger }).drain();
   return result;
 }
 
@@ -68,7 +70,7 @@ async function followRun(rc: RemediationContext, run: Run, leaseTtlMs: number): 
     // The execution is gone (e.g. the local engine restarted): the run cannot end any other way.
     const ended = await finishRemediation(rc, run, {
       outcome: { status: 'failed', reason: `execution ${name} can no longer be read: ${(err as Error).message}`, countsAsFailure: false },
-      executionState: 'UNAVAILABLE', actor: 'execution-follower',
+      executionState: 'UNAVAILABLE', actor: 'execution-follower', reportFinished: Boolean(rc.publisher),
     });
     return ended ?? undefined;
   }
@@ -80,7 +82,7 @@ async function followRun(rc: RemediationContext, run: Run, leaseTtlMs: number): 
     return undefined;
   }
   const ended = await finishRemediation(rc, run, {
-    outcome, executionState: execution.state, result: execution.result, actor: 'execution-follower',
+    outcome, executionState: execution.state, result: execution.result, actor: 'execution-follower', reportFinished: Boolean(rc.publisher),
   });
   return ended ?? undefined;
 }
@@ -88,15 +90,6 @@ async function followRun(rc: RemediationContext, run: Run, leaseTtlMs: number): 
 function planLeaseMs(run: Run): number | undefined {
   const ms = (run.result as { plan?: { policy?: { inFlightLeaseMs?: unknown } } } | undefined)?.plan?.policy?.inFlightLeaseMs;
   return typeof ms === 'number' && ms > 0 ? ms : undefined;
-}
-
-async function publishFinished(rc: RemediationContext, run: Run): Promise<void> {
-  const { publisher, clock } = rc;
-  await publisher!.publish(TOPICS.events, {
-    apiVersion: 'stackctl/v1', kind: 'RemediationFinished', flow: 'alerts', runId: run.id, key: run.key, target: run.target,
-    status: run.status, at: clock.now().toISOString(), execution: run.refs?.execution, executionState: run.refs?.executionState,
-    remediationTarget: run.refs?.target, ...(run.error ? { error: run.error.message } : {}),
-  }, { flow: 'alerts', kind: 'RemediationFinished' });
 }
 
 /** Polls every `intervalMs` (real time) until stopped; a pass never overlaps the next. */

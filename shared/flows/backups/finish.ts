@@ -1,7 +1,7 @@
 /**
  * Ending a handed-over backups run (follow.ts) once its execution has ended, exactly as the
  * delivery used to at the end of the task: the task's own finish (drill: clone cleanup, metrics),
- * the status event on cp-events, the run's final status and result, the audit entry, a dead
+ * the run's final status and result with its status event (through the outbox) and audit entry, a dead
  * letter for a failed run, and the run's lock released (handing the target to its oldest parked
  * delivery).
  *
@@ -19,6 +19,7 @@ import type { Execution } from '../../ports/workflows.ts';
 import { putBoundedDeadLetter } from '../../runtime/dead-letters.ts';
 import type { ActOutcome, RuntimeDeps } from '../../runtime/flow.ts';
 import { releaseAndHandOver } from '../../runtime/lease.ts';
+import { statusOutbox } from '../../runtime/outbox.ts';
 import type { BackupsDeps } from './deps.ts';
 import { executionOwner, type Handoff } from './follow.ts';
 import { finishBucketRestore } from './tasks/bucket-restore.ts';
@@ -79,29 +80,34 @@ export async function finishHandedOver(fc: BackupsFollowContext, run: Run, hando
       apiVersion: 'stackctl/v1', flow: 'backups', runId: run.id, key: run.key, target: run.target,
       status: outcome.status, at: finished.toISOString(), ...(outcome.statusEvent ?? { kind: 'RunStatus' }),
     };
-    // As in the pipeline: the event before the terminal status, so a failed publish is retried by the next pass.
-    await publisher.publish(TOPICS.events, statusEvent, { flow: 'backups', kind: String(statusEvent.kind) });
     const reason = outcome.reason ?? `${handoff.task} ${outcome.status} (execution ${handoff.execution} ${end.execution.state})`;
     if (outcome.status === 'failed') {
       // Before the terminal status: a follower that dies in between writes it again rather than never.
       const dl = await putBoundedDeadLetter(fc.runtime, { flow: 'backups', topic: TOPICS.backups, raw: handoff.message, reason });
       logger.warn({ flow: 'backups', runId: run.id, deadLetterId: dl.id, reason }, 'handed-over run failed');
     }
-    const updated = await store.updateRun(run.id, {
-      status: outcome.status, result: outcome.result,
-      refs: { ...(current.refs ?? {}), ...(outcome.refs ?? {}) },
-      steps: [...current.steps, ...steps],
-      ...(outcome.status === 'failed' ? { error: { class: 'permanent' as const, message: reason, where: handoff.execution } } : {}),
-    });
-    await store.appendAudit({
-      flow: 'backups', runId: run.id, actor: 'backups-follower', action: 'backups.execution-finished', target: run.target,
-      result: outcome.status === 'failed' ? 'failed' : 'ok', reason,
-      durationMs: finished.getTime() - Date.parse(run.createdAt),
-      details: { task: handoff.task, execution: handoff.execution, executionState: end.execution.state },
+    // As in the pipeline: the run's end, its status event (into the outbox) and the audit record in
+    // one transaction; the event is published after it, and a failed publish waits in the outbox.
+    const { run: updated } = await store.finishRun({
+      runId: run.id,
+      patch: {
+        status: outcome.status, result: outcome.result,
+        refs: { ...(current.refs ?? {}), ...(outcome.refs ?? {}) },
+        steps: [...current.steps, ...steps],
+        ...(outcome.status === 'failed' ? { error: { class: 'permanent' as const, message: reason, where: handoff.execution } } : {}),
+      },
+      event: { topic: TOPICS.events, data: statusEvent, attributes: { flow: 'backups', kind: String(statusEvent.kind) } },
+      audit: {
+        flow: 'backups', runId: run.id, actor: 'backups-follower', action: 'backups.execution-finished', target: run.target,
+        result: outcome.status === 'failed' ? 'failed' : 'ok', reason,
+        durationMs: finished.getTime() - Date.parse(run.createdAt),
+        details: { task: handoff.task, execution: handoff.execution, executionState: end.execution.state },
+      },
     });
     await releaseAndHandOver(fc.runtime, handoff.lock, executionOwner(run.id));
     await store.putValue<FinishClaim>(FINISH_NAMESPACE, run.id, { owner, at: clock.now().toISOString(), done: true }, claim);
     logger.info({ flow: 'backups', runId: run.id, status: updated.status, execution: handoff.execution }, 'handed-over run finished');
+    await statusOutbox({ store, publisher, clock, logger }).drain();
     return updated;
   } catch (err) {
     // Nothing final was written: the next pass may try at once.
