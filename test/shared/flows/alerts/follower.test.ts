@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { followExecutionsOnce, startExecutionFollower } from '../../../../shared/flows/alerts/follower.ts';
+import { startExecutionFollower } from '../../../../shared/flows/alerts/follower.ts';
 import { createLogger } from '../../../../shared/runtime/logger.ts';
 import { incidentMessage, startHarness, type Harness } from './harness.ts';
 
@@ -30,7 +30,7 @@ describe('startExecutionFollower', () => {
   });
 });
 
-describe('followExecutionsOnce: RemediationFinished', () => {
+describe('follower pass (followExecutionsOnce): RemediationFinished', () => {
   const finished = () => h.publisher.messages.filter((m) => m.data.kind === 'RemediationFinished');
 
   it('a failed remediation is reported with status=failed (what the remediation-failures subscription selects), through the outbox', async () => {
