@@ -2,7 +2,7 @@
  * What `stackctl status` says about the control plane itself, the same for the local stack and
  * a real project: the work in flight (and the approvals waiting for a person), what failed lately,
  * the dead letters nobody replayed, the deliveries parked behind a busy target, and the
- * remediation rate limit. Everything comes from the state store, so it needs only the store's
+ * remediation rate limit, and the status events still waiting in the outbox. Everything comes from the state store, so it needs only the store's
  * read permissions (roles/datastore.viewer on a project).
  */
 import type { FlowName } from '../../events/topics.ts';
@@ -29,16 +29,20 @@ export interface ControlPlaneSummary {
   parked: Array<{ target: string; count: number; oldest: string }>;
   /** Remediations the alerts flow started in the last hour (the global rate limit counts these). */
   remediationsLastHour: number;
+  /** Status events not published yet (counted up to LISTED): a backlog that grows means cp-events is failing. */
+  outbox: { waiting: number; failing: number; oldest?: string; lastError?: string };
 }
 
 export async function readControlPlaneSummary(store: StateStore, now: Date): Promise<ControlPlaneSummary> {
-  const [recent, inFlightLists, deadLetters, parked, rate] = await Promise.all([
+  const [recent, inFlightLists, deadLetters, parked, rate, outbox] = await Promise.all([
     store.listRuns({ limit: RECENT_RUNS }),
     Promise.all(IN_FLIGHT.map((status) => store.listRuns({ status, limit: LISTED }))),
     store.listDeadLetters({ limit: LISTED }),
     store.listParkedTargets(50),
     readValue<RateState>(store, GUARD_NAMESPACES.rate, RATE_KEY),
+    store.listOutbox({ limit: LISTED }),
   ]);
+  const failing = outbox.filter((e) => e.attempts > 0);
   const byStatus: Partial<Record<RunStatus, number>> = {};
   for (const r of recent) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
   const failed = recent.find((r) => r.status === 'failed');
@@ -54,5 +58,10 @@ export async function readControlPlaneSummary(store: StateStore, now: Date): Pro
     deadLetters: { total: deadLetters.length, byFlow, ...(deadLetters.length ? { oldest: deadLetters.map((d) => d.at).sort()[0] } : {}) },
     parked,
     remediationsLastHour: startsInLastHour(rate, now).length,
+    outbox: {
+      waiting: outbox.length, failing: failing.length,
+      ...(outbox.length ? { oldest: outbox.map((e) => e.createdAt).sort()[0] } : {}),
+      ...(failing.length ? { lastError: failing.map((e) => ({ at: e.lastAttemptAt ?? '', error: e.lastError ?? '' })).sort((a, b) => b.at.localeCompare(a.at))[0]!.error } : {}),
+    },
   };
 }

@@ -49,6 +49,8 @@ export function summaryLines(s: ControlPlaneSummary, projectFlag: string, now: D
   lines.push(`    dead letters       ${dl.total === 0 ? 'none' : `${dl.total} not replayed (${Object.entries(dl.byFlow).map(([f, n]) => `${f} ${n}`).join(', ')}; oldest ${age(dl.oldest, now)} ago) → stackctl dead-letters${projectFlag}`}`);
   lines.push(`    parked             ${s.parked.length === 0 ? 'none' : s.parked.map((p) => `${p.target} ${p.count} (oldest ${age(p.oldest, now)} ago)`).join(', ')}`);
   lines.push(`    remediations       ${s.remediationsLastHour} started in the last hour → stackctl guardrails list${projectFlag}`);
+  const o = s.outbox;
+  lines.push(`    status events      ${o.waiting === 0 ? 'all published' : `${o.waiting} waiting in the outbox (oldest ${age(o.oldest, now)} ago)${o.failing ? `, ${o.failing} failing: ${o.lastError}` : ''}`}`);
   return lines;
 }
 

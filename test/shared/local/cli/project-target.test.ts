@@ -173,6 +173,8 @@ describe.runIf(emulator)(emulator
     expect(doc.controlPlane.inFlight).toEqual(expect.arrayContaining([expect.objectContaining({ id: waiting.id, status: 'awaiting-approval', execution })]));
     expect(doc.controlPlane.recent.byStatus.failed).toBeGreaterThanOrEqual(1);
     expect(doc.controlPlane.deadLetters.byFlow.alerts).toBe(1);
+    expect(doc.controlPlane.outbox).toMatchObject({ waiting: expect.any(Number), failing: expect.any(Number) });
+    expect(shown.stdout).toMatch(/status events\s+(all published|\d+ waiting in the outbox)/);
     expect(letter.id).toBeTruthy();
   });
 });
