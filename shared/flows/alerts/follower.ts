@@ -11,6 +11,7 @@
 import { executionOutcome } from '../../domain/remediation/execution-outcome.ts';
 import type { Run } from '../../ports/state-store.ts';
 import { isPermanent } from '../../runtime/errors.ts';
+import { startPolling } from '../../runtime/polling.ts';
 import { statusOutbox } from '../../runtime/outbox.ts';
 import type { RemediationContext } from './context.ts';
 import { finishRemediation } from './finish.ts';
@@ -94,23 +95,5 @@ function planLeaseMs(run: Run): number | undefined {
 
 /** Polls every `intervalMs` (real time) until stopped; a pass never overlaps the next. */
 export function startExecutionFollower(rc: RemediationContext, options: FollowerOptions & { intervalMs: number }): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    if (stopped) return;
-    current = followExecutionsOnce(rc, options)
-      .catch((err: unknown) => rc.logger.error({ err: (err as Error).message }, 'execution follower pass failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs);
-      });
-  };
-  timer = setTimeout(tick, 0);
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await current;
-    },
-  };
+  return startPolling(() => followExecutionsOnce(rc, options), options.intervalMs, (err: unknown) => rc.logger.error({ err: (err as Error).message }, 'execution follower pass failed'));
 }

@@ -17,6 +17,7 @@
 import type { Run } from '../../ports/state-store.ts';
 import type { Execution } from '../../ports/workflows.ts';
 import { isPermanent } from '../../runtime/errors.ts';
+import { startPolling } from '../../runtime/polling.ts';
 import { EXECUTION_LEASE_MS, executionError, executionOwner, type Handoff } from './follow.ts';
 import { finishHandedOver, type BackupsFollowContext, type EndInput } from './finish.ts';
 
@@ -182,23 +183,5 @@ async function countFailure(fc: BackupsFollowContext, run: Run, message: string)
 
 /** Polls every `intervalMs` (real time) until stopped; a pass never overlaps the next. */
 export function startBackupsFollower(fc: BackupsFollowContext, options: BackupsFollowerOptions & { intervalMs: number }): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    if (stopped) return;
-    current = followBackupsOnce(fc, options)
-      .catch((err: unknown) => fc.runtime.logger.error({ err: (err as Error).message }, 'backups follower pass failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs);
-      });
-  };
-  timer = setTimeout(tick, 0);
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await current;
-    },
-  };
+  return startPolling(() => followBackupsOnce(fc, options), options.intervalMs, (err: unknown) => fc.runtime.logger.error({ err: (err as Error).message }, 'backups follower pass failed'));
 }

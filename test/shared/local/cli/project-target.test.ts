@@ -159,7 +159,7 @@ describe.runIf(emulator)(emulator
     const execution = `projects/${projectId}/locations/us-central1/workflows/pitr-restore/executions/9f8e7d6c-status`;
     const { run: waiting } = await store.claim('alerts:status-approval', { id: 'c0ffee00-0000-4000-8000-000000000003', flow: 'alerts', target: 'incident:status', status: 'running', attempts: 1 });
     await store.updateRun(waiting.id, { status: 'awaiting-approval', refs: { execution } });
-    const letter = await store.putDeadLetter({ flow: 'alerts', topic: 'cp-monitoring-alerts', reason: 'invalid message: $.incident: required', raw: { data: Buffer.from('{}').toString('base64'), attributes: {} } });
+    await store.putDeadLetter({ flow: 'alerts', topic: 'cp-monitoring-alerts', reason: 'invalid message: $.incident: required', raw: { data: Buffer.from('{}').toString('base64'), attributes: {} } });
 
     const shown = await cli(['status']);
     expect(shown.code, shown.stderr).toBe(0);
@@ -175,6 +175,5 @@ describe.runIf(emulator)(emulator
     expect(doc.controlPlane.deadLetters.byFlow.alerts).toBe(1);
     expect(doc.controlPlane.outbox).toMatchObject({ waiting: expect.any(Number), failing: expect.any(Number) });
     expect(shown.stdout).toMatch(/status events\s+(all published|\d+ waiting in the outbox)/);
-    expect(letter.id).toBeTruthy();
   });
 });
