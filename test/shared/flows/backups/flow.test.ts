@@ -150,12 +150,7 @@ describe('backups flow: tasks', () => {
   it('bucket-restore: plans, restores the bucket to T from versions', async () => {
     const bucket = 'local-project-ws-team-alpha-artifacts';
     const o = h.backups.objects;
-    await o.createBucket({ name: bucket, location: 'US', versioning: true, labels: {}, uniformBucketLevelAccess: true });
-    await o.putObject(bucket, 'model.pkl', 'good');
-    h.clock.advance(60_000);
-    const T = h.clock.now().toISOString();
-    h.clock.advance(60_000);
-    await o.putObject(bucket, 'model.pkl', 'bad');
+    const T = await h.overwrittenBucket(bucket);
     const dry = await succeeded({ job: 'restore-alpha-dry', task: 'bucket-restore', options: { bucket, pointInTime: T, dryRun: true } });
     expect(dry.result).toMatchObject({ status: 'planned', counts: { restore: 1, delete: 0, unchanged: 0 } });
     expect((await o.getObject(bucket, 'model.pkl'))!.toString()).toBe('bad');

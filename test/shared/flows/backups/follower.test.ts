@@ -174,12 +174,7 @@ describe('backups follower', () => {
     await harness();
     const bucket = 'local-project-ws-team-beta-artifacts';
     const o = h.backups.objects;
-    await o.createBucket({ name: bucket, location: 'US', versioning: true, labels: {}, uniformBucketLevelAccess: true });
-    await o.putObject(bucket, 'model.pkl', 'good');
-    h.clock.advance(60_000);
-    const T = h.clock.now().toISOString();
-    h.clock.advance(60_000);
-    await o.putObject(bucket, 'model.pkl', 'bad');
+    const T = await h.overwrittenBucket(bucket);
     const restore = await handedOver({ job: 'restore-beta', task: 'bucket-restore', options: { bucket, pointInTime: T } });
     expect(restore.refs.lock).toBe(`bucket:${bucket}`);
     expect(await h.store.acquireLease(`bucket:${bucket}`, 'someone-else', 1000)).toBeNull();

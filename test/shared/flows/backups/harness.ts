@@ -20,6 +20,11 @@ export interface BackupsHarness extends TestCloud {
   deliver(job: Record<string, unknown>, maxAttempts?: number, publishTime?: Date): Promise<{ outcome: DeliveryOutcome; attempts: number }>;
   instances(): Promise<string[]>;
   runOf(outcome: DeliveryOutcome): Promise<Record<string, any>>;
+  /**
+   * A versioned bucket whose `model.pkl` was "good" at the returned point in time and "bad" a
+   * minute later: what a bucket restore to that time must undo.
+   */
+  overwrittenBucket(bucket: string): Promise<string>;
   /** What the follower acts through (the production BackupFollowJob's context). */
   followContext: BackupsFollowContext;
   /**
@@ -64,6 +69,15 @@ export async function startBackupsHarness(options: { operationDurationMs?: numbe
   };
   return {
     ...cloud, backups, deliver, followContext, follow,
+    overwrittenBucket: async (bucket) => {
+      await backups.objects.createBucket({ name: bucket, location: 'US', versioning: true, labels: {}, uniformBucketLevelAccess: true });
+      await backups.objects.putObject(bucket, 'model.pkl', 'good');
+      cloud.clock.advance(60_000);
+      const pointInTime = cloud.clock.now().toISOString();
+      cloud.clock.advance(60_000);
+      await backups.objects.putObject(bucket, 'model.pkl', 'bad');
+      return pointInTime;
+    },
     instances: async () => (await backups.sql.listInstances()).map((i) => i.name).sort(),
     runOf: async (outcome) => {
       if (!('runId' in outcome) || !outcome.runId) throw new Error(`no run for ${JSON.stringify(outcome)}`);
